@@ -1,0 +1,102 @@
+"""Options and helpers shared by the command groups."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Annotated, TypeVar
+
+import typer
+
+from zhtext.io import DocumentReader, InputFormat, atomic_write
+
+T = TypeVar("T")
+
+Inputs = Annotated[
+    list[str] | None,
+    typer.Argument(help="Input files or folders; '-' or nothing reads standard input.",
+                   show_default=False),
+]
+InputFormatOpt = Annotated[
+    str, typer.Option("--input-format", help="auto | text (a document per line) | jsonl.")
+]
+TextCol = Annotated[str, typer.Option("--text-col", help="Text field of JSONL input.")]
+IdCol = Annotated[
+    str | None, typer.Option("--id-col", help="Id field of JSONL input (default: line number).")
+]
+DocPerFile = Annotated[
+    bool, typer.Option("--doc-per-file", help="Each file (of a folder) is one document.")
+]
+Encoding = Annotated[str, typer.Option("--encoding", help="Encoding of the inputs, e.g. gbk.")]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
+]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+def make_reader(
+    inputs: list[str] | None,
+    *,
+    input_format: str,
+    text_col: str,
+    id_col: str | None,
+    doc_per_file: bool,
+    encoding: str,
+) -> DocumentReader:
+    """A document reader from the shared input options."""
+    if input_format not in ("auto", "text", "jsonl"):
+        raise typer.BadParameter(
+            f"{input_format!r}; expected auto, text or jsonl", param_hint="--input-format"
+        )
+    fmt: InputFormat = input_format  # type: ignore[assignment]
+    return DocumentReader(inputs or ["-"], fmt=fmt, text_col=text_col, id_col=id_col,
+                          doc_per_file=doc_per_file, encoding=encoding)
+
+
+@contextmanager
+def output_stream(path: Path | None, *, force: bool) -> Iterator[IO[str]]:
+    """Standard output, or a file written atomically."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_write(path, force=force) as f:
+        yield f
+
+
+def show_progress(quiet: bool) -> bool:
+    """Progress bars go to stderr, and only when it is a terminal."""
+    return not quiet and sys.stderr.isatty()
+
+
+@contextmanager
+def progress_bar(reader: DocumentReader, *, enabled: bool, label: str) -> Iterator[object]:
+    """A byte-based progress bar on stderr that follows ``reader`` (no-op when disabled)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    progress = Progress(
+        TextColumn(label), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+        TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+    )
+    with progress:
+        task = progress.add_task(label, total=reader.total_bytes)
+
+        def update() -> None:
+            progress.update(task, completed=reader.bytes_read)
+
+        yield update

@@ -1,0 +1,247 @@
+"""``zhtext keywords``: extract, fit and evaluate keyword extractors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from zhtext.cli.common import (
+    DocPerFile,
+    Encoding,
+    Force,
+    IdCol,
+    InputFormatOpt,
+    Inputs,
+    Jobs,
+    Output,
+    Quiet,
+    TextCol,
+    make_reader,
+    output_stream,
+    progress_bar,
+    show_progress,
+)
+from zhtext.errors import ZhtextError
+
+app = typer.Typer(help="Keywords of documents: extract, fit corpus statistics, evaluate.",
+                  no_args_is_help=True)
+
+Method = Annotated[
+    str, typer.Option("--method", "-m", help="tfidf (default) | textrank | embedding.")
+]
+Model = Annotated[
+    Path | None,
+    typer.Option("--model", help="A directory made by 'zhtext keywords fit' (overrides --method)."),
+]
+TopK = Annotated[int, typer.Option("--top-k", "-k", min=1, help="Keywords per document.")]
+Phrases = Annotated[
+    bool, typer.Option("--phrases/--no-phrases", help="Multi-word phrase candidates.")
+]
+Segmenter = Annotated[str, typer.Option("--segmenter", help="rjieba | jieba | char.")]
+UserDict = Annotated[
+    Path | None, typer.Option("--user-dict", help="User dictionary in jieba's format.")
+]
+Stopwords = Annotated[
+    str, typer.Option("--stopwords", help="default | none | a file with one word per line.")
+]
+T2S = Annotated[bool, typer.Option("--t2s", help="Convert traditional to simplified first.")]
+Encoder = Annotated[
+    str | None,
+    typer.Option("--encoder", help="sentence-transformers model (hub name or directory): the "
+                 "encoder of --method embedding, or TextRank edge weights."),
+]
+
+
+def _extractor(
+    *, method: str, model: Path | None, phrases: bool, segmenter: str,
+    user_dict: Path | None, stopwords: str, t2s: bool, encoder: str | None,
+) -> Any:
+    from zhtext.keywords.registry import get_extractor
+
+    if model is not None:
+        from zhtext.artifacts import load
+
+        extractor = load(model)
+        if not phrases:
+            extractor.phrases = False
+            extractor._reset()
+        return extractor
+    params: dict[str, Any] = {"phrases": phrases, "segmenter": segmenter, "t2s": t2s,
+                              "stopwords": stopwords}
+    if user_dict is not None:
+        params["user_dict"] = user_dict
+    if method == "embedding":
+        if encoder is None:
+            raise ZhtextError(
+                "--method embedding needs --encoder: a sentence-transformers model name or "
+                "directory"
+            )
+        params["model"] = encoder
+    elif encoder is not None:
+        if method != "textrank":
+            raise ZhtextError("--encoder applies to --method embedding or textrank")
+        params["embeddings"] = encoder
+    extractor = get_extractor(method, **params)
+    extractor._components()  # build now, so that bad settings fail before any output
+    return extractor
+
+
+@app.command()
+def extract(
+    inputs: Inputs = None,
+    method: Method = "tfidf",
+    model: Model = None,
+    top_k: TopK = 5,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text | tsv | jsonl.")
+    ] = "text",
+    phrases: Phrases = True,
+    segmenter: Segmenter = "rjieba",
+    user_dict: UserDict = None,
+    stopwords: Stopwords = "default",
+    t2s: T2S = False,
+    encoder: Encoder = None,
+    input_format: InputFormatOpt = "auto",
+    text_col: TextCol = "text",
+    id_col: IdCol = None,
+    doc_per_file: DocPerFile = False,
+    encoding: Encoding = "utf-8",
+    jobs: Jobs = 1,
+    output: Output = None,
+    force: Force = False,
+    quiet: Quiet = False,
+) -> None:
+    """Extract the keywords of each document (a line of text, a JSONL record, or a file).
+
+    Output is in input order, one entry per document; empty documents give empty entries.
+    """
+    from zhtext.keywords.batch import extract_lines
+
+    if fmt not in ("text", "tsv", "jsonl"):
+        raise typer.BadParameter(f"{fmt!r}; expected text, tsv or jsonl", param_hint="--format")
+    reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=id_col,
+                         doc_per_file=doc_per_file, encoding=encoding)
+    extractor = _extractor(method=method, model=model, phrases=phrases, segmenter=segmenter,
+                           user_dict=user_dict, stopwords=stopwords, t2s=t2s, encoder=encoder)
+    with output_stream(output, force=force) as out, \
+            progress_bar(reader, enabled=show_progress(quiet), label="keywords") as tick:
+        for i, line in enumerate(extract_lines(extractor, reader, top_k=top_k,
+                                               fmt=fmt, jobs=jobs)):  # type: ignore[arg-type]
+            out.write(line)
+            if tick is not None and i % 256 == 0:
+                tick()  # type: ignore[operator]
+
+
+@app.command()
+def fit(
+    inputs: Inputs = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Artifact directory to create.")]
+    = Path("keywords-model"),
+    method: Method = "tfidf",
+    embeddings: Annotated[
+        bool, typer.Option("--word2vec", help="textrank: train word vectors on the corpus.")
+    ] = False,
+    phrases: Phrases = True,
+    segmenter: Segmenter = "rjieba",
+    user_dict: UserDict = None,
+    stopwords: Stopwords = "default",
+    t2s: T2S = False,
+    input_format: InputFormatOpt = "auto",
+    text_col: TextCol = "text",
+    doc_per_file: DocPerFile = False,
+    encoding: Encoding = "utf-8",
+    force: Force = False,
+) -> None:
+    """Fit corpus statistics (IDF; word vectors with --word2vec) into an artifact directory.
+
+    Use it with 'zhtext keywords extract --model DIR'.
+    """
+    from zhtext.keywords.registry import get_extractor
+
+    if output.exists() and not force:
+        raise ZhtextError(f"{output}: output directory already exists; choose another path "
+                          "or pass --force to replace it")
+    if method == "embedding":
+        raise ZhtextError("--method embedding has no corpus statistics to fit; use it directly "
+                          "with 'zhtext keywords extract --method embedding --encoder MODEL'")
+    reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=None,
+                         doc_per_file=doc_per_file, encoding=encoding)
+    params: dict[str, Any] = {"phrases": phrases, "segmenter": segmenter, "t2s": t2s,
+                              "stopwords": stopwords}
+    if user_dict is not None:
+        params["user_dict"] = user_dict
+    if embeddings:
+        if method != "textrank":
+            raise ZhtextError("--word2vec applies to --method textrank")
+        params["embeddings"] = "word2vec"
+    extractor = get_extractor(method, **params)
+    extractor.fit(d.text for d in reader)
+    extractor.save(output, force=force)
+    n = getattr(extractor, "n_docs_", None)
+    typer.echo(f"saved {method} keywords model to {output}"
+               + (f" (IDF from {n} documents)" if n else ""), err=True)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold file: TSV (CSL layout) or JSONL.")],
+    method: Method = "tfidf",
+    model: Model = None,
+    top_k: Annotated[
+        str, typer.Option("--top-k", "-k", help="Cut-offs, comma-separated, e.g. 3,5,10.")
+    ] = "5",
+    gold_sep: Annotated[str, typer.Option("--gold-sep", help="Separator of gold keywords.")]
+    = "_",
+    text_col: Annotated[
+        str | None, typer.Option("--text-col", help="Text column (number or header name).")
+    ] = None,
+    keywords_col: Annotated[
+        str | None, typer.Option("--keywords-col", help="Keywords column (number or name).")
+    ] = None,
+    phrases: Phrases = True,
+    segmenter: Segmenter = "rjieba",
+    user_dict: UserDict = None,
+    stopwords: Stopwords = "default",
+    t2s: T2S = False,
+    encoder: Encoder = None,
+    encoding: Encoding = "utf-8",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+    = False,
+) -> None:
+    """Precision, recall and F1 at k of a method against gold keywords (micro-averaged)."""
+    from zhtext.evaluate.keywords import keyword_scores, read_gold
+
+    try:
+        ks = sorted({int(k) for k in top_k.split(",") if k.strip()})
+    except ValueError:
+        raise typer.BadParameter(f"{top_k!r}; expected numbers like 5 or 3,5,10",
+                                 param_hint="--top-k") from None
+    if not ks or ks[0] < 1:
+        raise typer.BadParameter("cut-offs must be at least 1", param_hint="--top-k")
+    docs = list(read_gold(gold, text_col=text_col, keywords_col=keywords_col, sep=gold_sep,
+                          encoding=encoding))
+    if not docs:
+        raise ZhtextError(f"{gold}: no documents with gold keywords")
+    extractor = _extractor(method=method, model=model, phrases=phrases, segmenter=segmenter,
+                           user_dict=user_dict, stopwords=stopwords, t2s=t2s, encoder=encoder)
+    predicted = [[k.text for k in kws]
+                 for kws in extractor.extract([d.text for d in docs], max(ks))]
+    results = [keyword_scores(predicted, [d.keywords for d in docs], k) for k in ks]
+    name = str(model) if model is not None else method
+    if as_json:
+        typer.echo(json.dumps({"method": name, "scores": [r.to_dict() for r in results]},
+                              ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{name} on {gold} ({len(docs)} documents)")
+    for col in ("k", "precision", "recall", "F1"):
+        table.add_column(col, justify="right")
+    for r in results:
+        table.add_row(str(r.k), f"{r.precision:.4f}", f"{r.recall:.4f}", f"{r.f1:.4f}")
+    Console(file=sys.stdout).print(table)

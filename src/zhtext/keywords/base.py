@@ -1,0 +1,248 @@
+"""What every keyword method shares: settings, text analysis, ranking and records."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from zhtext.errors import ZhtextError
+from zhtext.keywords.candidates import DEFAULT_POS, CandidateExtractor, Candidates
+from zhtext.records import Keyword
+from zhtext.text.normalize import NormalizedText, Normalizer
+from zhtext.text.segment import Segmenter, get_segmenter, segmenter_from_params
+from zhtext.text.stopwords import load_stopwords
+from zhtext.text.userdict import DictEntry
+
+__all__ = ["KeywordExtractor"]
+
+logger = logging.getLogger(__name__)
+
+# How much a phrase of n words is worth against a single word with the same statistics.
+# Tuned on the CSL keyword dev set (see bench/keywords.py).
+LENGTH_WEIGHTS = (1.0, 0.9, 0.5, 0.4, 0.3)
+
+
+class KeywordExtractor:
+    """Base class of the keyword methods.
+
+    Args:
+        segmenter: ``"rjieba"`` (default), ``"jieba"``, ``"char"``, or a :class:`Segmenter`.
+        user_dict: A jieba-format user dictionary (path or parsed entries).
+        stopwords: ``"default"`` (stopwords-iso), ``"none"``, a file path, or a list of words.
+        pos: POS tags of content words; ``None`` for the default set.
+        phrases: Merge adjacent content words into phrase candidates.
+        max_words: Longest phrase in words (used when ``phrases``).
+        t2s: Convert traditional to simplified characters before extraction.
+        position_weight: Bonus for candidates in the first or last sentence of a document
+            (where leads, titles and conclusions sit): ``1 + w`` for each of the two.
+        quotes: Quoted terms (between “” or 《》) are candidates.
+    """
+
+    method: ClassVar[str] = "base"
+
+    def __init__(
+        self,
+        *,
+        segmenter: str | Segmenter = "rjieba",
+        user_dict: str | Path | Sequence[DictEntry] | None = None,
+        stopwords: str | Path | Iterable[str] | None = "default",
+        pos: Iterable[str] | None = None,
+        phrases: bool = True,
+        max_words: int = 3,
+        t2s: bool = False,
+        position_weight: float = 1.0,
+        quotes: bool = True,
+    ) -> None:
+        if max_words < 1:
+            raise ZhtextError(f"max_words must be at least 1, got {max_words}")
+        self.segmenter = segmenter
+        self.user_dict = user_dict
+        self.stopwords = stopwords
+        self.pos = pos
+        self.phrases = phrases
+        self.max_words = max_words
+        self.t2s = t2s
+        self.position_weight = position_weight
+        self.quotes = quotes
+
+    # -- components, built on first use ---------------------------------------------------
+
+    def _components(self) -> tuple[Normalizer, Segmenter, CandidateExtractor]:
+        comp = self.__dict__.get("_comp")
+        if comp is None:
+            seg = (
+                self.segmenter
+                if not isinstance(self.segmenter, str)
+                else get_segmenter(self.segmenter, user_dict=self.user_dict)
+            )
+            stop = set(load_stopwords(self.stopwords)) | set(self._extra_stopwords())
+            cands = CandidateExtractor(
+                pos=DEFAULT_POS if self.pos is None else self.pos,
+                stopwords=stop,
+                max_words=self.max_words if self.phrases else 1,
+                min_chars=2 if seg.has_pos else 1,
+                quotes=self.quotes and self.phrases,
+            )
+            comp = (Normalizer(nfkc=True, t2s=self.t2s), seg, cands)
+            self.__dict__["_comp"] = comp
+        return comp  # type: ignore[no-any-return]
+
+    def _extra_stopwords(self) -> Iterable[str]:
+        return ()
+
+    def _reset(self) -> None:
+        self.__dict__.pop("_comp", None)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        comp = state.pop("_comp", None)
+        if comp is not None and not isinstance(self.segmenter, str):
+            state["segmenter"] = comp[1]
+        return state
+
+    def analyze(self, text: str) -> tuple[NormalizedText, list[tuple[str, str]], Candidates]:
+        """Normalise, tag and find candidates in one text (exposed for inspection)."""
+        norm, seg, cands = self._components()
+        nt = norm.normalize(text)
+        tagged = seg.tag(nt.text)
+        return nt, tagged, cands(tagged, nt.text)
+
+    # -- the public verbs -----------------------------------------------------------------
+
+    def fit(self, texts: Iterable[str]) -> KeywordExtractor:
+        """Learn corpus statistics; the base methods need none and return ``self``."""
+        return self
+
+    def extract(self, texts: Iterable[str], top_k: int = 10) -> list[list[Keyword]]:
+        """The keywords of each text, best first.
+
+        Args:
+            texts: The documents (a list of strings; empty documents give empty lists).
+            top_k: How many keywords per document, at most.
+
+        Returns:
+            One list of :class:`~zhtext.records.Keyword` per document, in input order.
+
+        Raises:
+            ZhtextError: ``texts`` is a single string, or ``top_k`` is not positive.
+        """
+        if isinstance(texts, str):
+            raise ZhtextError(
+                "extract() takes a list of texts, got a single string; "
+                "for one text use extract([text])[0]"
+            )
+        if top_k < 1:
+            raise ZhtextError(f"top_k must be at least 1, got {top_k}")
+        return [self._extract_one(t, top_k) for t in texts]
+
+    def _extract_one(self, text: str, top_k: int) -> list[Keyword]:
+        if not text or text.isspace():
+            return []
+        nt, tagged, cands = self.analyze(text)
+        if not cands.count:
+            return []
+        scores = self._score(nt.text, tagged, cands)
+        return self._select(nt, cands.count, scores, top_k)
+
+    def _score(
+        self, text: str, tagged: list[tuple[str, str]], cands: Candidates
+    ) -> dict[str, float]:
+        raise NotImplementedError
+
+    def _positions(self, cands: Candidates) -> dict[str, float]:
+        """The position bonus of each candidate (first / last sentence)."""
+        w = self.position_weight
+        if not w or cands.n_sentences <= 1:
+            return dict.fromkeys(cands.count, 1.0)
+        first, last = cands.in_first, cands.in_last
+        return {k: 1.0 + w * ((k in first) + (k in last)) for k in cands.count}
+
+    @staticmethod
+    def _select(
+        nt: NormalizedText, counts: dict[str, int], scores: dict[str, float], top_k: int
+    ) -> list[Keyword]:
+        # Sorting keys by a C-level key function is several times faster than sorting
+        # (key, score) pairs with a Python key; ties keep text order (dicts keep insertion
+        # order and the sort is stable), so results are deterministic.
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+        return KeywordExtractor._pick(nt, counts, ranked, scores, top_k)
+
+    @staticmethod
+    def _pick(
+        nt: NormalizedText,
+        counts: dict[str, int],
+        ranked: list[str],
+        scores: dict[str, float],
+        top_k: int,
+    ) -> list[Keyword]:
+        out: list[Keyword] = []
+        chosen: list[str] = []
+        text = nt.text
+        for key in ranked:
+            # A candidate never seen outside a better-ranked phrase that contains it adds
+            # nothing: "控制器" under "镇定控制器" when it only occurs there.
+            count = counts[key]
+            if any(key in o and count <= counts[o] for o in chosen):
+                continue
+            pos = text.find(key)
+            if pos < 0:  # pragma: no cover - candidates come from the text
+                continue
+            start, end = nt.span(pos, pos + len(key))
+            out.append(Keyword(key, float(scores[key]), start, end))
+            chosen.append(key)
+            if len(out) == top_k:
+                break
+        return out
+
+    # -- persistence ----------------------------------------------------------------------
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings, JSON-ready, as stored in ``zhtext.json``."""
+        seg = self._components()[1]
+        stop = self.stopwords
+        if isinstance(stop, Path):
+            stop = str(stop)
+        elif stop is not None and not isinstance(stop, str):
+            stop = sorted(stop)
+        return {
+            "segmenter": seg.get_params(),
+            "stopwords": stop,
+            "pos": None if self.pos is None else sorted(self.pos),
+            "phrases": self.phrases,
+            "max_words": self.max_words,
+            "t2s": self.t2s,
+            "position_weight": self.position_weight,
+            "quotes": self.quotes,
+        }
+
+    @classmethod
+    def _kwargs_from_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        kw = dict(params)
+        kw["segmenter"] = segmenter_from_params(kw.get("segmenter") or {"name": "rjieba"})
+        return kw
+
+    def _save_parts(self, directory: Path) -> dict[str, str]:
+        """Write fitted state into ``directory``; return manifest entries naming the files."""
+        return {}
+
+    def _load_parts(self, directory: Path, manifest: dict[str, Any]) -> None:
+        """Read fitted state written by :meth:`_save_parts`."""
+
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Save settings and fitted state as a zhtext artifact directory.
+
+        The directory appears complete or not at all. An existing one is an error unless
+        ``force``.
+        """
+        from zhtext.artifacts import write_artifact
+
+        def parts(tmp: Path) -> dict[str, Any]:
+            return {"params": self.get_params(), "files": self._save_parts(tmp)}
+
+        return write_artifact(path, task="keywords", method=self.method, build=parts, force=force)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(segmenter={self.segmenter!r}, phrases={self.phrases})"
+

@@ -1,0 +1,149 @@
+"""KeyBERT-style keywords: candidates ranked by similarity to the document, diversified by MMR."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from zhtext.errors import ZhtextError
+from zhtext.keywords.base import KeywordExtractor
+from zhtext.keywords.candidates import Candidates
+from zhtext.records import Keyword
+
+__all__ = ["EmbeddingKeywords", "mmr"]
+
+
+def mmr(
+    doc: np.ndarray, cands: np.ndarray, top_k: int, diversity: float = 0.5
+) -> list[tuple[int, float]]:
+    """Maximal marginal relevance over unit vectors.
+
+    Picks candidates one by one, maximising
+    ``(1 - diversity) * sim(c, doc) - diversity * max sim(c, picked)``.
+
+    Returns:
+        ``(index, similarity to the document)`` of the picked candidates, in pick order.
+
+    Example:
+        >>> d = np.array([1.0, 0.0]); c = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0]])
+        >>> [i for i, _ in mmr(d, c, 2, diversity=0.9)]
+        [0, 2]
+    """
+    if not 0.0 <= diversity <= 1.0:
+        raise ZhtextError(f"diversity must be between 0 and 1, got {diversity}")
+    relevance = cands @ doc
+    if len(cands) == 0:
+        return []
+    pairwise = cands @ cands.T
+    picked = [int(np.argmax(relevance))]
+    remaining = set(range(len(cands))) - set(picked)
+    while remaining and len(picked) < top_k:
+        rest = np.fromiter(remaining, dtype=np.int64)
+        redundancy = pairwise[np.ix_(rest, picked)].max(axis=1)
+        value = (1.0 - diversity) * relevance[rest] - diversity * redundancy
+        best = int(rest[int(np.argmax(value))])
+        picked.append(best)
+        remaining.discard(best)
+    return [(i, float(relevance[i])) for i in picked]
+
+
+class EmbeddingKeywords(KeywordExtractor):
+    """Keywords whose embedding is closest to the document's, made diverse with MMR.
+
+    The candidates are zhtext's (content words and phrases, Chinese-aware); the encoder is
+    any sentence-transformers model, by hub name or local directory
+    (``pip install 'zhtext[encoders]'``). Scores are cosine similarities to the document.
+
+    Args:
+        model: sentence-transformers model name or directory.
+        diversity: MMR trade-off: 0 ranks by relevance only, 1 by novelty only.
+        max_candidates: Only the most frequent candidates of a long document are embedded.
+        batch_size: Encoder batch size.
+        device: ``"cpu"``, ``"cuda"`` or ``None`` (the library picks).
+        **kwargs: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
+
+    Example:
+        >>> kw = EmbeddingKeywords(model="path/to/model")  # doctest: +SKIP
+    """
+
+    method = "embedding"
+
+    def __init__(
+        self,
+        *,
+        model: str,
+        diversity: float = 0.3,
+        max_candidates: int = 200,
+        batch_size: int = 64,
+        device: str | None = "cpu",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not model:
+            raise ZhtextError("EmbeddingKeywords needs a model: a sentence-transformers name "
+                              "or directory")
+        if not 0.0 <= diversity <= 1.0:
+            raise ZhtextError(f"diversity must be between 0 and 1, got {diversity}")
+        self.model = str(model)
+        self.diversity = diversity
+        self.max_candidates = max_candidates
+        self.batch_size = batch_size
+        self.device = device
+
+    def _encoder(self) -> Any:
+        enc = self.__dict__.get("_enc")
+        if enc is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise ZhtextError(
+                    "the embedding method needs sentence-transformers: "
+                    "pip install 'zhtext[encoders]'"
+                ) from None
+            try:
+                enc = SentenceTransformer(self.model, device=self.device,
+                                          trust_remote_code=False)
+            except Exception as e:  # the library raises many kinds for a missing model
+                raise ZhtextError(
+                    f"cannot load sentence-transformers model {self.model!r}: {e}. Give a "
+                    "local directory, or a hub name on a machine with access to the hub"
+                ) from None
+            self.__dict__["_enc"] = enc
+        return enc
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_enc", None)
+        return state
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        out = self._encoder().encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                     normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(out, dtype=np.float32)
+
+    def _extract_one(self, text: str, top_k: int) -> list[Keyword]:
+        if not text or text.isspace():
+            return []
+        nt, _tagged, cands = self.analyze(text)
+        if not cands.count:
+            return []
+        keys = sorted(cands.count, key=cands.count.__getitem__, reverse=True)
+        keys = keys[: self.max_candidates]
+        vectors = self._encode([nt.text, *keys])
+        picked = mmr(vectors[0], vectors[1:], 2 * top_k, self.diversity)
+        scores = {keys[i]: sim for i, sim in picked}
+        # The MMR pick order is the ranking (not the raw similarity).
+        ranked = [keys[i] for i, _ in picked]
+        return self._pick(nt, cands.count, ranked, scores, top_k)
+
+    def _score(
+        self, text: str, tagged: list[tuple[str, str]], cands: Candidates
+    ) -> dict[str, float]:  # pragma: no cover - _extract_one ranks by MMR directly
+        raise NotImplementedError
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings, JSON-ready."""
+        return {**super().get_params(), "model": self.model, "diversity": self.diversity,
+                "max_candidates": self.max_candidates, "batch_size": self.batch_size,
+                "device": self.device}

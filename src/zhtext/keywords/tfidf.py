@@ -1,0 +1,175 @@
+"""TF-IDF keywords over words and phrases."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from zhtext.errors import ZhtextError
+from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor
+from zhtext.keywords.candidates import Candidates
+from zhtext.keywords.idf import IdfTable, builtin_idf
+from zhtext.text.stopwords import corpus_stopwords
+
+__all__ = ["TfidfKeywords"]
+
+logger = logging.getLogger(__name__)
+
+IdfSource = Literal["builtin", "fitted", "mixed"]
+
+
+class TfidfKeywords(KeywordExtractor):
+    """TF-IDF keywords, with multi-word phrases scored as units (the default method).
+
+    A candidate's score is its count in the document times its IDF (for a phrase, the sum of
+    its words' IDF, weighted down with length), times a bonus for appearing in the first or
+    last sentence and for being quoted. Without ``fit`` the built-in table is used (jieba's
+    MIT-licensed ``idf.txt``); ``fit`` learns IDF from your own corpus.
+
+    Args:
+        idf: After ``fit``: ``"mixed"`` (default) uses the corpus IDF for words the corpus has
+            and the built-in table, rescaled, for the rest; ``"fitted"`` uses only the corpus.
+        max_df: During ``fit``, words in more than this share of documents become stop words
+            (only for corpora of 20 documents or more). ``1.0`` turns this off.
+        quote_boost: Multiplier for quoted terms.
+        **kwargs: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
+
+    Example:
+        >>> kw = TfidfKeywords().extract(["自然语言处理是人工智能的重要方向。"], top_k=2)[0]
+        >>> [k.text for k in kw]
+        ['自然语言处理', '人工智能']
+    """
+
+    method = "tfidf"
+
+    def __init__(
+        self,
+        *,
+        idf: IdfSource = "mixed",
+        max_df: float = 0.5,
+        quote_boost: float = 1.5,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if idf not in ("builtin", "fitted", "mixed"):
+            raise ZhtextError(f"idf must be 'builtin', 'fitted' or 'mixed', got {idf!r}")
+        if not 0.0 < max_df <= 1.0:
+            raise ZhtextError(f"max_df must be in (0, 1], got {max_df}")
+        self.idf = idf
+        self.max_df = max_df
+        self.quote_boost = quote_boost
+
+    def _extra_stopwords(self) -> Iterable[str]:
+        return getattr(self, "corpus_stopwords_", ())
+
+    def _table(self) -> IdfTable:
+        fitted: IdfTable | None = getattr(self, "idf_", None)
+        if fitted is None or self.idf == "builtin":
+            return builtin_idf()
+        if self.idf == "fitted":
+            return fitted
+        mixed = self.__dict__.get("_mixed")
+        if mixed is None:
+            mixed = fitted.with_fallback(builtin_idf())
+            self.__dict__["_mixed"] = mixed
+        return mixed  # type: ignore[no-any-return]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_mixed", None)
+        return state
+
+    def fit(self, texts: Iterable[str]) -> TfidfKeywords:
+        """Learn IDF (and corpus stop words) from a corpus, one string per document.
+
+        Raises:
+            ZhtextError: The corpus has no documents or no words.
+        """
+        self._reset()
+        self.__dict__.pop("_mixed", None)
+        self.corpus_stopwords_: frozenset[str] = frozenset()
+        norm, seg, _ = self._components()
+
+        def docs() -> Iterable[set[str]]:
+            for text in texts:
+                if text and not text.isspace():
+                    yield {w for w in seg.cut(norm.normalize(text).text)
+                           if not w.isspace() and any(ch.isalnum() for ch in w)}
+
+        self.idf_, df, n = IdfTable.fit(docs())
+        if self.max_df < 1.0:
+            self.corpus_stopwords_ = corpus_stopwords(df, n, max_df=self.max_df)
+        self.n_docs_ = n
+        self._reset()
+        logger.info("fitted IDF on %d documents, %d words", n, len(self.idf_))
+        return self
+
+    def _score(
+        self, text: str, tagged: list[tuple[str, str]], cands: Candidates
+    ) -> dict[str, float]:
+        table = self._table()
+        get = table.idf.get
+        lookup = table.__getitem__
+        idf_of: dict[str, float] = {}
+        weights = LENGTH_WEIGHTS
+        n_weights = len(weights)
+        pw = self.position_weight if cands.n_sentences > 1 else 0.0
+        in_first, in_last = cands.in_first, cands.in_last
+        scores: dict[str, float] = {}
+        words = cands.words
+        for key, count in cands.count.items():
+            ws = words.get(key)
+            if ws is None:
+                value = get(key)
+                if value is None:
+                    if key in cands.quoted:
+                        value = sum(lookup(w) for w in self._subwords(key))
+                    else:
+                        value = lookup(key)
+            else:
+                value = 0.0
+                for w in ws:
+                    v = idf_of.get(w)
+                    if v is None:
+                        v = idf_of[w] = lookup(w)
+                    value += v
+                value *= weights[min(len(ws), n_weights) - 1]
+            if pw:
+                value *= 1.0 + pw * ((key in in_first) + (key in in_last))
+            scores[key] = count * value
+        for key in cands.quoted:
+            scores[key] *= self.quote_boost
+        return scores
+
+    def _subwords(self, term: str) -> list[str]:
+        return [w for w in self._components()[1].cut(term) if not w.isspace()]
+
+    def _save_parts(self, directory: Path) -> dict[str, str]:
+        fitted: IdfTable | None = getattr(self, "idf_", None)
+        if fitted is None:
+            return {}
+        data = fitted.to_json()
+        data["n_docs"] = self.n_docs_
+        data["corpus_stopwords"] = sorted(self.corpus_stopwords_)
+        (directory / "idf.json").write_text(
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
+        return {"idf": "idf.json"}
+
+    def _load_parts(self, directory: Path, manifest: dict[str, Any]) -> None:
+        name = manifest.get("files", {}).get("idf")
+        if not name:
+            return
+        data = json.loads((directory / name).read_text(encoding="utf-8"))
+        self.idf_ = IdfTable.from_json(data)
+        self.n_docs_ = int(data.get("n_docs", 0))
+        self.corpus_stopwords_ = frozenset(data.get("corpus_stopwords", []))
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings, JSON-ready."""
+        return {**super().get_params(), "idf": self.idf, "max_df": self.max_df,
+                "quote_boost": self.quote_boost}
+

@@ -1,0 +1,179 @@
+"""Text normalisation that keeps track of where every character came from.
+
+Chinese text mixes full-width and half-width forms (``ＡＢＣ１２３，`` against ``ABC123,``) and,
+for some users, traditional and simplified characters. Normalising first makes a word look the
+same wherever it occurs; the offset map lets every result point back into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from zhtext.errors import ZhtextError
+
+__all__ = ["NormalizedText", "Normalizer", "fullwidth_to_halfwidth", "normalize"]
+
+# Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space: a one-to-one,
+# length-preserving map that str.translate applies at C speed.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def fullwidth_to_halfwidth(text: str) -> str:
+    """Fold full-width ASCII forms and the ideographic space to their half-width forms.
+
+    Example:
+        >>> fullwidth_to_halfwidth("ＡＢＣ１２３，")
+        'ABC123,'
+    """
+    return text.translate(_FULLWIDTH)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A normalised text and the map back to the original.
+
+    Attributes:
+        text: The normalised text.
+        original: The text before normalisation.
+        starts: For each character of ``text``, the offset in ``original`` where the
+            characters it came from start; ``None`` when offsets are the identity.
+        ends: Likewise, where they end.
+    """
+
+    text: str
+    original: str
+    starts: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the matching span of the original."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+# Characters NFKC may change: everything but ASCII and the common CJK block. Combining marks
+# are matched with the character before them so that composition (e + ´ -> é) works.
+_MAY_CHANGE = re.compile(
+    "[^\x00-\x7f\u4e00-\u9fff][\u0300-\u036f\u3099\u309a]*|.[\u0300-\u036f\u3099\u309a]+",
+    re.DOTALL,
+)
+
+
+def _nfkc_with_offsets(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
+    """NFKC of ``text`` with offset maps; the maps are ``None`` when lengths are unchanged."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    changed_length = False
+    for m in _MAY_CHANGE.finditer(text):
+        a, b = m.span()
+        chunk = m.group()
+        out = unicodedata.normalize("NFKC", chunk)
+        if out == chunk:
+            continue
+        if a > pos:
+            pieces.append(text[pos:a])
+            starts.extend(range(pos, a))
+            ends.extend(range(pos + 1, a + 1))
+        pieces.append(out)
+        if len(out) == b - a:
+            starts.extend(range(a, b))
+            ends.extend(range(a + 1, b + 1))
+        else:
+            changed_length = True
+            starts.extend([a] * len(out))
+            ends.extend([b] * len(out))
+        pos = b
+    if pos < len(text):
+        pieces.append(text[pos:])
+        starts.extend(range(pos, len(text)))
+        ends.extend(range(pos + 1, len(text) + 1))
+    result = "".join(pieces)
+    if not changed_length:
+        return result, None, None
+    return result, tuple(starts), tuple(ends)
+
+
+class Normalizer:
+    """Normalise Chinese text while keeping offsets into the original.
+
+    Args:
+        nfkc: Apply Unicode NFKC (full-width letters, digits and punctuation to half-width,
+            compatibility characters such as ``①`` or ``㎡`` to their plain forms).
+        t2s: Convert traditional to simplified Chinese with OpenCC
+            (``pip install 'zhtext[opencc]'``).
+
+    Example:
+        >>> Normalizer().normalize("ＡＩ（人工智能）").text
+        'AI(人工智能)'
+    """
+
+    def __init__(self, *, nfkc: bool = True, t2s: bool = False) -> None:
+        self.nfkc = nfkc
+        self.t2s = t2s
+
+    def __repr__(self) -> str:
+        return f"Normalizer(nfkc={self.nfkc}, t2s={self.t2s})"
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings, as stored in an artifact's ``zhtext.json``."""
+        return {"nfkc": self.nfkc, "t2s": self.t2s}
+
+    @cached_property
+    def _opencc(self) -> Any:
+        try:
+            import opencc
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ZhtextError(
+                "traditional-to-simplified conversion needs OpenCC: pip install 'zhtext[opencc]'"
+            ) from None
+        return opencc.OpenCC("t2s")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_opencc", None)
+        return state
+
+    def normalize(self, text: str) -> NormalizedText:
+        """Normalise ``text``; see :class:`NormalizedText` for the offset map."""
+        original = text
+        starts: tuple[int, ...] | None = None
+        ends: tuple[int, ...] | None = None
+        if self.nfkc:
+            if _HAS_FULLWIDTH.search(text):
+                text = text.translate(_FULLWIDTH)
+            if not unicodedata.is_normalized("NFKC", text):
+                text, starts, ends = _nfkc_with_offsets(text)
+        if self.t2s:
+            converted = self._opencc.convert(text)
+            if len(converted) != len(text):
+                # Phrase-level rules changed the length: convert character by character so
+                # that offsets stay one-to-one.
+                converted = "".join(self._opencc.convert(c) for c in text)
+                if len(converted) != len(text):
+                    converted = "".join(
+                        c2 if len(c2 := self._opencc.convert(c)) == 1 else c for c in text
+                    )
+            text = converted
+        return NormalizedText(text, original, starts, ends)
+
+
+def normalize(text: str, *, nfkc: bool = True, t2s: bool = False) -> str:
+    """Normalise ``text`` and return only the normalised string.
+
+    Example:
+        >>> normalize("ＡＩ，人工智能")
+        'AI,人工智能'
+    """
+    return Normalizer(nfkc=nfkc, t2s=t2s).normalize(text).text
