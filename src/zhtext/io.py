@@ -43,12 +43,13 @@ def _decode(raw: bytes, encoding: str, path: str, line: int) -> str:
         bad = raw[e.start : e.start + 2]
         line_start = raw.rfind(b"\n", 0, e.start) + 1
         line += raw.count(b"\n", 0, e.start)
-        hint = (
-            "the file looks GBK/GB18030-encoded (common for Chinese files from Windows): "
-            "pass --encoding gbk"
-            if encoding.replace("-", "").lower() in ("utf8", "utf8sig") and _looks_gbk(raw)
-            else "pass the file's encoding with --encoding (e.g. gbk, big5, utf-16)"
-        )
+        if _looks_binary(raw):
+            hint = "this looks like a binary file, not text; give a text file"
+        elif encoding.replace("-", "").lower() in ("utf8", "utf8sig") and _looks_gbk(raw):
+            hint = ("the file looks GBK/GB18030-encoded (common for Chinese files from "
+                    "Windows): pass --encoding gbk")
+        else:
+            hint = "pass the file's encoding with --encoding (e.g. gbk, big5, utf-16)"
         raise InputError(
             f"cannot decode bytes {bad.hex(' ')} at byte {e.start - line_start + 1} of the line "
             f"as {encoding}; {hint}",
@@ -59,6 +60,12 @@ def _decode(raw: bytes, encoding: str, path: str, line: int) -> str:
         raise InputError(
             f"unknown encoding {encoding!r}; use a name such as utf-8, gbk, gb18030 or big5"
         ) from None
+
+
+def _looks_binary(raw: bytes) -> bool:
+    sample = raw[:4096]
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    return control > max(2, len(sample) // 50)
 
 
 def _looks_gbk(raw: bytes) -> bool:

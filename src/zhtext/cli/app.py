@@ -47,27 +47,19 @@ def _root(
 
 
 def main() -> None:
-    """Entry point: run the app; user errors print one line and exit non-zero."""
-    import click
+    """Entry point: run the app; user errors print one line and exit non-zero.
 
+    Typer (standalone mode) reports usage errors itself (exit code 2); errors zhtext raises
+    for bad input are printed as ``error: ...`` with exit code 1, without a traceback.
+    """
     try:
-        rv = app(standalone_mode=False)
-        if isinstance(rv, int) and rv:
-            sys.exit(rv)
+        app()
     except ZhtextError as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(1)
-    except click.exceptions.Abort:
-        print("aborted", file=sys.stderr)
-        sys.exit(130)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(e.exit_code)
-    except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
         import os

@@ -2,18 +2,21 @@
 
 Real keywords are mostly phrases (85% of CSL's gold keywords occur verbatim in the abstract, but
 only 37.5% are a single jieba word), so a candidate is a run of 1 to ``max_words`` adjacent
-content words: nouns, verbal nouns, verbs, adjectives, Latin words, idioms. Function words,
-stop words, punctuation and numbers end a run. Text between Chinese quotation marks or
-book-title marks (“科斯定理”, 《跨国学术网络》) is a candidate too: writers quote the terms they
-introduce.
+content words. A content word is a word of two or more characters (or a Latin word) that is
+not a stop word or a number, and, when a POS filter is set, whose tag is in it. Everything
+else ends a run. Text between Chinese quotation marks or book-title marks (“科斯定理”,
+《跨国学术网络》) is a candidate too: writers quote the terms they introduce.
+
+This is the hot path of keyword extraction, so per-token work is done by C-level built-ins
+(``map``, ``Counter``, regular expressions over a string of token kinds) rather than by
+Python loops.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from operator import itemgetter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["DEFAULT_POS", "CandidateExtractor", "Candidates"]
@@ -33,161 +36,158 @@ class Candidates:
     """The keyword candidates of one document.
 
     Attributes:
-        count: How often each candidate occurs as a run of content words.
-        words: The words that make up each multi-word candidate (single words are absent:
-            a key missing here is its own one word).
-        in_first: Candidates occurring in the document's first sentence.
-        in_last: Candidates occurring in its last sentence (the last one with content).
+        words: The document's tokens, in order (they concatenate to the normalised text).
+        kinds: One character per token: ``1`` content word, ``2`` sentence end, ``0`` other.
+        count: How often each candidate (word or phrase) occurs as a run of content words.
+        single: How often each content word occurs on its own (as one token).
+        starts: For each phrase length n >= 2, the token index of every n-word run.
+        keys: For each phrase length n >= 2, the text of every n-word run (as ``starts``).
+        first_text: The document's first sentence, or ``None`` for a one-sentence document.
+        last_text: Its last sentence with content, or ``None`` for a one-sentence document.
         quoted: Candidates that occur between quotation or book-title marks.
-        n_sentences: Number of sentences up to the last content word.
-        sequence: With ``keep_sequence``: the document's non-space tokens in order, each the
-            content word it is or ``None`` (for co-occurrence windows).
     """
 
+    words: list[str] = field(default_factory=list)
+    kinds: str = ""
     count: dict[str, int] = field(default_factory=dict)
-    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    in_first: set[str] = field(default_factory=set)
-    in_last: set[str] = field(default_factory=set)
+    single: dict[str, int] = field(default_factory=dict)
+    starts: dict[int, list[int]] = field(default_factory=dict)
+    keys: dict[int, list[str]] = field(default_factory=dict)
+    first_text: str | None = None
+    last_text: str | None = None
     quoted: set[str] = field(default_factory=set)
-    n_sentences: int = 1
-    sequence: list[str | None] | None = None
 
     def __len__(self) -> int:
         return len(self.count)
 
-    def words_of(self, key: str) -> tuple[str, ...]:
-        """The words of a candidate."""
-        return self.words.get(key) or (key,)
+    def values(
+        self, word_value: Mapping[str, float], weights: Sequence[float]
+    ) -> dict[str, float]:
+        """Each candidate's value: its word's value, or for a phrase of n words the sum of its
+        words' values times ``weights[n - 1]``.
 
-
-_OTHER, _CONTENT, _BOUNDARY = "0", "1", "2"
-_word = itemgetter(0)
+        ``word_value`` must answer every token (a dict subclass with ``__missing__``).
+        """
+        get = word_value.__getitem__
+        out: dict[str, float] = {}
+        if self.starts:
+            tv = list(map(get, self.words))
+            for n, starts in self.starts.items():
+                wn = weights[min(n, len(weights)) - 1]
+                if n == 2:
+                    sums = [(tv[i] + tv[i + 1]) * wn for i in starts]
+                elif n == 3:
+                    sums = [(tv[i] + tv[i + 1] + tv[i + 2]) * wn for i in starts]
+                else:
+                    sums = [sum(tv[i : i + n]) * wn for i in starts]
+                out.update(zip(self.keys[n], sums))
+        # A string that also occurs as one token is valued as that word.
+        out.update(zip(self.single, map(get, self.single)))
+        for term in self.quoted:
+            out.setdefault(term, get(term))
+        return out
 
 
 class CandidateExtractor:
-    """Find keyword candidates in POS-tagged tokens.
+    """Find keyword candidates in a document's tokens.
 
     Args:
-        pos: Tags of content words.
+        pos: Tags of content words, or ``None`` for no POS filter (tokens are plain words).
         stopwords: Words never part of a candidate.
         max_words: Longest phrase, in words (1 = single words only).
-        min_chars: Shortest single Chinese word kept (Latin words are kept at any length).
+        min_chars: Shortest Chinese word kept (Latin words are kept at any length).
         quotes: Add quoted terms as candidates.
     """
 
     def __init__(
         self,
         *,
-        pos: Iterable[str] = DEFAULT_POS,
+        pos: Iterable[str] | None = None,
         stopwords: Iterable[str] = (),
         max_words: int = 3,
         min_chars: int = 2,
         quotes: bool = True,
     ) -> None:
-        self.pos = frozenset(pos)
+        self.pos = None if pos is None else frozenset(pos)
         self.stopwords = frozenset(stopwords)
         self.max_words = max_words
         self.min_chars = min_chars
         self.quotes = quotes
-        # (word, tag) -> kind: one dict look-up per token instead of several tests.
-        self._memo: dict[tuple[str, str], str] = {}
+        self._runs = {n: re.compile(f"(?=1{{{n}}})") for n in range(2, max_words + 1)}
+        # token (or (word, tag)) -> kind: one dict look-up per token instead of several tests.
+        self._memo: dict[object, str] = {}
 
-    def is_content(self, word: str, tag: str) -> bool:
-        """Whether a tagged word may be part of a candidate."""
-        return (
-            tag in self.pos
-            and (len(word) >= self.min_chars or tag == "eng")
-            and word not in self.stopwords
-            and not word.isdigit()
-            and not word.isspace()
-        )
+    def is_content(self, word: str, tag: str | None = None) -> bool:
+        """Whether a (tagged) word may be part of a candidate."""
+        if self.pos is not None and tag not in self.pos:
+            return False
+        if word in self.stopwords or word.isdigit():
+            return False
+        if len(word) < self.min_chars and not (word.isascii() and word.isalpha()):
+            return False
+        return any(ch.isalpha() for ch in word)
 
-    def _kind(self, word: str, tag: str) -> str:
+    def _kind(self, token: object) -> str:
+        word, tag = token if isinstance(token, tuple) else (token, None)
+        assert isinstance(word, str)
         if self.is_content(word, tag):
-            return _CONTENT
-        if word[0] in _SENTENCE_END or word == ".":
-            return _BOUNDARY
-        return _OTHER
+            return "1"
+        if word and (word[0] in _SENTENCE_END or word == "."):
+            return "2"
+        return "0"
 
-    def kinds(self, tagged: Sequence[tuple[str, str]]) -> str:
-        """One character per token: ``1`` content word, ``2`` sentence end, ``0`` other."""
+    def __call__(self, tokens: Sequence[str] | Sequence[tuple[str, str]],
+                 text: str | None = None) -> Candidates:
+        """The candidates of one document.
+
+        Args:
+            tokens: The document's tokens covering its text: words, or ``(word, tag)`` pairs
+                when a POS filter is set.
+            text: The document text, needed for quoted terms.
+        """
         memo = self._memo
         if len(memo) > 500_000:  # bound memory on endless vocabularies
             memo.clear()
-        kinds = list(map(memo.get, tagged))
-        if None in kinds:
+        kinds_list = list(map(memo.get, tokens))
+        if None in kinds_list:
             kind_of = self._kind
-            for i, k in enumerate(kinds):
+            for i, k in enumerate(kinds_list):
                 if k is None:
-                    wt = tagged[i]
-                    kinds[i] = memo[wt] = kind_of(*wt)
-        return "".join(kinds)  # type: ignore[arg-type]
-
-    def __call__(
-        self,
-        tagged: Sequence[tuple[str, str]],
-        text: str | None = None,
-        *,
-        keep_sequence: bool = False,
-    ) -> Candidates:
-        """The candidates of one document given as ``(word, tag)`` pairs.
-
-        The work is done with comprehensions and ``Counter`` over a per-token sequence in
-        which every non-content token is ``None``, rather than with loops over tokens: this is
-        the hot path of keyword extraction.
-
-        Args:
-            tagged: The document's tokens with tags, covering the text.
-            text: The document text, needed for quoted terms.
-            keep_sequence: Also return the token sequence (see :class:`Candidates`).
-        """
-        kinds = self.kinds(tagged)
+                    tok = tokens[i]
+                    kinds_list[i] = memo[tok] = kind_of(tok)
+        kinds = "".join(kinds_list)  # type: ignore[arg-type]
+        words: list[str] = (
+            [t[0] for t in tokens] if tokens and isinstance(tokens[0], tuple)  # type: ignore
+            else list(tokens)  # type: ignore[arg-type]
+        )
         last = kinds.rfind("1")
         if last < 0:
-            return Candidates(sequence=[] if keep_sequence else None)
-        words = list(map(_word, tagged))
-        seq: list[str | None] = [w if k == "1" else None for w, k in zip(words, kinds)]
+            return Candidates(words, kinds)
+        single = Counter([w for w, k in zip(words, kinds) if k == "1"])
+        count = single.copy()
+        starts: dict[int, list[int]] = {}
+        keys: dict[int, list[str]] = {}
+        for n, pattern in self._runs.items():
+            found = [m.start() for m in pattern.finditer(kinds)]
+            if not found:
+                break
+            starts[n] = found
+            if n == 2:
+                keys[n] = [words[i] + words[i + 1] for i in found]
+            elif n == 3:
+                keys[n] = [words[i] + words[i + 1] + words[i + 2] for i in found]
+            else:
+                keys[n] = ["".join(words[i : i + n]) for i in found]
+            count.update(keys[n])
         first_end = kinds.find("2")
-        if first_end < 0 or first_end > last:
-            first_end = len(kinds)
-        last_start = kinds.rfind("2", 0, last) + 1
-        n_sentences = kinds.count("2", 0, last) + 1
-        count, multi = self._grams(seq)
-        in_first = set(self._grams(seq[:first_end], words_of=False)[0])
-        in_last = (
-            set(self._grams(seq[last_start:], words_of=False)[0])
-            if last_start > 0
-            else in_first
-        )
-        sequence = None
-        if keep_sequence:
-            sequence = [w for w, k in zip(seq, words) if w is not None or not k.isspace()]
-        out = Candidates(count, multi, in_first, in_last, set(), n_sentences, sequence)
+        first_text = last_text = None
+        if 0 <= first_end < last:
+            first_text = "".join(words[: first_end + 1])
+            last_text = "".join(words[kinds.rfind("2", 0, last) + 1 :])
+        out = Candidates(words, kinds, count, single, starts, keys, first_text, last_text)
         if self.quotes and text is not None and any(q in text for q in "“《\"「『"):
             self._add_quoted(out, text)
         return out
-
-    def _grams(
-        self, seq: list[str | None], *, words_of: bool = True
-    ) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
-        """Counts of the 1..max_words-grams of content words, and the words of the longer ones."""
-        unigrams = [w for w in seq if w is not None]
-        if self.max_words < 2 or len(unigrams) < 2:
-            return Counter(unigrams), {}
-        grams: list[tuple[str, ...]] = [
-            (a, b) for a, b in zip(seq, seq[1:]) if a is not None and b is not None
-        ]
-        for n in range(3, self.max_words + 1):
-            grams += [
-                g  # type: ignore[misc]
-                for g in zip(*(seq[i:] for i in range(n)))
-                if None not in g
-            ]
-        keys = ["".join(g) for g in grams]
-        count = Counter(unigrams)
-        count.update(keys)
-        multi = dict(zip(keys, grams)) if words_of else {}
-        return count, multi
 
     def _add_quoted(self, cands: Candidates, text: str) -> None:
         for m in _QUOTED.finditer(text):

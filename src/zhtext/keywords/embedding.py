@@ -125,7 +125,7 @@ class EmbeddingKeywords(KeywordExtractor):
     def _extract_one(self, text: str, top_k: int) -> list[Keyword]:
         if not text or text.isspace():
             return []
-        nt, _tagged, cands = self.analyze(text)
+        nt, cands = self.analyze(text)
         if not cands.count:
             return []
         keys = sorted(cands.count, key=cands.count.__getitem__, reverse=True)
@@ -137,9 +137,8 @@ class EmbeddingKeywords(KeywordExtractor):
         ranked = [keys[i] for i, _ in picked]
         return self._pick(nt, cands.count, ranked, scores, top_k)
 
-    def _score(
-        self, text: str, tagged: list[tuple[str, str]], cands: Candidates
-    ) -> dict[str, float]:  # pragma: no cover - _extract_one ranks by MMR directly
+    def _score(self, cands: Candidates) -> dict[str, float]:  # pragma: no cover
+        # _extract_one ranks by MMR directly.
         raise NotImplementedError
 
     def get_params(self) -> dict[str, Any]:

@@ -58,6 +58,17 @@ class IdfTable:
                 return b * self._scale
         return self.default
 
+    def lookup(self) -> dict[str, float]:
+        """A dict answering every word (unknown words through ``__missing__``), for hot loops.
+
+        Built once per table: ``dict.__getitem__`` runs in C, a method call would not.
+        """
+        cached: dict[str, float] | None = self.__dict__.get("_lookup")
+        if cached is None:
+            cached = _Lookup(self.idf, self)
+            self.__dict__["_lookup"] = cached
+        return cached
+
     def with_fallback(self, fallback: IdfTable) -> IdfTable:
         """This table, falling back on ``fallback`` (rescaled) for words it does not know."""
         return IdfTable(self.idf, default=self.default, fallback=fallback,
@@ -111,6 +122,19 @@ class IdfTable:
             default=float(default) if isinstance(default, (int, float)) else None,
             source=str(data.get("source", "custom")),
         )
+
+
+class _Lookup(dict[str, float]):
+    def __init__(self, values: Mapping[str, float], table: IdfTable) -> None:
+        super().__init__(values)
+        self._table = table if table.fallback is not None else None
+        self._default = table.default
+
+    def __missing__(self, key: str) -> float:
+        # Most misses are punctuation and spaces: answer them without a method call.
+        if self._table is None:
+            return self._default
+        return self._table[key]
 
 
 def _jieba_idf_path() -> Path:

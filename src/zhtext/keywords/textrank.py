@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 from zhtext.errors import NotFittedError, ZhtextError
-from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor
-from zhtext.keywords.candidates import Candidates
+from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor, _Values
+from zhtext.keywords.candidates import DEFAULT_POS, Candidates
 from zhtext.keywords.vectors import WordVectors
 
 __all__ = ["TextRankKeywords", "pagerank"]
@@ -95,6 +95,7 @@ class TextRankKeywords(KeywordExtractor):
     """
 
     method = "textrank"
+    default_pos = DEFAULT_POS
 
     def __init__(
         self,
@@ -152,27 +153,17 @@ class TextRankKeywords(KeywordExtractor):
         state.pop("_encoder", None)
         return state
 
-    def _extract_one(self, text: str, top_k: int) -> list[Any]:
-        if not text or text.isspace():
-            return []
-        norm, seg, cands_of = self._components()
-        nt = norm.normalize(text)
-        tagged = seg.tag(nt.text)
-        cands = cands_of(tagged, nt.text, keep_sequence=True)
-        if not cands.count:
-            return []
-        scores = self._score(nt.text, tagged, cands)
-        return self._select(nt, cands.count, scores, top_k)
-
     def word_ranks(self, cands: Candidates) -> dict[str, float]:
         """The TextRank score of every content word of a document."""
-        seq = cands.sequence or []
-        vocab = {w: i for i, w in enumerate(dict.fromkeys(w for w in seq if w is not None))}
+        words, kinds = cands.words, cands.kinds
+        content = [w for w, k in zip(words, kinds) if k == "1"]
+        vocab = {w: i for i, w in enumerate(dict.fromkeys(content))}
         n = len(vocab)
         if n == 0:
             return {}
         get = vocab.get
-        ids = np.array([-1 if w is None else get(w) for w in seq], dtype=np.int64)
+        ids = np.array([get(w, -1) if k == "1" else -1 for w, k in zip(words, kinds)],
+                       dtype=np.int64)
         srcs, dsts = [], []
         for d in range(1, self.window):
             a, b = ids[:-d], ids[d:]
@@ -190,26 +181,13 @@ class TextRankKeywords(KeywordExtractor):
         ranks = pagerank(n, s, t, w, damping=self.damping, max_iter=self.max_iter, tol=self.tol)
         return dict(zip(vocab, ranks.tolist()))
 
-    def _score(
-        self, text: str, tagged: list[tuple[str, str]], cands: Candidates
-    ) -> dict[str, float]:
+    def _score(self, cands: Candidates) -> dict[str, float]:
         rank = self.word_ranks(cands)
-        weights = LENGTH_WEIGHTS
-        pw = self.position_weight if cands.n_sentences > 1 else 0.0
-        in_first, in_last = cands.in_first, cands.in_last
-        scores: dict[str, float] = {}
-        for key in cands.count:
-            ws = cands.words.get(key)
-            if ws is None:
-                value = rank.get(key)
-                if value is None:  # a quoted term: the ranks of the words inside it
-                    value = sum(rank.get(w, 0.0) for w in self._subwords(key))
-            else:
-                value = sum(rank[w] for w in ws) * weights[min(len(ws), len(weights)) - 1]
-            if pw:
-                value *= 1.0 + pw * ((key in in_first) + (key in in_last))
-            scores[key] = value
-        return scores
+        values = cands.values(_Values(rank, 0.0), LENGTH_WEIGHTS)
+        for term in cands.quoted:
+            if term not in rank:  # a quoted phrase: the ranks of the words inside it
+                values[term] = sum(rank.get(w, 0.0) for w in self._subwords(term))
+        return values
 
     def _subwords(self, term: str) -> list[str]:
         return [w for w in self._components()[1].cut(term) if not w.isspace()]

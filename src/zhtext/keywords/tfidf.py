@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from operator import mul
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -107,41 +108,16 @@ class TfidfKeywords(KeywordExtractor):
         logger.info("fitted IDF on %d documents, %d words", n, len(self.idf_))
         return self
 
-    def _score(
-        self, text: str, tagged: list[tuple[str, str]], cands: Candidates
-    ) -> dict[str, float]:
+    def _score(self, cands: Candidates) -> dict[str, float]:
         table = self._table()
-        get = table.idf.get
-        lookup = table.__getitem__
-        idf_of: dict[str, float] = {}
-        weights = LENGTH_WEIGHTS
-        n_weights = len(weights)
-        pw = self.position_weight if cands.n_sentences > 1 else 0.0
-        in_first, in_last = cands.in_first, cands.in_last
-        scores: dict[str, float] = {}
-        words = cands.words
-        for key, count in cands.count.items():
-            ws = words.get(key)
-            if ws is None:
-                value = get(key)
-                if value is None:
-                    if key in cands.quoted:
-                        value = sum(lookup(w) for w in self._subwords(key))
-                    else:
-                        value = lookup(key)
-            else:
-                value = 0.0
-                for w in ws:
-                    v = idf_of.get(w)
-                    if v is None:
-                        v = idf_of[w] = lookup(w)
-                    value += v
-                value *= weights[min(len(ws), n_weights) - 1]
-            if pw:
-                value *= 1.0 + pw * ((key in in_first) + (key in in_last))
-            scores[key] = count * value
-        for key in cands.quoted:
-            scores[key] *= self.quote_boost
+        values = cands.values(table.lookup(), LENGTH_WEIGHTS)
+        for term in cands.quoted:
+            if term not in table.idf:  # a quoted phrase: the IDF of the words inside it
+                values[term] = sum(table[w] for w in self._subwords(term))
+        count = cands.count
+        scores = dict(zip(values, map(mul, map(count.__getitem__, values), values.values())))
+        for term in cands.quoted:
+            scores[term] *= self.quote_boost
         return scores
 
     def _subwords(self, term: str) -> list[str]:
