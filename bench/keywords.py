@@ -79,7 +79,7 @@ def main() -> None:
     jt, jr = by["jieba extract_tags"], by["jieba textrank"]
     print(f"\nCSL kg dev: {len(texts)} papers, speed over {len(speed_texts)} documents, "
           f"best of {args.repeat}\n")
-    print(f"| method | F1@5 | x jieba (quality) | docs/s | x jieba (speed) |")
+    print("| method | F1@5 | x jieba (quality) | docs/s | x jieba (speed) |")
     print("|---|---:|---:|---:|---:|")
     for name, q, s in rows:
         base = jr if "textrank" in name else jt

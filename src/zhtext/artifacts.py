@@ -66,6 +66,9 @@ def write_artifact(
         raise InputError("output path is a file, not a directory", path=str(dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; an artifact is for sharing
     try:
         extra = build(tmp)
         manifest = {

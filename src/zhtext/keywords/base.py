@@ -110,7 +110,7 @@ class KeywordExtractor:
             )
             comp = (Normalizer(nfkc=True, t2s=self.t2s), seg, cands)
             self.__dict__["_comp"] = comp
-        return comp  # type: ignore[no-any-return]
+        return comp
 
     def _extra_stopwords(self) -> Iterable[str]:
         return ()

@@ -23,7 +23,8 @@ __all__ = ["DEFAULT_POS", "CandidateExtractor", "Candidates"]
 
 # jieba's (ICTCLAS-style) tags of content words, plus the coarse classes of the char segmenter.
 DEFAULT_POS: frozenset[str] = frozenset(
-    "n nr ns nt nz nrt nrfg nrf vn v eng l a an b j i g han".split()
+    ["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "nrf", "vn", "v", "eng", "l", "a", "an", "b",
+     "j", "i", "g", "han"]
 )
 
 _SENTENCE_END = frozenset("。！？!?；;\n")
@@ -63,8 +64,10 @@ class Candidates:
     def values(
         self, word_value: Mapping[str, float], weights: Sequence[float]
     ) -> dict[str, float]:
-        """Each candidate's value: its word's value, or for a phrase of n words the sum of its
-        words' values times ``weights[n - 1]``.
+        """Each candidate's value.
+
+        A word's value is its own; a phrase of n words is valued at the sum of its words'
+        values times ``weights[n - 1]``.
 
         ``word_value`` must answer every token (a dict subclass with ``__missing__``).
         """
@@ -157,7 +160,7 @@ class CandidateExtractor:
                     kinds_list[i] = memo[tok] = kind_of(tok)
         kinds = "".join(kinds_list)  # type: ignore[arg-type]
         words: list[str] = (
-            [t[0] for t in tokens] if tokens and isinstance(tokens[0], tuple)  # type: ignore
+            [t[0] for t in tokens] if tokens and isinstance(tokens[0], tuple)
             else list(tokens)  # type: ignore[arg-type]
         )
         last = kinds.rfind("1")

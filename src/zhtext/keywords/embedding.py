@@ -40,7 +40,7 @@ def mmr(
     remaining = set(range(len(cands))) - set(picked)
     while remaining and len(picked) < top_k:
         rest = np.fromiter(remaining, dtype=np.int64)
-        redundancy = pairwise[np.ix_(rest, picked)].max(axis=1)
+        redundancy = pairwise[np.ix_(rest, np.asarray(picked, dtype=np.int64))].max(axis=1)
         value = (1.0 - diversity) * relevance[rest] - diversity * redundancy
         best = int(rest[int(np.argmax(value))])
         picked.append(best)

@@ -60,7 +60,8 @@ def pagerank(
                 break
         return scores
     for _ in range(max_iter):
-        new = (1.0 - damping) + damping * np.bincount(dst, weights=norm * scores[src], minlength=n)
+        new = (1.0 - damping) + damping * np.bincount(dst, weights=norm * scores[src],
+                                                      minlength=n).astype(np.float64)
         delta = np.abs(new - scores).max()
         scores = new
         if delta < tol:
@@ -146,7 +147,7 @@ class TextRankKeywords(KeywordExtractor):
         if enc is None:
             enc = WordVectors.from_encoder(self.embeddings)
             self.__dict__["_encoder"] = enc
-        return enc  # type: ignore[no-any-return]
+        return enc
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from operator import mul
 from collections.abc import Iterable
+from operator import mul
 from pathlib import Path
 from typing import Any, Literal
 
@@ -76,7 +76,7 @@ class TfidfKeywords(KeywordExtractor):
         if mixed is None:
             mixed = fitted.with_fallback(builtin_idf())
             self.__dict__["_mixed"] = mixed
-        return mixed  # type: ignore[no-any-return]
+        return mixed
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from zhtext.errors import InputError
 
-__all__ = ["corpus_stopwords", "default_stopwords", "load_stopwords"]
+__all__ = ["corpus_stopwords", "default_stopwords", "function_words", "load_stopwords"]
 
 
 @lru_cache(maxsize=1)
@@ -23,12 +23,28 @@ def default_stopwords() -> frozenset[str]:
     return frozenset(w for w in words if any(ch.isalpha() for ch in w))
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Words whose most frequent tag in jieba's dictionary is a function class.
+
+    Adverbs, prepositions, conjunctions, particles, pronouns, numerals, measure words and
+    time words (正在, 我们, 今天): derived from jieba's MIT-licensed ``dict.txt`` by
+    ``tools/make_function_words.py`` and shipped in ``zhtext/resources``. They stand in for
+    a POS filter where no tagger runs.
+    """
+    from importlib.resources import files
+
+    text = files("zhtext.resources").joinpath("function_words.txt").read_text(encoding="utf-8")
+    return frozenset(w for w in text.splitlines() if w and not w.startswith("#"))
+
+
 def load_stopwords(source: str | Path | Iterable[str] | None = "default") -> frozenset[str]:
     """Stop words from a named source.
 
     Args:
-        source: ``"default"`` (stopwords-iso), ``"none"`` / ``None`` (no stop words), a path to
-            a UTF-8 file with one word per line, or an iterable of words.
+        source: ``"default"`` (stopwords-iso plus the function words of jieba's dictionary),
+            ``"stopwords-iso"`` (that list alone), ``"none"`` / ``None`` (no stop words), a path
+            to a UTF-8 file with one word per line, or an iterable of words.
 
     Raises:
         InputError: The file is missing or not UTF-8.
@@ -36,6 +52,8 @@ def load_stopwords(source: str | Path | Iterable[str] | None = "default") -> fro
     if source is None or source == "none":
         return frozenset()
     if source == "default":
+        return default_stopwords() | function_words()
+    if source == "stopwords-iso":
         return default_stopwords()
     if isinstance(source, (str, Path)):
         p = Path(source)

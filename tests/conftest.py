@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# No test may reach a model hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# Short texts written for these tests (not taken from any data set).
+DOCS = [
+    "深度学习推动了自然语言处理的快速发展。研究人员提出了新的神经网络模型，"
+    "该模型在机器翻译和文本分类任务上取得了显著效果。深度学习方法仍需要大量标注数据。",
+    "城市轨道交通建设改善了居民出行条件。地铁线路的延伸带动了沿线房地产开发，"
+    "也对城市规划提出了新的要求。轨道交通的客流预测是规划中的关键环节。",
+    "本文研究了土壤重金属污染的修复技术。通过植物修复和化学淋洗两种方法的对比试验，"
+    "发现植物修复成本较低但周期较长。土壤重金属污染修复需要因地制宜。",
+]
+
+
+@pytest.fixture
+def docs() -> list[str]:
+    return list(DOCS)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from zhtext.keywords.candidates import CandidateExtractor
+
+
+def test_runs_of_content_words_become_phrases_up_to_max_words() -> None:
+    ex = CandidateExtractor(stopwords={"的"}, max_words=3)
+    tokens = ["土壤", "重金属", "污染", "的", "修复", "技术", "。"]
+    c = ex(tokens)
+    for key in ["土壤", "土壤重金属", "土壤重金属污染", "重金属污染", "修复技术"]:
+        assert key in c.count
+    # A stop word ends a run: no phrase crosses "的".
+    assert "污染修复" not in c.count
+    # Four words are never merged with max_words=3.
+    assert all(len(k) <= len("土壤重金属污染") for k in c.count)
+
+
+def test_counts_and_single_word_counts() -> None:
+    ex = CandidateExtractor(max_words=2)
+    tokens = ["地铁", "线路", "，", "地铁", "。", "地铁", "线路"]
+    c = ex(tokens)
+    assert c.count["地铁"] == 3
+    assert c.single["地铁"] == 3
+    assert c.count["地铁线路"] == 2
+    assert "地铁线路" not in c.single
+
+
+def test_pos_filter_uses_tags() -> None:
+    ex = CandidateExtractor(pos={"n"}, max_words=2)
+    c = ex([("模型", "n"), ("训练", "v"), ("数据", "n")])
+    assert set(c.count) == {"模型", "数据"}
+
+
+def test_numbers_single_chars_and_punctuation_are_not_content() -> None:
+    ex = CandidateExtractor()
+    c = ex(["2024", "年", "，", "GPU", "芯片"])
+    assert "2024" not in c.count
+    assert "年" not in c.count
+    assert "GPU" in c.count  # Latin words count at any length
+    assert "GPU芯片" in c.count
+
+
+def test_first_and_last_sentence_texts() -> None:
+    ex = CandidateExtractor()
+    c = ex(["模型", "训练", "。", "数据", "清洗", "。", "模型", "评估"])
+    assert c.first_text == "模型训练。"
+    assert c.last_text == "模型评估"
+    one = ex(["模型", "训练"])
+    assert one.first_text is None and one.last_text is None
+
+
+def test_quoted_terms_are_candidates() -> None:
+    ex = CandidateExtractor()
+    text = "所谓“科斯定理”是产权理论的核心。科斯定理影响深远。"
+    tokens = ["所谓", "“", "科斯", "定理", "”", "是", "产权", "理论", "的", "核心", "。",
+              "科斯", "定理", "影响", "深远", "。"]
+    assert "".join(tokens) == text
+    c = ex(tokens, text)
+    assert "科斯定理" in c.quoted
+    assert c.count["科斯定理"] == 2
+    # A quoted term the segmenter never produced as a run is counted in the text.
+    c2 = ex(["《", "跨", "国", "学术", "网络", "》", "。"], "《跨国学术网络》。")
+    assert "跨国学术网络" in c2.quoted and c2.count["跨国学术网络"] == 1
+
+
+def test_values_sum_word_values_with_length_weight() -> None:
+    ex = CandidateExtractor(max_words=2)
+    c = ex(["神经", "网络", "。"])
+
+    class V(dict[str, float]):
+        def __missing__(self, key: str) -> float:
+            return 0.0
+
+    values = c.values(V({"神经": 2.0, "网络": 3.0}), (1.0, 0.5))
+    assert values["神经"] == 2.0
+    assert values["神经网络"] == (2.0 + 3.0) * 0.5
+
+
+def test_empty_input() -> None:
+    c = CandidateExtractor()([])
+    assert len(c) == 0

@@ -1,0 +1,60 @@
+"""Library hygiene: no heavy imports on the light paths, no import-time side effects."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("torch", "transformers", "sentence_transformers", "gensim", "sklearn")
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return set(out.split())
+
+
+def test_import_zhtext_is_light() -> None:
+    mods = _modules_after("import zhtext")
+    assert not mods & set(HEAVY)
+    assert "numpy" not in mods
+    assert "rjieba" not in mods  # segmenters load on first use
+
+
+def test_tfidf_keywords_do_not_import_torch_or_numpy() -> None:
+    mods = _modules_after(
+        "import zhtext\nzhtext.extract_keywords(['深度学习推动了自然语言处理的发展。'])"
+    )
+    assert not mods & set(HEAVY)
+    assert "numpy" not in mods
+
+
+def test_cli_help_does_not_import_heavy_modules() -> None:
+    mods = _modules_after(
+        "import sys\nfrom zhtext.cli.app import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass"
+    )
+    assert not mods & set(HEAVY)
+
+
+def test_import_adds_no_logging_handlers() -> None:
+    code = (
+        "import logging\nbefore = list(logging.getLogger().handlers)\n"
+        "import zhtext, zhtext.keywords, zhtext.text\n"
+        "assert logging.getLogger().handlers == before\n"
+        "assert not logging.getLogger('zhtext').handlers\n"
+        "print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_version_matches_package_metadata() -> None:
+    from importlib.metadata import version
+
+    import zhtext
+
+    assert zhtext.__version__ == version("zhtext")
