@@ -86,7 +86,7 @@ def _extractor(
             raise ZhtextError("--encoder applies to --method embedding or textrank")
         params["embeddings"] = encoder
     extractor = get_extractor(method, **params)
-    extractor._components()  # build now, so that bad settings fail before any output
+    extractor.check()  # fail on bad settings before any output, without loading models
     return extractor
 
 

@@ -112,6 +112,30 @@ class KeywordExtractor:
             self.__dict__["_comp"] = comp
         return comp
 
+    def check(self) -> None:
+        """Validate the settings that name things (segmenter, files) without loading models.
+
+        Raises:
+            ZhtextError: An unknown segmenter, or a missing or malformed user dictionary or
+                stop-word file, so that a batch job fails before it starts.
+        """
+        from zhtext.text.segment import SEGMENTER_NAMES
+        from zhtext.text.userdict import read_user_dict
+
+        if isinstance(self.segmenter, str):
+            if self.segmenter not in SEGMENTER_NAMES:
+                raise ZhtextError(f"unknown segmenter {self.segmenter!r}; expected one of: "
+                                  f"{', '.join(SEGMENTER_NAMES)}")
+            if self.segmenter == "char" and self.user_dict is not None:
+                raise ZhtextError("the 'char' segmenter has no dictionary, so it cannot take a "
+                                  "user dictionary; use --segmenter rjieba or jieba")
+        if isinstance(self.user_dict, (str, Path)):
+            read_user_dict(self.user_dict)
+        if isinstance(self.stopwords, (str, Path)) and self.stopwords not in (
+            "default", "none", "stopwords-iso"
+        ):
+            load_stopwords(self.stopwords)
+
     def _extra_stopwords(self) -> Iterable[str]:
         return ()
 

@@ -149,7 +149,7 @@ class CandidateExtractor:
             text: The document text, needed for quoted terms.
         """
         memo = self._memo
-        if len(memo) > 500_000:  # bound memory on endless vocabularies
+        if len(memo) > 200_000:  # bound memory on endless vocabularies
             memo.clear()
         kinds_list = list(map(memo.get, tokens))
         if None in kinds_list:

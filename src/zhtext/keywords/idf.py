@@ -36,7 +36,6 @@ class IdfTable:
     ) -> None:
         if not idf:
             raise ZhtextError("an IDF table needs at least one word")
-        self.idf = idf
         if default is None:
             values = sorted(idf.values())
             default = values[len(values) // 2]
@@ -44,14 +43,19 @@ class IdfTable:
         self.source = source
         self.fallback = fallback
         self._scale = self.default / fallback.default if fallback is not None else 1.0
+        # One dict that answers every word: dict.__getitem__ runs in C, and unknown words
+        # (mostly punctuation and spaces) go to __missing__.
+        self.idf: dict[str, float] = (
+            idf if isinstance(idf, _Lookup) and fallback is None else _Lookup(idf, self)
+        )
 
     def __len__(self) -> int:
         return len(self.idf)
 
     def __getitem__(self, word: str) -> float:
-        v = self.idf.get(word)
-        if v is not None:
-            return v
+        return self.idf[word]
+
+    def _missing(self, word: str) -> float:
         if self.fallback is not None:
             b = self.fallback.idf.get(word)
             if b is not None:
@@ -59,15 +63,8 @@ class IdfTable:
         return self.default
 
     def lookup(self) -> dict[str, float]:
-        """A dict answering every word (unknown words through ``__missing__``), for hot loops.
-
-        Built once per table: ``dict.__getitem__`` runs in C, a method call would not.
-        """
-        cached: dict[str, float] | None = self.__dict__.get("_lookup")
-        if cached is None:
-            cached = _Lookup(self.idf, self)
-            self.__dict__["_lookup"] = cached
-        return cached
+        """The table as a dict that answers every word (unknown ones via ``__missing__``)."""
+        return self.idf
 
     def with_fallback(self, fallback: IdfTable) -> IdfTable:
         """This table, falling back on ``fallback`` (rescaled) for words it does not know."""
@@ -134,7 +131,7 @@ class _Lookup(dict[str, float]):
         # Most misses are punctuation and spaces: answer them without a method call.
         if self._table is None:
             return self._default
-        return self._table[key]
+        return self._table._missing(key)
 
 
 def _jieba_idf_path() -> Path:
