@@ -20,7 +20,7 @@ def test_counts_and_single_word_counts() -> None:
     tokens = ["地铁", "线路", "，", "地铁", "。", "地铁", "线路"]
     c = ex(tokens)
     assert c.count["地铁"] == 3
-    assert c.single["地铁"] == 3
+    assert "地铁" in c.single
     assert c.count["地铁线路"] == 2
     assert "地铁线路" not in c.single
 
@@ -40,13 +40,13 @@ def test_numbers_single_chars_and_punctuation_are_not_content() -> None:
     assert "GPU芯片" in c.count
 
 
-def test_first_and_last_sentence_texts() -> None:
+def test_first_and_last_sentence_candidates() -> None:
     ex = CandidateExtractor()
-    c = ex(["模型", "训练", "。", "数据", "清洗", "。", "模型", "评估"])
-    assert c.first_text == "模型训练。"
-    assert c.last_text == "模型评估"
+    c = ex(["模型", "训练", "。", "数据", "清洗", "。", "模型", "评估", "。"])
+    assert c.in_first == {"模型", "训练", "模型训练"}
+    assert c.in_last == {"模型", "评估", "模型评估"}
     one = ex(["模型", "训练"])
-    assert one.first_text is None and one.last_text is None
+    assert one.in_first is None and one.in_last is None
 
 
 def test_quoted_terms_are_candidates() -> None:

@@ -42,9 +42,9 @@ class KeywordExtractor:
         segmenter: ``"rjieba"`` (default), ``"jieba"``, ``"char"``, or a :class:`Segmenter`.
         user_dict: A jieba-format user dictionary (path or parsed entries).
         stopwords: ``"default"`` (stopwords-iso), ``"none"``, a file path, or a list of words.
-        pos: POS tags of content words; ``"auto"`` for the method's default (TF-IDF: no POS
-            filter, which measured better and twice as fast on CSL; TextRank: jieba's nouns
-            and verbs), ``None`` for no filter.
+        pos: POS tags of content words (e.g. ``["n", "vn", "ns"]``), or ``"auto"`` / ``None``
+            for no POS filter: stop words and function words then decide, which measured as
+            good on CSL and is twice as fast (no tagger runs).
         phrases: Merge adjacent content words into phrase candidates.
         max_words: Longest phrase in words (used when ``phrases``).
         t2s: Convert traditional to simplified characters before extraction.
@@ -201,14 +201,15 @@ class KeywordExtractor:
     ) -> list[Keyword]:
         """Apply the position bonus, rank, drop redundant candidates, and build records."""
         pw = self.position_weight
-        first, last = cands.first_text, cands.last_text
-        if not pw or first is None or last is None:
-            ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-            return self._pick(nt, cands.count, ranked, scores, top_k)
-
-        final = {k: v * (1.0 + pw * ((k in first) + (k in last))) for k, v in scores.items()}
-        ranked = sorted(final, key=final.__getitem__, reverse=True)
-        return self._pick(nt, cands.count, ranked, final, top_k)
+        if pw and cands.in_first is not None and cands.in_last is not None:
+            scores = dict(scores)
+            factor = 1.0 + pw
+            for key in cands.in_first:
+                scores[key] *= factor
+            for key in cands.in_last:
+                scores[key] *= factor
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+        return self._pick(nt, cands.count, ranked, scores, top_k)
 
     @staticmethod
     def _pick(

@@ -15,6 +15,7 @@ Python loops.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,11 +41,12 @@ class Candidates:
         words: The document's tokens, in order (they concatenate to the normalised text).
         kinds: One character per token: ``1`` content word, ``2`` sentence end, ``0`` other.
         count: How often each candidate (word or phrase) occurs as a run of content words.
-        single: How often each content word occurs on its own (as one token).
+        single: The content words that occur on their own (as one token).
         starts: For each phrase length n >= 2, the token index of every n-word run.
         keys: For each phrase length n >= 2, the text of every n-word run (as ``starts``).
-        first_text: The document's first sentence, or ``None`` for a one-sentence document.
-        last_text: Its last sentence with content, or ``None`` for a one-sentence document.
+        in_first: Candidates occurring in the first sentence (``None`` for a document of one
+            sentence).
+        in_last: Candidates occurring in the last sentence with content (``None`` likewise).
         quoted: Candidates that occur between quotation or book-title marks.
     """
 
@@ -54,8 +56,8 @@ class Candidates:
     single: dict[str, int] = field(default_factory=dict)
     starts: dict[int, list[int]] = field(default_factory=dict)
     keys: dict[int, list[str]] = field(default_factory=dict)
-    first_text: str | None = None
-    last_text: str | None = None
+    in_first: set[str] | None = None
+    in_last: set[str] | None = None
     quoted: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
@@ -166,8 +168,8 @@ class CandidateExtractor:
         last = kinds.rfind("1")
         if last < 0:
             return Candidates(words, kinds)
-        single = Counter([w for w, k in zip(words, kinds) if k == "1"])
-        count = single.copy()
+        content = [w for w, k in zip(words, kinds) if k == "1"]
+        grams: list[str] = content
         starts: dict[int, list[int]] = {}
         keys: dict[int, list[str]] = {}
         for n, pattern in self._runs.items():
@@ -181,13 +183,22 @@ class CandidateExtractor:
                 keys[n] = [words[i] + words[i + 1] + words[i + 2] for i in found]
             else:
                 keys[n] = ["".join(words[i : i + n]) for i in found]
-            count.update(keys[n])
+            grams = grams + keys[n]
+        count = Counter(grams)
+        single = dict.fromkeys(content, 1) if starts else count
         first_end = kinds.find("2")
-        first_text = last_text = None
+        in_first: set[str] | None = None
+        in_last: set[str] | None = None
         if 0 <= first_end < last:
-            first_text = "".join(words[: first_end + 1])
-            last_text = "".join(words[kinds.rfind("2", 0, last) + 1 :])
-        out = Candidates(words, kinds, count, single, starts, keys, first_text, last_text)
+            # Candidates of the first and of the last sentence: prefixes and suffixes of the
+            # (ordered) occurrence lists, found by bisection rather than by testing each one.
+            last_start = kinds.rfind("2", 0, last) + 1
+            in_first = set(words[:first_end]).intersection(single)
+            in_last = set(words[last_start:]).intersection(single)
+            for n, found in starts.items():
+                in_first.update(keys[n][: bisect_left(found, first_end)])
+                in_last.update(keys[n][bisect_left(found, last_start) :])
+        out = Candidates(words, kinds, count, single, starts, keys, in_first, in_last)
         if self.quotes and text is not None and any(q in text for q in "“《\"「『"):
             self._add_quoted(out, text)
         return out

@@ -11,7 +11,7 @@ import numpy as np
 
 from zhtext.errors import NotFittedError, ZhtextError
 from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor, _Values
-from zhtext.keywords.candidates import DEFAULT_POS, Candidates
+from zhtext.keywords.candidates import Candidates
 from zhtext.keywords.vectors import WordVectors
 
 __all__ = ["TextRankKeywords", "pagerank"]
@@ -39,32 +39,46 @@ def pagerank(
         >>> bool(s[1] > s[0])
         True
     """
-    scores = np.ones(n)
     if n == 0 or len(src) == 0:
-        return scores
+        return np.ones(n)
+    if n <= 2000:
+        w = np.bincount(src * n + dst, weights=weight, minlength=n * n).reshape(n, n)
+        return pagerank_dense(w, damping=damping, max_iter=max_iter, tol=tol)
+    scores = np.ones(n)
     out = np.bincount(src, weights=weight, minlength=n)
     norm = np.divide(weight, out[src], out=np.zeros_like(weight), where=out[src] > 0)
-    if n <= 2000:
-        # Small graphs (a document's words): one dense mat-vec per round is far cheaper
-        # than the fixed overhead of several sparse numpy calls.
-        m = np.zeros((n, n))
-        np.add.at(m, (dst, src), norm)
-        m *= damping
-        base = 1.0 - damping
-        for _ in range(max_iter):
-            new = m @ scores
-            new += base
-            delta = np.abs(new - scores).max()
-            scores = new
-            if delta < tol:
-                break
-        return scores
     for _ in range(max_iter):
         new = (1.0 - damping) + damping * np.bincount(dst, weights=norm * scores[src],
                                                       minlength=n).astype(np.float64)
         delta = np.abs(new - scores).max()
         scores = new
         if delta < tol:
+            break
+    return scores
+
+
+def pagerank_dense(
+    w: np.ndarray, *, damping: float = 0.85, max_iter: int = 100, tol: float = 1e-4
+) -> np.ndarray:
+    """PageRank of a small graph given as a dense weight matrix ``w[i, j]`` (edge i -> j).
+
+    A document's word graph has tens to hundreds of nodes: one dense mat-vec per round is far
+    cheaper there than the fixed cost of several sparse numpy calls.
+    """
+    n = w.shape[0]
+    out = w.sum(axis=1)
+    out[out == 0] = 1.0
+    m = (w / out[:, None]).T * damping  # m[j, i] = d * w_ij / out_i
+    base = 1.0 - damping
+    scores = np.ones(n)
+    done = 0
+    while done < max_iter:
+        prev = scores
+        for _ in range(4):  # test convergence every few rounds: the test costs as much
+            scores = m @ scores
+            scores += base
+        done += 4
+        if np.abs(scores - prev).max() < tol:
             break
     return scores
 
@@ -96,7 +110,6 @@ class TextRankKeywords(KeywordExtractor):
     """
 
     method = "textrank"
-    default_pos = DEFAULT_POS
 
     def __init__(
         self,
@@ -157,8 +170,8 @@ class TextRankKeywords(KeywordExtractor):
     def word_ranks(self, cands: Candidates) -> dict[str, float]:
         """The TextRank score of every content word of a document."""
         words, kinds = cands.words, cands.kinds
-        content = [w for w, k in zip(words, kinds) if k == "1"]
-        vocab = {w: i for i, w in enumerate(dict.fromkeys(content))}
+        vocab = {w: i for i, w in enumerate(dict.fromkeys(
+            [w for w, k in zip(words, kinds) if k == "1"]))}
         n = len(vocab)
         if n == 0:
             return {}
@@ -174,12 +187,20 @@ class TextRankKeywords(KeywordExtractor):
         # Undirected: each co-occurrence adds weight 1 both ways (duplicates add up).
         s = np.concatenate(srcs + dsts)
         t = np.concatenate(dsts + srcs)
-        w = np.ones(len(s))
         vectors = self._vectors()
-        if vectors is not None and len(s):
-            mat = vectors.matrix(list(vocab))  # unit rows, zeros for unknown words
-            w *= (1.0 + np.einsum("ij,ij->i", mat[s], mat[t])) / 2.0
-        ranks = pagerank(n, s, t, w, damping=self.damping, max_iter=self.max_iter, tol=self.tol)
+        opts = {"damping": self.damping, "max_iter": self.max_iter, "tol": self.tol}
+        if n <= 2000:
+            w = np.bincount(s * n + t, minlength=n * n).reshape(n, n).astype(np.float64)
+            if vectors is not None:
+                mat = vectors.matrix(list(vocab))  # unit rows, zeros for unknown words
+                w *= (1.0 + mat @ mat.T) / 2.0
+            ranks = pagerank_dense(w, **opts)  # type: ignore[arg-type]
+        else:
+            weight = np.ones(len(s))
+            if vectors is not None and len(s):
+                mat = vectors.matrix(list(vocab))
+                weight *= (1.0 + np.einsum("ij,ij->i", mat[s], mat[t])) / 2.0
+            ranks = pagerank(n, s, t, weight, **opts)  # type: ignore[arg-type]
         return dict(zip(vocab, ranks.tolist()))
 
     def _score(self, cands: Candidates) -> dict[str, float]:
