@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from zhtext.errors import ZhtextError
+from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.candidates import CandidateExtractor, Candidates
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText, Normalizer
@@ -200,42 +201,20 @@ class KeywordExtractor:
         self, nt: NormalizedText, cands: Candidates, scores: dict[str, float], top_k: int
     ) -> list[Keyword]:
         """Apply the position bonus, rank, drop redundant candidates, and build records."""
-        pw = self.position_weight
-        if pw and cands.in_first is not None and cands.in_last is not None:
-            scores = dict(scores)
-            factor = 1.0 + pw
-            for key in cands.in_first:
-                scores[key] *= factor
-            for key in cands.in_last:
-                scores[key] *= factor
-        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-        return self._pick(nt, cands.count, ranked, scores, top_k)
+        if _fast is not None:
+            ranked = _fast.rank(scores, cands.count, cands.in_first, cands.in_last,
+                                self.position_weight, top_k)
+            return self._records(nt, ranked)
+        return self._records(nt, rank_candidates(scores, cands, self.position_weight, top_k))
 
     @staticmethod
-    def _pick(
-        nt: NormalizedText,
-        counts: dict[str, int],
-        ranked: list[str],
-        scores: dict[str, float],
-        top_k: int,
-    ) -> list[Keyword]:
-        out: list[Keyword] = []
-        chosen: list[str] = []
+    def _records(nt: NormalizedText, ranked: list[tuple[str, float]]) -> list[Keyword]:
+        out = []
         text = nt.text
-        for key in ranked:
-            # A candidate never seen outside a better-ranked phrase that contains it adds
-            # nothing: "控制器" under "镇定控制器" when it only occurs there.
-            count = counts[key]
-            if any(key in o and count <= counts[o] for o in chosen):
-                continue
+        for key, score in ranked:
             pos = text.find(key)
-            if pos < 0:  # pragma: no cover - candidates come from the text
-                continue
             start, end = nt.span(pos, pos + len(key))
-            out.append(Keyword(key, float(scores[key]), start, end))
-            chosen.append(key)
-            if len(out) == top_k:
-                break
+            out.append(Keyword(key, score, start, end))
         return out
 
     # -- persistence ----------------------------------------------------------------------
@@ -288,3 +267,30 @@ class KeywordExtractor:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(segmenter={self.segmenter!r}, phrases={self.phrases})"
 
+
+def rank_candidates(
+    scores: dict[str, float], cands: Candidates, position_weight: float, top_k: int
+) -> list[tuple[str, float]]:
+    """The best ``top_k`` candidates, best first, as ``(key, score)`` (pure-Python version).
+
+    Candidates in the first or last sentence get ``1 + position_weight`` for each; a candidate
+    never seen outside a better-ranked chosen phrase that contains it adds nothing ("控制器"
+    under "镇定控制器" when it only occurs there) and is skipped.
+    """
+    if position_weight and cands.in_first is not None and cands.in_last is not None:
+        scores = dict(scores)
+        factor = 1.0 + position_weight
+        for key in cands.in_first:
+            scores[key] *= factor
+        for key in cands.in_last:
+            scores[key] *= factor
+    counts = cands.count
+    out: list[tuple[str, float]] = []
+    for key in sorted(scores, key=scores.__getitem__, reverse=True):
+        count = counts[key]
+        if any(count <= counts[o] and key in o for o, _ in out):
+            continue
+        out.append((key, scores[key]))
+        if len(out) == top_k:
+            break
+    return out

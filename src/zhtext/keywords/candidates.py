@@ -20,6 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from zhtext.keywords.accel import fast as _fast
+
 __all__ = ["DEFAULT_POS", "CandidateExtractor", "Candidates"]
 
 # jieba's (ICTCLAS-style) tags of content words, plus the coarse classes of the char segmenter.
@@ -64,17 +66,34 @@ class Candidates:
         return len(self.count)
 
     def values(
-        self, word_value: Mapping[str, float], weights: Sequence[float]
+        self,
+        word_value: Mapping[str, float],
+        weights: Sequence[float],
+        *,
+        times_count: bool = False,
+        compiled: bool = True,
     ) -> dict[str, float]:
         """Each candidate's value.
 
         A word's value is its own; a phrase of n words is valued at the sum of its words'
-        values times ``weights[n - 1]``.
+        values times ``weights[n - 1]``; with ``times_count`` each value is multiplied by the
+        candidate's count (TF-IDF).
 
-        ``word_value`` must answer every token (a dict subclass with ``__missing__``).
+        ``word_value`` must be a dict answering every token (a subclass with ``__missing__``).
+        ``compiled=False`` forces the pure-Python code (tests compare the two).
         """
+        if compiled and _fast is not None and isinstance(word_value, dict):
+            out: dict[str, float] = _fast.values(
+                self.words, self.single, self.starts, self.keys, word_value, weights,
+                self.count if times_count else None,
+            )
+            for term in self.quoted:
+                if term not in out:
+                    v = word_value[term]
+                    out[term] = v * self.count[term] if times_count else v
+            return out
         get = word_value.__getitem__
-        out: dict[str, float] = {}
+        out = {}
         if self.starts:
             tv = list(map(get, self.words))
             for n, starts in self.starts.items():
@@ -90,6 +109,9 @@ class Candidates:
         out.update(zip(self.single, map(get, self.single)))
         for term in self.quoted:
             out.setdefault(term, get(term))
+        if times_count:
+            count = self.count
+            out = {k: v * count[k] for k, v in out.items()}
         return out
 
 
@@ -141,18 +163,31 @@ class CandidateExtractor:
             return "2"
         return "0"
 
-    def __call__(self, tokens: Sequence[str] | Sequence[tuple[str, str]],
-                 text: str | None = None) -> Candidates:
+    def __call__(
+        self,
+        tokens: Sequence[str] | Sequence[tuple[str, str]],
+        text: str | None = None,
+        *,
+        compiled: bool = True,
+    ) -> Candidates:
         """The candidates of one document.
 
         Args:
             tokens: The document's tokens covering its text: words, or ``(word, tag)`` pairs
                 when a POS filter is set.
             text: The document text, needed for quoted terms.
+            compiled: Use the compiled code when it was built (``False``: pure Python).
         """
         memo = self._memo
         if len(memo) > 200_000:  # bound memory on endless vocabularies
             memo.clear()
+        if compiled and _fast is not None:
+            toks = tokens if isinstance(tokens, list) else list(tokens)
+            out = Candidates(*_fast.build(toks, memo, self._kind, self.pos is not None,
+                                          self.max_words))
+            if self.quotes and text is not None and any(q in text for q in "“《\"「『"):
+                self._add_quoted(out, text)
+            return out
         kinds_list = list(map(memo.get, tokens))
         if None in kinds_list:
             kind_of = self._kind

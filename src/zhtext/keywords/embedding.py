@@ -132,10 +132,17 @@ class EmbeddingKeywords(KeywordExtractor):
         keys = keys[: self.max_candidates]
         vectors = self._encode([nt.text, *keys])
         picked = mmr(vectors[0], vectors[1:], 2 * top_k, self.diversity)
-        scores = {keys[i]: sim for i, sim in picked}
         # The MMR pick order is the ranking (not the raw similarity).
-        ranked = [keys[i] for i, _ in picked]
-        return self._pick(nt, cands.count, ranked, scores, top_k)
+        chosen: list[tuple[str, float]] = []
+        for i, sim in picked:
+            key = keys[i]
+            count = cands.count[key]
+            if any(count <= cands.count[o] and key in o for o, _ in chosen):
+                continue
+            chosen.append((key, sim))
+            if len(chosen) == top_k:
+                break
+        return self._records(nt, chosen)
 
     def _score(self, cands: Candidates) -> dict[str, float]:  # pragma: no cover
         # _extract_one ranks by MMR directly.

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from zhtext.errors import NotFittedError, ZhtextError
+from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor, _Values
 from zhtext.keywords.candidates import Candidates
 from zhtext.keywords.vectors import WordVectors
@@ -170,6 +171,15 @@ class TextRankKeywords(KeywordExtractor):
     def word_ranks(self, cands: Candidates) -> dict[str, float]:
         """The TextRank score of every content word of a document."""
         words, kinds = cands.words, cands.kinds
+        if self.embeddings is None and _fast is not None:
+            ranks: dict[str, float] = _fast.textrank(words, kinds, self.window, self.damping,
+                                                     self.max_iter, self.tol)
+            return ranks
+        return self._word_ranks_numpy(cands)
+
+    def _word_ranks_numpy(self, cands: Candidates) -> dict[str, float]:
+        """``word_ranks`` in numpy (used with embeddings, and without the compiled module)."""
+        words, kinds = cands.words, cands.kinds
         vocab = {w: i for i, w in enumerate(dict.fromkeys(
             [w for w, k in zip(words, kinds) if k == "1"]))}
         n = len(vocab)
@@ -188,6 +198,8 @@ class TextRankKeywords(KeywordExtractor):
         s = np.concatenate(srcs + dsts)
         t = np.concatenate(dsts + srcs)
         vectors = self._vectors()
+        if len(s) == 0:  # no two content words near each other: all equal
+            return dict.fromkeys(vocab, 1.0)
         opts = {"damping": self.damping, "max_iter": self.max_iter, "tol": self.tol}
         if n <= 2000:
             w = np.bincount(s * n + t, minlength=n * n).reshape(n, n).astype(np.float64)

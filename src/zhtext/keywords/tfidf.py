@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from operator import mul
 from pathlib import Path
 from typing import Any, Literal
 
@@ -110,13 +109,10 @@ class TfidfKeywords(KeywordExtractor):
 
     def _score(self, cands: Candidates) -> dict[str, float]:
         table = self._table()
-        values = cands.values(table.lookup(), LENGTH_WEIGHTS)
+        scores = cands.values(table.lookup(), LENGTH_WEIGHTS, times_count=True)
         for term in cands.quoted:
             if term not in table.idf:  # a quoted phrase: the IDF of the words inside it
-                values[term] = sum(table[w] for w in self._subwords(term))
-        count = cands.count
-        scores = dict(zip(values, map(mul, map(count.__getitem__, values), values.values())))
-        for term in cands.quoted:
+                scores[term] = cands.count[term] * sum(table[w] for w in self._subwords(term))
             scores[term] *= self.quote_boost
         return scores
 

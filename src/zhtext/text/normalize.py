@@ -21,7 +21,6 @@ __all__ = ["NormalizedText", "Normalizer", "fullwidth_to_halfwidth", "normalize"
 # length-preserving map that str.translate applies at C speed.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
-_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def fullwidth_to_halfwidth(text: str) -> str:
@@ -70,38 +69,44 @@ _MAY_CHANGE = re.compile(
 
 
 def _nfkc_with_offsets(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
-    """NFKC of ``text`` with offset maps; the maps are ``None`` when lengths are unchanged."""
+    """NFKC of ``text`` with offset maps; the maps are ``None`` when lengths are unchanged.
+
+    Only characters that may change are normalised (one regular-expression scan), so the
+    common case (Chinese with a few full-width commas) costs little.
+    """
+    changes = []
+    for m in _MAY_CHANGE.finditer(text):
+        chunk = m.group()
+        out = unicodedata.normalize("NFKC", chunk)
+        if out != chunk:
+            changes.append((m.start(), m.end(), out))
+    if not changes:
+        return text, None, None
     pieces: list[str] = []
+    pos = 0
+    for a, b, out in changes:
+        pieces.append(text[pos:a])
+        pieces.append(out)
+        pos = b
+    pieces.append(text[pos:])
+    result = "".join(pieces)
+    if len(result) == len(text) and all(len(out) == b - a for a, b, out in changes):
+        return result, None, None
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    changed_length = False
-    for m in _MAY_CHANGE.finditer(text):
-        a, b = m.span()
-        chunk = m.group()
-        out = unicodedata.normalize("NFKC", chunk)
-        if out == chunk:
-            continue
-        if a > pos:
-            pieces.append(text[pos:a])
-            starts.extend(range(pos, a))
-            ends.extend(range(pos + 1, a + 1))
-        pieces.append(out)
+    for a, b, out in changes:
+        starts.extend(range(pos, a))
+        ends.extend(range(pos + 1, a + 1))
         if len(out) == b - a:
             starts.extend(range(a, b))
             ends.extend(range(a + 1, b + 1))
         else:
-            changed_length = True
             starts.extend([a] * len(out))
             ends.extend([b] * len(out))
         pos = b
-    if pos < len(text):
-        pieces.append(text[pos:])
-        starts.extend(range(pos, len(text)))
-        ends.extend(range(pos + 1, len(text) + 1))
-    result = "".join(pieces)
-    if not changed_length:
-        return result, None, None
+    starts.extend(range(pos, len(text)))
+    ends.extend(range(pos + 1, len(text) + 1))
     return result, tuple(starts), tuple(ends)
 
 
@@ -150,11 +155,9 @@ class Normalizer:
         original = text
         starts: tuple[int, ...] | None = None
         ends: tuple[int, ...] | None = None
-        if self.nfkc:
-            if _HAS_FULLWIDTH.search(text):
-                text = text.translate(_FULLWIDTH)
-            if not unicodedata.is_normalized("NFKC", text):
-                text, starts, ends = _nfkc_with_offsets(text)
+        if self.nfkc and not unicodedata.is_normalized("NFKC", text):
+            # NFKC folds full-width forms too (ＡＢＣ１２３，-> ABC123,).
+            text, starts, ends = _nfkc_with_offsets(text)
         if self.t2s:
             converted = self._opencc.convert(text)
             if len(converted) != len(text):
