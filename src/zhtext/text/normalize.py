@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from zhtext.errors import ZhtextError
 
@@ -33,8 +32,7 @@ def fullwidth_to_halfwidth(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
-@dataclass(frozen=True)
-class NormalizedText:
+class NormalizedText(NamedTuple):
     """A normalised text and the map back to the original.
 
     Attributes:
