@@ -100,7 +100,9 @@ class WordVectors:
                 f"cannot load sentence-transformers model {model!r}: {e}. Give a local "
                 "directory, or a hub name on a machine with access to the hub"
             ) from None
-        dim = int(encoder.get_sentence_embedding_dimension() or 0)
+        get_dim = (getattr(encoder, "get_embedding_dimension", None)
+                   or encoder.get_sentence_embedding_dimension)
+        dim = int(get_dim() or 0)
         obj = cls([], np.zeros((0, dim), dtype=np.float32))
         obj._encoder = encoder
         return obj
