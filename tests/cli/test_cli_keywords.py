@@ -1,0 +1,241 @@
+"""The zhtext command as a user runs it: real processes, exit codes, stderr, files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+DOC = "深度学习推动了自然语言处理的快速发展。神经网络模型在机器翻译中效果显著。"
+
+
+def zhtext(*args: str, stdin: str | None = None, cwd: Path | None = None
+           ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "zhtext", *args], input=stdin,
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+def assert_clean_error(out: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    for w in words:
+        assert w in out.stderr, out.stderr
+
+
+def test_version_and_help() -> None:
+    v = zhtext("--version")
+    assert v.returncode == 0
+    assert v.stdout.startswith("zhtext ")
+    h = zhtext("--help")
+    assert h.returncode == 0
+    assert "keywords" in h.stdout
+
+
+def test_text_output(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(DOC + "\n", encoding="utf-8")
+    out = zhtext("keywords", "extract", str(f))
+    assert out.returncode == 0, out.stderr
+    words = out.stdout.split()
+    assert 1 <= len(words) <= 5
+    assert "深度学习" in words
+
+
+def test_jsonl_keeps_empty_and_blank_lines_in_place(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(f"{DOC}\n\n   \n城市轨道交通建设改善了居民出行。\n", encoding="utf-8")
+    out = zhtext("keywords", "extract", str(f), "-f", "jsonl")
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [1, 2, 3, 4]
+    assert rows[1]["keywords"] == [] and rows[2]["keywords"] == []
+    lines = f.read_text(encoding="utf-8").split("\n")
+    for r in (rows[0], rows[3]):
+        assert r["keywords"]
+        for k in r["keywords"]:
+            assert set(k) == {"text", "score", "start", "end"}
+            assert lines[r["id"] - 1][k["start"] : k["end"]] == k["text"]
+
+
+def test_tsv_output(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(DOC + "\n", encoding="utf-8")
+    out = zhtext("keywords", "extract", str(f), "-f", "tsv", "-k", "3")
+    assert out.returncode == 0
+    rows = [line.split("\t") for line in out.stdout.splitlines()]
+    assert [r[1] for r in rows] == ["1", "2", "3"]
+    assert all(r[0] == "1" and len(r) == 4 for r in rows)
+    scores = [float(r[3]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    f = tmp_path / "empty.txt"
+    f.write_bytes(b"")
+    out = zhtext("keywords", "extract", str(f), "-f", "jsonl")
+    assert out.returncode == 0
+    assert out.stdout == ""
+
+
+def test_gbk_file_error_then_encoding_option(tmp_path: Path) -> None:
+    f = tmp_path / "gbk.txt"
+    f.write_bytes((DOC + "\n").encode("gbk"))
+    bad = zhtext("keywords", "extract", str(f))
+    assert_clean_error(bad, "gbk.txt:1", "--encoding gbk")
+    good = zhtext("keywords", "extract", str(f), "--encoding", "gbk")
+    assert good.returncode == 0
+    assert "深度学习" in good.stdout
+
+
+def test_binary_junk(tmp_path: Path) -> None:
+    f = tmp_path / "junk.bin"
+    f.write_bytes(bytes(range(256)) * 8)
+    assert_clean_error(zhtext("keywords", "extract", str(f)), "junk.bin", "binary")
+
+
+def test_ten_megabyte_single_line(tmp_path: Path) -> None:
+    f = tmp_path / "long.txt"
+    unit = "城市轨道交通建设改善了居民出行条件，地铁线路带动了沿线发展。"
+    f.write_text(unit * (10 * 2**20 // len(unit.encode("utf-8")) + 1) + "\n", encoding="utf-8")
+    assert f.stat().st_size > 10 * 2**20
+    out = zhtext("keywords", "extract", str(f), "-f", "jsonl")
+    assert out.returncode == 0, out.stderr
+    rows = out.stdout.splitlines()
+    assert len(rows) == 1
+    assert json.loads(rows[0])["keywords"]
+
+
+def test_mixed_scripts_offsets_point_into_the_original(tmp_path: Path) -> None:
+    doc = "ＡＩ芯片😀与GPU性能，深度学习框架ＰｙＴｏｒｃｈ……还有 English words 和①号方案。"
+    f = tmp_path / "mixed.txt"
+    f.write_text(doc + "\n", encoding="utf-8")
+    out = zhtext("keywords", "extract", str(f), "-f", "jsonl", "-k", "10")
+    assert out.returncode == 0, out.stderr
+    kws = json.loads(out.stdout)["keywords"]
+    assert kws
+    for k in kws:
+        original = doc[k["start"] : k["end"]]
+        assert unicodedata.normalize("NFKC", original) == k["text"]
+    assert "PyTorch" in {k["text"] for k in kws} or "深度学习框架" in {k["text"] for k in kws}
+
+
+def test_missing_file() -> None:
+    assert_clean_error(zhtext("keywords", "extract", "no-such-file.txt"), "no-such-file.txt")
+
+
+def test_unknown_method(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(DOC, encoding="utf-8")
+    assert_clean_error(zhtext("keywords", "extract", str(f), "-m", "rake"),
+                       "rake", "tfidf, textrank, embedding")
+
+
+def test_stdin() -> None:
+    out = zhtext("keywords", "extract", "-", stdin=DOC + "\n")
+    assert out.returncode == 0
+    assert "深度学习" in out.stdout
+
+
+def test_output_file_atomic_and_force(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(DOC + "\n", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    assert zhtext("keywords", "extract", str(f), "-o", str(target)).returncode == 0
+    first = target.read_text(encoding="utf-8")
+    assert "深度学习" in first
+    again = zhtext("keywords", "extract", str(f), "-o", str(target), "-k", "1")
+    assert_clean_error(again, "--force")
+    assert target.read_text(encoding="utf-8") == first
+    forced = zhtext("keywords", "extract", str(f), "-o", str(target), "-k", "1", "--force")
+    assert forced.returncode == 0
+    assert len(target.read_text(encoding="utf-8").split()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "out.jsonl"]
+
+
+def test_jobs_two_gives_identical_output(tmp_path: Path) -> None:
+    topics = ["深度学习模型", "城市轨道交通", "土壤污染修复", "新能源汽车电池", "", "乡村旅游"]
+    lines = [f"第{i}篇：{topics[i % len(topics)]}的研究进展与应用前景。" if i % 7 else ""
+             for i in range(600)]
+    f = tmp_path / "many.txt"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = zhtext("keywords", "extract", str(f), "-f", "jsonl", "--jobs", "1")
+    two = zhtext("keywords", "extract", str(f), "-f", "jsonl", "--jobs", "2")
+    assert one.returncode == 0 and two.returncode == 0, two.stderr
+    assert one.stdout == two.stdout
+    assert len(one.stdout.splitlines()) == 600
+
+
+def test_jsonl_input_and_folder_input(tmp_path: Path) -> None:
+    j = tmp_path / "d.jsonl"
+    j.write_text(json.dumps({"doc": "a1", "body": DOC}, ensure_ascii=False) + "\n",
+                 encoding="utf-8")
+    out = zhtext("keywords", "extract", str(j), "--text-col", "body", "--id-col", "doc",
+                 "-f", "jsonl")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["id"] == "a1"
+    missing = zhtext("keywords", "extract", str(j), "-f", "jsonl")
+    assert_clean_error(missing, "d.jsonl:1", "--text-col")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "b.txt").write_text(DOC, encoding="utf-8")
+    (folder / "a.txt").write_text("城市轨道交通建设改善了居民出行。", encoding="utf-8")
+    assert_clean_error(zhtext("keywords", "extract", str(folder)), "--doc-per-file")
+    out = zhtext("keywords", "extract", str(folder), "--doc-per-file", "-f", "jsonl")
+    assert [json.loads(x)["id"] for x in out.stdout.splitlines()] == ["a.txt", "b.txt"]
+
+
+def test_fit_then_extract_with_model(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join([DOC, "城市轨道交通建设改善了居民出行。"] * 15) + "\n",
+                      encoding="utf-8")
+    model = tmp_path / "kw"
+    out = zhtext("keywords", "fit", str(corpus), "-o", str(model))
+    assert out.returncode == 0, out.stderr
+    assert (model / "zhtext.json").is_file() and (model / "idf.json").is_file()
+    assert_clean_error(zhtext("keywords", "fit", str(corpus), "-o", str(model)), "--force")
+    ext = zhtext("keywords", "extract", str(corpus), "--model", str(model), "-f", "jsonl")
+    assert ext.returncode == 0, ext.stderr
+    assert len(ext.stdout.splitlines()) == 30
+    assert_clean_error(zhtext("keywords", "extract", str(corpus), "--model",
+                              str(tmp_path / "none")), "not found")
+
+
+def test_evaluate(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(
+        f"to keywords\t{DOC}\t深度学习_神经网络模型_不存在的词\n"
+        "to keywords\t城市轨道交通建设改善了居民出行条件。\t轨道交通_居民出行\n",
+        encoding="utf-8",
+    )
+    out = zhtext("keywords", "evaluate", str(gold), "-k", "3,5", "--json")
+    assert out.returncode == 0, out.stderr
+    res = json.loads(out.stdout)
+    by_k = {r["k"]: r for r in res["scores"]}
+    assert by_k[5]["gold"] == 5
+    assert by_k[5]["documents"] == 2
+    assert by_k[5]["hits"] >= 2  # 深度学习 and 轨道交通-like terms are found
+    assert 0 < by_k[5]["f1"] <= 1
+    table = zhtext("keywords", "evaluate", str(gold))
+    assert table.returncode == 0
+    assert "F1" in table.stdout
+
+
+def test_embedding_without_encoder(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(DOC, encoding="utf-8")
+    assert_clean_error(zhtext("keywords", "extract", str(f), "-m", "embedding"), "--encoder")
+
+
+@pytest.mark.parametrize("args", [["-k", "0"], ["-f", "xml"], ["--input-format", "csv"]])
+def test_bad_options(tmp_path: Path, args: list[str]) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(DOC, encoding="utf-8")
+    out = zhtext("keywords", "extract", str(f), *args)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
