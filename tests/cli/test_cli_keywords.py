@@ -239,3 +239,22 @@ def test_bad_options(tmp_path: Path, args: list[str]) -> None:
     out = zhtext("keywords", "extract", str(f), *args)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
+
+
+def test_method_settings_and_pos_filter(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(DOC + "\n", encoding="utf-8")
+    ok = zhtext("keywords", "extract", str(f), "-m", "textrank", "--set", "window=3",
+                "--set", "damping=0.9")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.split()
+    assert_clean_error(zhtext("keywords", "extract", str(f), "--set", "windw=3"),
+                       "unknown setting 'windw'", "valid settings")
+    assert_clean_error(zhtext("keywords", "extract", str(f), "-m", "textrank", "--set",
+                              "window=1"), "window must be at least 2")
+    nouns = zhtext("keywords", "extract", str(f), "--pos", "n", "--no-phrases", "-k", "10")
+    assert nouns.returncode == 0
+    from zhtext.text import get_segmenter
+
+    tags = dict(get_segmenter("rjieba").tag(DOC))
+    assert all(tags.get(w) == "n" for w in nouns.stdout.split())

@@ -49,6 +49,16 @@ Stopwords = Annotated[
     str, typer.Option("--stopwords", help="default | none | a file with one word per line.")
 ]
 T2S = Annotated[bool, typer.Option("--t2s", help="Convert traditional to simplified first.")]
+Settings = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="A method setting as KEY=VALUE, e.g. --set window=8 "
+                 "--set position_weight=0.5 (values are JSON, else text). Repeatable."),
+]
+Pos = Annotated[
+    str | None,
+    typer.Option("--pos", help="Only words with these POS tags, comma-separated (e.g. "
+                 "n,nz,vn,eng); default: no POS filter (stop and function words decide)."),
+]
 Encoder = Annotated[
     str | None,
     typer.Option("--encoder", help="sentence-transformers model (hub name or directory): the "
@@ -56,11 +66,44 @@ Encoder = Annotated[
 ]
 
 
+def _settings(items: list[str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{item!r}; expected KEY=VALUE", param_hint="--set")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        out[key.strip().replace("-", "_")] = value
+    return out
+
+
+def _make(method: str, params: dict[str, Any]) -> Any:
+    import inspect
+
+    from zhtext.keywords.registry import get_extractor, method_class
+
+    cls = method_class(method)
+    accepted: set[str] = set()
+    for klass in cls.__mro__:
+        init = vars(klass).get("__init__")
+        if init is not None and klass is not object:
+            accepted |= set(inspect.signature(init).parameters)
+    unknown = sorted(set(params) - accepted)
+    if unknown:
+        valid = ", ".join(sorted(accepted - {"self", "kwargs"}))
+        raise ZhtextError(f"unknown setting {unknown[0]!r} for --method {method}; "
+                          f"valid settings: {valid}")
+    return get_extractor(method, **params)
+
+
 def _extractor(
     *, method: str, model: Path | None, phrases: bool, segmenter: str,
     user_dict: Path | None, stopwords: str, t2s: bool, encoder: str | None,
+    pos: str | None = None, settings: list[str] | None = None,
 ) -> Any:
-    from zhtext.keywords.registry import get_extractor
 
     if model is not None:
         from zhtext.artifacts import load
@@ -74,6 +117,9 @@ def _extractor(
                               "stopwords": stopwords}
     if user_dict is not None:
         params["user_dict"] = user_dict
+    if pos is not None:
+        params["pos"] = [p for p in pos.replace(" ", ",").split(",") if p]
+    params.update(_settings(settings))
     if method == "embedding":
         if encoder is None:
             raise ZhtextError(
@@ -85,7 +131,7 @@ def _extractor(
         if method != "textrank":
             raise ZhtextError("--encoder applies to --method embedding or textrank")
         params["embeddings"] = encoder
-    extractor = get_extractor(method, **params)
+    extractor = _make(method, params)
     extractor.check()  # fail on bad settings before any output, without loading models
     return extractor
 
@@ -105,6 +151,8 @@ def extract(
     stopwords: Stopwords = "default",
     t2s: T2S = False,
     encoder: Encoder = None,
+    pos: Pos = None,
+    settings: Settings = None,
     input_format: InputFormatOpt = "auto",
     text_col: TextCol = "text",
     id_col: IdCol = None,
@@ -126,7 +174,8 @@ def extract(
     reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=id_col,
                          doc_per_file=doc_per_file, encoding=encoding)
     extractor = _extractor(method=method, model=model, phrases=phrases, segmenter=segmenter,
-                           user_dict=user_dict, stopwords=stopwords, t2s=t2s, encoder=encoder)
+                           user_dict=user_dict, stopwords=stopwords, t2s=t2s, encoder=encoder,
+                           pos=pos, settings=settings)
     with output_stream(output, force=force) as out, \
             progress_bar(reader, enabled=show_progress(quiet), label="keywords") as tick:
         for i, line in enumerate(extract_lines(extractor, reader, top_k=top_k,
@@ -208,6 +257,8 @@ def evaluate(
     stopwords: Stopwords = "default",
     t2s: T2S = False,
     encoder: Encoder = None,
+    pos: Pos = None,
+    settings: Settings = None,
     encoding: Encoding = "utf-8",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
     = False,
@@ -227,7 +278,8 @@ def evaluate(
     if not docs:
         raise ZhtextError(f"{gold}: no documents with gold keywords")
     extractor = _extractor(method=method, model=model, phrases=phrases, segmenter=segmenter,
-                           user_dict=user_dict, stopwords=stopwords, t2s=t2s, encoder=encoder)
+                           user_dict=user_dict, stopwords=stopwords, t2s=t2s, encoder=encoder,
+                           pos=pos, settings=settings)
     predicted = [[k.text for k in kws]
                  for kws in extractor.extract([d.text for d in docs], max(ks))]
     results = [keyword_scores(predicted, [d.keywords for d in docs], k) for k in ks]

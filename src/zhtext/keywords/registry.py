@@ -9,7 +9,7 @@ from typing import Any
 from zhtext.errors import InputError, ZhtextError
 from zhtext.keywords.base import KeywordExtractor
 
-__all__ = ["KEYWORD_METHODS", "get_extractor", "load_extractor"]
+__all__ = ["KEYWORD_METHODS", "get_extractor", "load_extractor", "method_class"]
 
 # name -> "module:class", imported on first use so optional dependencies stay optional.
 KEYWORD_METHODS: dict[str, str] = {
@@ -19,7 +19,12 @@ KEYWORD_METHODS: dict[str, str] = {
 }
 
 
-def _class(method: str) -> type[KeywordExtractor]:
+def method_class(method: str) -> type[KeywordExtractor]:
+    """The extractor class of a method name, imported on first use.
+
+    Raises:
+        ZhtextError: The name is unknown; the message lists the valid names.
+    """
     target = KEYWORD_METHODS.get(method)
     if target is None:
         raise ZhtextError(
@@ -37,14 +42,14 @@ def get_extractor(method: str = "tfidf", **params: Any) -> KeywordExtractor:
         >>> get_extractor("textrank", window=4).method
         'textrank'
     """
-    return _class(method)(**params)
+    return method_class(method)(**params)
 
 
 def load_extractor(directory: Path, manifest: dict[str, Any]) -> KeywordExtractor:
     """Rebuild an extractor from its artifact directory."""
     method = str(manifest.get("method"))
     try:
-        cls = _class(method)
+        cls = method_class(method)
     except ZhtextError:
         raise InputError(f"artifact names unknown keyword method {method!r}",
                          path=str(directory)) from None
