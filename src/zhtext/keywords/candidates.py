@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from zhtext.keywords.accel import fast as _fast
 
-__all__ = ["DEFAULT_POS", "CandidateExtractor", "Candidates"]
+__all__ = ["DEFAULT_POS", "CandidateExtractor", "Candidates", "WordValues"]
 
 # jieba's (ICTCLAS-style) tags of content words, plus the coarse classes of the char segmenter.
 DEFAULT_POS: frozenset[str] = frozenset(
@@ -33,6 +33,17 @@ DEFAULT_POS: frozenset[str] = frozenset(
 _SENTENCE_END = frozenset("。！？!?；;\n")
 _QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"\n]{2,16})[”」』》\"]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+class WordValues(dict[str, float]):
+    """Word -> value, answering ``missing`` for any other token (what ``values`` needs)."""
+
+    def __init__(self, values: dict[str, float], missing: float = 0.0) -> None:
+        super().__init__(values)
+        self.missing = missing
+
+    def __missing__(self, key: str) -> float:
+        return self.missing
 
 
 @dataclass

@@ -11,8 +11,8 @@ import numpy as np
 
 from zhtext.errors import NotFittedError, ZhtextError
 from zhtext.keywords.accel import fast as _fast
-from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor, _Values
-from zhtext.keywords.candidates import Candidates
+from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor
+from zhtext.keywords.candidates import Candidates, WordValues
 from zhtext.keywords.vectors import WordVectors
 
 __all__ = ["TextRankKeywords", "pagerank"]
@@ -217,7 +217,7 @@ class TextRankKeywords(KeywordExtractor):
 
     def _score(self, cands: Candidates) -> dict[str, float]:
         rank = self.word_ranks(cands)
-        values = cands.values(_Values(rank, 0.0), LENGTH_WEIGHTS)
+        values = cands.values(WordValues(rank, 0.0), LENGTH_WEIGHTS)
         for term in cands.quoted:
             if term not in rank:  # a quoted phrase: the ranks of the words inside it
                 values[term] = sum(rank.get(w, 0.0) for w in self._subwords(term))
