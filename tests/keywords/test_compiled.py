@@ -79,3 +79,18 @@ def test_textrank_matches_numpy(tokens: list[str], window: int) -> None:
     assert a.keys() == b.keys()
     for k in a:
         assert a[k] == pytest.approx(b[k], abs=1e-6)
+
+
+@needs_fast
+@settings(max_examples=300, deadline=None)
+@given(token_lists, st.integers(1, 8), st.sampled_from([0.0, 1.0]))
+def test_fused_single_word_path_matches(tokens: list[str], top_k: int, pw: float) -> None:
+    ex = CandidateExtractor(stopwords={"的", "了", "我们"}, max_words=1)
+    idf = _Idf({"模型": 3.0, "数据": 2.0, "GPU": 7.5})
+    c = ex(tokens, compiled=False)
+    scores = c.values(idf, LENGTH_WEIGHTS, times_count=True, compiled=False)
+    want = rank_candidates(scores, c, pw, top_k)
+    assert fast is not None
+    got = fast.top_words(list(tokens), ex.memo(), ex._kind, False, idf, pw, top_k)
+    assert [k for k, _ in got] == [k for k, _ in want]
+    assert [s for _, s in got] == pytest.approx([s for _, s in want])

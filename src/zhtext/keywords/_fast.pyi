@@ -38,3 +38,12 @@ def rank(
 def textrank(
     words: list[str], kinds: str, window: int, damping: float, max_iter: int, tol: float
 ) -> dict[str, float]: ...
+def top_words(
+    tokens: list[object],
+    memo: dict[object, str],
+    kind_of: Callable[[object], str],
+    tagged: bool,
+    lookup: Mapping[str, float],
+    position_weight: float,
+    top_k: int,
+) -> list[tuple[str, float]]: ...

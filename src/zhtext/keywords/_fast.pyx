@@ -314,3 +314,101 @@ def textrank(list words, str kinds, int window, double damping, int max_iter, do
         return {order[i]: s[i] for i in range(v)}
     finally:
         free(ids); free(src); free(dst); free(out); free(s); free(new)
+
+
+def top_words(list tokens, dict memo, object kind_of, bint tagged, object lookup,
+              double position_weight, Py_ssize_t top_k):
+    """TF-IDF over single words, fused: kinds, counts, position bonus, ranking in one pass.
+
+    The same result as ``build`` + ``values(..., count)`` + ``rank`` with ``max_words=1``,
+    without building the intermediate dicts and sets (the ``--no-phrases`` hot path).
+    """
+    cdef Py_ssize_t n = PyList_GET_SIZE(tokens), i, j, u, nu = 0, picked = 0
+    cdef Py_ssize_t first_end = -1, last = -1, last_start = 0
+    cdef object tok, k, w, key, other
+    cdef PyObject* found
+    cdef dict index = {}
+    cdef dict table = <dict> lookup
+    cdef list uniq = []
+    cdef list chosen = []
+    cdef list out = []
+    cdef char* kb = <char*> malloc(n + 1)
+    cdef long* ids = <long*> malloc((n + 1) * sizeof(long))
+    cdef long* counts = <long*> calloc(n + 1, sizeof(long))
+    cdef char* flags = <char*> calloc(n + 1, 1)
+    cdef Scored* arr = <Scored*> malloc((n + 1) * sizeof(Scored))
+    cdef double s, factor = 1.0 + position_weight
+    cdef bint skip
+    if kb == NULL or ids == NULL or counts == NULL or flags == NULL or arr == NULL:
+        free(kb); free(ids); free(counts); free(flags); free(arr)
+        raise MemoryError()
+    try:
+        for i in range(n):
+            tok = <object> PyList_GET_ITEM(tokens, i)
+            found = PyDict_GetItem(memo, tok)
+            if found == NULL:
+                k = kind_of(tok)
+                PyDict_SetItem(memo, tok, k)
+            else:
+                k = <object> found
+            kb[i] = (<str> k)[0] == "1" and 49 or ((<str> k)[0] == "2" and 50 or 48)
+            ids[i] = -1
+            if kb[i] == 49:
+                last = i
+                w = tok[0] if tagged else tok
+                found = PyDict_GetItem(index, w)
+                if found == NULL:
+                    index[w] = nu
+                    uniq.append(w)
+                    ids[i] = nu
+                    nu += 1
+                else:
+                    ids[i] = <long> (<object> found)
+                counts[ids[i]] += 1
+            elif kb[i] == 50 and first_end < 0:
+                first_end = i
+        if nu == 0:
+            return out
+        if position_weight != 0.0 and 0 <= first_end < last:
+            for i in range(last - 1, -1, -1):
+                if kb[i] == 50:
+                    last_start = i + 1
+                    break
+            for i in range(first_end):
+                if ids[i] >= 0:
+                    flags[ids[i]] |= 1
+            for i in range(last_start, n):
+                if ids[i] >= 0:
+                    flags[ids[i]] |= 2
+        for u in range(nu):
+            w = <object> PyList_GET_ITEM(uniq, u)
+            found = PyDict_GetItem(table, w)
+            s = <double> (<object> found) if found != NULL else <double> lookup[w]
+            s *= counts[u]
+            if flags[u] & 1:
+                s *= factor
+            if flags[u] & 2:
+                s *= factor
+            arr[u].score = s
+            arr[u].index = u
+        qsort(arr, nu, sizeof(Scored), _by_score_desc)
+        for i in range(nu):
+            u = arr[i].index
+            key = <object> PyList_GET_ITEM(uniq, u)
+            skip = False
+            for j in range(picked):
+                other = chosen[j]
+                if counts[u] <= counts[<long> (<object> PyDict_GetItem(index, other))] \
+                        and key in other:
+                    skip = True
+                    break
+            if skip:
+                continue
+            chosen.append(key)
+            out.append((key, arr[i].score))
+            picked += 1
+            if picked == top_k:
+                break
+        return out
+    finally:
+        free(kb); free(ids); free(counts); free(flags); free(arr)

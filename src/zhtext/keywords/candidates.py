@@ -155,6 +155,12 @@ class CandidateExtractor:
         # token (or (word, tag)) -> kind: one dict look-up per token instead of several tests.
         self._memo: dict[object, str] = {}
 
+    def memo(self) -> dict[object, str]:
+        """The token -> kind memo (``1`` content, ``2`` sentence end, ``0`` other), bounded."""
+        if len(self._memo) > 200_000:  # bound memory on endless vocabularies
+            self._memo.clear()
+        return self._memo
+
     def is_content(self, word: str, tag: str | None = None) -> bool:
         """Whether a (tagged) word may be part of a candidate."""
         if self.pos is not None and tag not in self.pos:
@@ -189,9 +195,7 @@ class CandidateExtractor:
             text: The document text, needed for quoted terms.
             compiled: Use the compiled code when it was built (``False``: pure Python).
         """
-        memo = self._memo
-        if len(memo) > 200_000:  # bound memory on endless vocabularies
-            memo.clear()
+        memo = self.memo()
         if compiled and _fast is not None:
             toks = tokens if isinstance(tokens, list) else list(tokens)
             out = Candidates(*_fast.build(toks, memo, self._kind, self.pos is not None,
