@@ -120,7 +120,7 @@ class TfidfKeywords(KeywordExtractor):
         tagged = cands.pos is not None
         tokens = seg.tag(nt.text) if tagged else seg.cut(nt.text)
         ranked = _fast.top_words(tokens, cands.memo(), cands._kind, tagged,
-                                 self._table().lookup(), self.position_weight, top_k)
+                                 self._table().idf, self.position_weight, top_k)
         return self._records(nt, ranked)
 
     def _score(self, cands: Candidates) -> dict[str, float]:

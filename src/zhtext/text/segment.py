@@ -154,11 +154,13 @@ class RjiebaSegmenter(_SegmenterBase):
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text``."""
-        return list(self._jieba.cut(text, self.hmm))
+        words: list[str] = self._jieba.cut(text, self.hmm)  # already a fresh list
+        return words
 
     def tag(self, text: str) -> list[tuple[str, str]]:
         """The words of ``text`` with jieba's (ICTCLAS-style) POS tags."""
-        return list(self._jieba.tag(text, self.hmm))
+        tagged: list[tuple[str, str]] = self._jieba.tag(text, self.hmm)
+        return tagged
 
 
 class JiebaSegmenter(_SegmenterBase):
