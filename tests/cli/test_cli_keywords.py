@@ -258,3 +258,23 @@ def test_method_settings_and_pos_filter(tmp_path: Path) -> None:
 
     tags = dict(get_segmenter("rjieba").tag(DOC))
     assert all(tags.get(w) == "n" for w in nouns.stdout.split())
+
+
+def test_pure_python_fallback_gives_the_same_output(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(f"{DOC}\n城市轨道交通建设改善了居民出行条件。“轨道交通”很重要。\n\n",
+                 encoding="utf-8")
+    for args in ([], ["--no-phrases"], ["-m", "textrank"]):
+        compiled = zhtext("keywords", "extract", str(f), "-f", "jsonl", *args)
+        env = {**os.environ, "ZHTEXT_PURE_PYTHON": "1", "HF_HUB_OFFLINE": "1"}
+        pure = subprocess.run([sys.executable, "-m", "zhtext", "keywords", "extract", str(f),
+                               "-f", "jsonl", *args], capture_output=True, text=True, env=env)
+        assert pure.returncode == 0, pure.stderr
+        a = [json.loads(x) for x in compiled.stdout.splitlines()]
+        b = [json.loads(x) for x in pure.stdout.splitlines()]
+        assert [[k["text"] for k in r["keywords"]] for r in a] == \
+            [[k["text"] for k in r["keywords"]] for r in b]
+        for ra, rb in zip(a, b):
+            for ka, kb in zip(ra["keywords"], rb["keywords"]):
+                # PageRank stops at a tolerance: scores agree to about 1e-4
+                assert ka["score"] == pytest.approx(kb["score"], rel=1e-3)
