@@ -79,3 +79,12 @@ def test_values_sum_word_values_with_length_weight() -> None:
 def test_empty_input() -> None:
     c = CandidateExtractor()([])
     assert len(c) == 0
+
+
+def test_single_characters_join_phrases_but_are_no_candidates() -> None:
+    ex = CandidateExtractor(stopwords={"的"}, max_words=3)
+    c = ex(["多", "模态", "数据", "的", "沉淀", "法", "。", "法", "的", "多"])
+    assert {"多模态", "多模态数据", "沉淀法"} <= set(c.count)
+    assert "多" not in c.count and "法" not in c.count  # never alone
+    assert "的" not in "".join(c.count)  # stop words still end runs
+    assert c.kinds == "3110132303"

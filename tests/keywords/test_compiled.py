@@ -15,7 +15,7 @@ needs_fast = pytest.mark.skipif(fast is None, reason="compiled module not built"
 
 # Words, function words, punctuation, sentence ends, Latin, digits and spaces.
 TOKENS = ["模型", "训练", "数据", "深度", "学习", "网络", "的", "了", "我们", "，", "。", "！",
-          "\n", "GPU", "3", " ", "“", "”", "方法", "研究"]
+          "\n", "GPU", "3", " ", "“", "”", "方法", "研究", "法", "多", "微"]
 token_lists = st.lists(st.sampled_from(TOKENS), max_size=60)
 
 

@@ -31,7 +31,7 @@ def build(list tokens, dict memo, object kind_of, bint tagged, int max_words):
     cdef dict keys = {}
     cdef list st
     cdef list ks
-    cdef object one
+    cdef bint has_content
     if kb == NULL:
         raise MemoryError()
     try:
@@ -43,7 +43,7 @@ def build(list tokens, dict memo, object kind_of, bint tagged, int max_words):
                 PyDict_SetItem(memo, tok, k)
             else:
                 k = <object> found
-            kb[i] = (<str> k)[0] == "1" and 49 or ((<str> k)[0] == "2" and 50 or 48)
+            kb[i] = <char> ord((<str> k)[0])  # "0" other, "1" content, "2" end, "3" affix
             if tagged:
                 words[i] = tok[0]
             if kb[i] == 49:
@@ -61,20 +61,27 @@ def build(list tokens, dict memo, object kind_of, bint tagged, int max_words):
                 found = PyDict_GetItem(count, w)
                 count[w] = 1 if found == NULL else <object> found + 1
                 single[w] = 1
-        # phrases of 2..max_words adjacent content words
+        # phrases of 2..max_words adjacent content words and affixes, with a content word
         for m in range(2, max_words + 1):
             st = []
             ks = []
             i = 0
             while i <= n - m:
-                if kb[i] != 49:
+                if kb[i] != 49 and kb[i] != 51:
                     i += 1
                     continue
                 run_end = i
-                while run_end < n and kb[run_end] == 49:
+                while run_end < n and (kb[run_end] == 49 or kb[run_end] == 51):
                     run_end += 1
-                # content run [i, run_end): every window of length m inside it
+                # run [i, run_end): every window of length m inside it with a content word
                 for j in range(i, run_end - m + 1):
+                    has_content = False
+                    for k2 in range(j, j + m):
+                        if kb[k2] == 49:
+                            has_content = True
+                            break
+                    if not has_content:
+                        continue
                     key = words[j]
                     for k2 in range(j + 1, j + m):
                         key = PyUnicode_Concat(key, words[k2])
@@ -351,7 +358,7 @@ def top_words(list tokens, dict memo, object kind_of, bint tagged, object lookup
                 PyDict_SetItem(memo, tok, k)
             else:
                 k = <object> found
-            kb[i] = (<str> k)[0] == "1" and 49 or ((<str> k)[0] == "2" and 50 or 48)
+            kb[i] = <char> ord((<str> k)[0])
             ids[i] = -1
             if kb[i] == 49:
                 last = i

@@ -52,7 +52,8 @@ class Candidates:
 
     Attributes:
         words: The document's tokens, in order (they concatenate to the normalised text).
-        kinds: One character per token: ``1`` content word, ``2`` sentence end, ``0`` other.
+        kinds: One character per token: ``1`` content word, ``3`` affix (a single character
+            allowed inside phrases), ``2`` sentence end, ``0`` other.
         count: How often each candidate (word or phrase) occurs as a run of content words.
         single: The content words that occur on their own (as one token).
         starts: For each phrase length n >= 2, the token index of every n-word run.
@@ -151,12 +152,17 @@ class CandidateExtractor:
         self.max_words = max_words
         self.min_chars = min_chars
         self.quotes = quotes
-        self._runs = {n: re.compile(f"(?=1{{{n}}})") for n in range(2, max_words + 1)}
+        self._runs = {n: re.compile(f"(?=[13]{{{n}}})") for n in range(2, max_words + 1)}
         # token (or (word, tag)) -> kind: one dict look-up per token instead of several tests.
         self._memo: dict[object, str] = {}
 
     def memo(self) -> dict[object, str]:
-        """The token -> kind memo (``1`` content, ``2`` sentence end, ``0`` other), bounded."""
+        """The token -> kind memo, bounded in size.
+
+        Kinds: ``1`` content word, ``3`` affix (a single Chinese character that is not a stop
+        word: it may sit inside a phrase, as in 多+模态 or 沉淀+法, but is no candidate on its
+        own), ``2`` sentence end, ``0`` anything else.
+        """
         if len(self._memo) > 200_000:  # bound memory on endless vocabularies
             self._memo.clear()
         return self._memo
@@ -178,6 +184,13 @@ class CandidateExtractor:
             return "1"
         if word and (word[0] in _SENTENCE_END or word == "."):
             return "2"
+        if (
+            len(word) == 1
+            and _HAN.match(word)
+            and word not in self.stopwords
+            and (self.pos is None or tag in self.pos)
+        ):
+            return "3"
         return "0"
 
     def __call__(
@@ -222,8 +235,11 @@ class CandidateExtractor:
         grams: list[str] = content
         starts: dict[int, list[int]] = {}
         keys: dict[int, list[str]] = {}
+        affixes = "3" in kinds
         for n, pattern in self._runs.items():
             found = [m.start() for m in pattern.finditer(kinds)]
+            if affixes:  # a phrase needs a content word, not only affixes
+                found = [i for i in found if "1" in kinds[i : i + n]]
             if not found:
                 break
             starts[n] = found
