@@ -82,15 +82,17 @@ def test_textrank_matches_numpy(tokens: list[str], window: int) -> None:
 
 
 @needs_fast
-@settings(max_examples=300, deadline=None)
-@given(token_lists, st.integers(1, 8), st.sampled_from([0.0, 1.0]))
-def test_fused_single_word_path_matches(tokens: list[str], top_k: int, pw: float) -> None:
-    ex = CandidateExtractor(stopwords={"的", "了", "我们"}, max_words=1)
-    idf = _Idf({"模型": 3.0, "数据": 2.0, "GPU": 7.5})
+@settings(max_examples=400, deadline=None)
+@given(token_lists, st.integers(1, 4), st.integers(1, 8), st.sampled_from([0.0, 1.0]))
+def test_fused_tfidf_path_matches(tokens: list[str], max_words: int, top_k: int,
+                                  pw: float) -> None:
+    ex = CandidateExtractor(stopwords={"的", "了", "我们"}, max_words=max_words)
+    idf = _Idf({"模型": 3.0, "数据": 2.0, "GPU": 7.5, "法": 1.5})
     c = ex(tokens, compiled=False)
     scores = c.values(idf, LENGTH_WEIGHTS, times_count=True, compiled=False)
     want = rank_candidates(scores, c, pw, top_k)
     assert fast is not None
-    got = fast.top_words(list(tokens), ex.memo(), ex._kind, False, idf, pw, top_k)
+    got = fast.tfidf_top(list(tokens), ex.memo(), ex._kind, False, max_words, idf,
+                         LENGTH_WEIGHTS, pw, top_k)
     assert [k for k, _ in got] == [k for k, _ in want]
     assert [s for _, s in got] == pytest.approx([s for _, s in want])

@@ -38,12 +38,14 @@ def rank(
 def textrank(
     words: list[str], kinds: str, window: int, damping: float, max_iter: int, tol: float
 ) -> dict[str, float]: ...
-def top_words(
+def tfidf_top(
     tokens: list[object],
     memo: dict[object, str],
     kind_of: Callable[[object], str],
     tagged: bool,
+    max_words: int,
     lookup: Mapping[str, float],
+    weights: Sequence[float],
     position_weight: float,
     top_k: int,
 ) -> list[tuple[str, float]]: ...

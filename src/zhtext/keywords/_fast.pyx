@@ -323,31 +323,38 @@ def textrank(list words, str kinds, int window, double damping, int max_iter, do
         free(ids); free(src); free(dst); free(out); free(s); free(new)
 
 
-def top_words(list tokens, dict memo, object kind_of, bint tagged, object lookup,
-              double position_weight, Py_ssize_t top_k):
-    """TF-IDF over single words, fused: kinds, counts, position bonus, ranking in one pass.
+def tfidf_top(list tokens, dict memo, object kind_of, bint tagged, int max_words,
+              object lookup, weights, double position_weight, Py_ssize_t top_k):
+    """TF-IDF keywords of one document in one pass: the same ranking as ``build`` +
+    ``values(..., count)`` + ``rank``, without building the intermediate dicts and sets.
 
-    The same result as ``build`` + ``values(..., count)`` + ``rank`` with ``max_words=1``,
-    without building the intermediate dicts and sets (the ``--no-phrases`` hot path).
+    Quoted terms are not handled here: callers use the step-by-step path for documents with
+    quotation marks.
     """
-    cdef Py_ssize_t n = PyList_GET_SIZE(tokens), i, j, u, nu = 0, picked = 0
-    cdef Py_ssize_t first_end = -1, last = -1, last_start = 0
+    cdef Py_ssize_t n = PyList_GET_SIZE(tokens), i, j, k2, m, u, nu = 0, picked = 0
+    cdef Py_ssize_t first_end = -1, last = -1, last_start = 0, run_end
+    cdef Py_ssize_t cap = n * (max_words if max_words > 0 else 1) + 1
+    cdef Py_ssize_t nw = len(weights)
     cdef object tok, k, w, key, other
     cdef PyObject* found
     cdef dict index = {}
     cdef dict table = <dict> lookup
+    cdef list words = [None] * n if tagged else tokens
     cdef list uniq = []
     cdef list chosen = []
     cdef list out = []
     cdef char* kb = <char*> malloc(n + 1)
-    cdef long* ids = <long*> malloc((n + 1) * sizeof(long))
-    cdef long* counts = <long*> calloc(n + 1, sizeof(long))
-    cdef char* flags = <char*> calloc(n + 1, 1)
-    cdef Scored* arr = <Scored*> malloc((n + 1) * sizeof(Scored))
-    cdef double s, factor = 1.0 + position_weight
-    cdef bint skip
-    if kb == NULL or ids == NULL or counts == NULL or flags == NULL or arr == NULL:
-        free(kb); free(ids); free(counts); free(flags); free(arr)
+    cdef double* tv = <double*> malloc((n + 1) * sizeof(double))
+    cdef long* counts = <long*> calloc(cap, sizeof(long))
+    cdef double* value = <double*> malloc(cap * sizeof(double))
+    cdef char* flags = <char*> calloc(cap, 1)
+    cdef Scored* arr = <Scored*> malloc(cap * sizeof(Scored))
+    cdef double s, wn, factor = 1.0 + position_weight
+    cdef bint skip, has_content, bonus
+    cdef char f
+    if (kb == NULL or tv == NULL or counts == NULL or value == NULL or flags == NULL
+            or arr == NULL):
+        free(kb); free(tv); free(counts); free(value); free(flags); free(arr)
         raise MemoryError()
     try:
         for i in range(n):
@@ -359,46 +366,103 @@ def top_words(list tokens, dict memo, object kind_of, bint tagged, object lookup
             else:
                 k = <object> found
             kb[i] = <char> ord((<str> k)[0])
-            ids[i] = -1
+            if tagged:
+                words[i] = tok[0]
             if kb[i] == 49:
                 last = i
-                w = tok[0] if tagged else tok
-                found = PyDict_GetItem(index, w)
-                if found == NULL:
-                    index[w] = nu
-                    uniq.append(w)
-                    ids[i] = nu
-                    nu += 1
-                else:
-                    ids[i] = <long> (<object> found)
-                counts[ids[i]] += 1
             elif kb[i] == 50 and first_end < 0:
                 first_end = i
-        if nu == 0:
+        if last < 0:
             return out
-        if position_weight != 0.0 and 0 <= first_end < last:
+        bonus = position_weight != 0.0 and 0 <= first_end < last
+        if bonus:
             for i in range(last - 1, -1, -1):
                 if kb[i] == 50:
                     last_start = i + 1
                     break
-            for i in range(first_end):
-                if ids[i] >= 0:
-                    flags[ids[i]] |= 1
-            for i in range(last_start, n):
-                if ids[i] >= 0:
-                    flags[ids[i]] |= 2
+        # phrases: windows of m words and affixes holding a content word
+        if max_words > 1:
+            for i in range(n):
+                if kb[i] == 49 or kb[i] == 51:
+                    w = <object> PyList_GET_ITEM(words, i)
+                    found = PyDict_GetItem(table, w)
+                    tv[i] = <double> (<object> found) if found != NULL else <double> lookup[w]
+        for m in range(2, max_words + 1):
+            wn = weights[(m if m < nw else nw) - 1]
+            picked = 0  # windows found for this m
+            i = 0
+            while i <= n - m:
+                if kb[i] != 49 and kb[i] != 51:
+                    i += 1
+                    continue
+                run_end = i
+                while run_end < n and (kb[run_end] == 49 or kb[run_end] == 51):
+                    run_end += 1
+                for j in range(i, run_end - m + 1):
+                    has_content = False
+                    s = 0.0
+                    for k2 in range(j, j + m):
+                        if kb[k2] == 49:
+                            has_content = True
+                        s += tv[k2]
+                    if not has_content:
+                        continue
+                    picked += 1
+                    key = <object> PyList_GET_ITEM(words, j)
+                    for k2 in range(j + 1, j + m):
+                        key = PyUnicode_Concat(key, <object> PyList_GET_ITEM(words, k2))
+                    found = PyDict_GetItem(index, key)
+                    if found == NULL:
+                        u = nu
+                        index[key] = u
+                        uniq.append(key)
+                        nu += 1
+                    else:
+                        u = <long> (<object> found)
+                    counts[u] += 1
+                    value[u] = s * wn
+                    if bonus:
+                        if j < first_end:
+                            flags[u] |= 1
+                        if j >= last_start:
+                            flags[u] |= 2
+                i = run_end
+            if picked == 0:
+                break
+        # single words, after the phrases (the order of ties matches the reference code)
+        for i in range(n):
+            if kb[i] != 49:
+                continue
+            w = <object> PyList_GET_ITEM(words, i)
+            found = PyDict_GetItem(index, w)
+            if found == NULL:
+                u = nu
+                index[w] = u
+                uniq.append(w)
+                nu += 1
+            else:
+                u = <long> (<object> found)
+            if not (flags[u] & 4):  # a word's value is its own, whatever phrase shares it
+                found = PyDict_GetItem(table, w)
+                value[u] = <double> (<object> found) if found != NULL else <double> lookup[w]
+                flags[u] |= 4
+            counts[u] += 1
+            if bonus:
+                if i < first_end:
+                    flags[u] |= 1
+                if i >= last_start:
+                    flags[u] |= 2
         for u in range(nu):
-            w = <object> PyList_GET_ITEM(uniq, u)
-            found = PyDict_GetItem(table, w)
-            s = <double> (<object> found) if found != NULL else <double> lookup[w]
-            s *= counts[u]
-            if flags[u] & 1:
+            s = value[u] * counts[u]
+            f = flags[u]
+            if f & 1:
                 s *= factor
-            if flags[u] & 2:
+            if f & 2:
                 s *= factor
             arr[u].score = s
             arr[u].index = u
         qsort(arr, nu, sizeof(Scored), _by_score_desc)
+        picked = 0
         for i in range(nu):
             u = arr[i].index
             key = <object> PyList_GET_ITEM(uniq, u)
@@ -418,4 +482,4 @@ def top_words(list tokens, dict memo, object kind_of, bint tagged, object lookup
                 break
         return out
     finally:
-        free(kb); free(ids); free(counts); free(flags); free(arr)
+        free(kb); free(tv); free(counts); free(value); free(flags); free(arr)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from zhtext.keywords.accel import fast as _fast
 
-__all__ = ["DEFAULT_POS", "CandidateExtractor", "Candidates", "WordValues"]
+__all__ = ["DEFAULT_POS", "QUOTE_MARKS", "CandidateExtractor", "Candidates", "WordValues"]
 
 # jieba's (ICTCLAS-style) tags of content words, plus the coarse classes of the char segmenter.
 DEFAULT_POS: frozenset[str] = frozenset(
@@ -31,6 +31,7 @@ DEFAULT_POS: frozenset[str] = frozenset(
 )
 
 _SENTENCE_END = frozenset("。！？!?；;\n")
+QUOTE_MARKS = "“《\"「『"  # a document with any of these may have quoted-term candidates
 _QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"\n]{2,16})[”」』》\"]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -213,7 +214,7 @@ class CandidateExtractor:
             toks = tokens if isinstance(tokens, list) else list(tokens)
             out = Candidates(*_fast.build(toks, memo, self._kind, self.pos is not None,
                                           self.max_words))
-            if self.quotes and text is not None and any(q in text for q in "“《\"「『"):
+            if self.quotes and text is not None and any(q in text for q in QUOTE_MARKS):
                 self._add_quoted(out, text)
             return out
         kinds_list = list(map(memo.get, tokens))
@@ -265,7 +266,7 @@ class CandidateExtractor:
                 in_first.update(keys[n][: bisect_left(found, first_end)])
                 in_last.update(keys[n][bisect_left(found, last_start) :])
         out = Candidates(words, kinds, count, single, starts, keys, in_first, in_last)
-        if self.quotes and text is not None and any(q in text for q in "“《\"「『"):
+        if self.quotes and text is not None and any(q in text for q in QUOTE_MARKS):
             self._add_quoted(out, text)
         return out
 

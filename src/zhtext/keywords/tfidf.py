@@ -11,7 +11,7 @@ from typing import Any, Literal
 from zhtext.errors import ZhtextError
 from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor
-from zhtext.keywords.candidates import Candidates
+from zhtext.keywords.candidates import QUOTE_MARKS, Candidates
 from zhtext.keywords.idf import IdfTable, builtin_idf
 from zhtext.records import Keyword
 from zhtext.text.stopwords import corpus_stopwords
@@ -110,17 +110,20 @@ class TfidfKeywords(KeywordExtractor):
         return self
 
     def _extract_one(self, text: str, top_k: int) -> list[Keyword]:
-        if self.phrases or _fast is None:
+        if _fast is None:
             return super()._extract_one(text, top_k)
-        # Single words: one fused compiled pass from tokens to the ranked top k.
         if not text or text.isspace():
             return []
         norm, seg, cands = self._components()
         nt = norm.normalize(text)
+        if cands.quotes and any(q in nt.text for q in QUOTE_MARKS):
+            return super()._extract_one(text, top_k)  # quoted terms: the step-by-step path
+        # Everything else: one fused compiled pass from tokens to the ranked top k.
         tagged = cands.pos is not None
         tokens = seg.tag(nt.text) if tagged else seg.cut(nt.text)
-        ranked = _fast.top_words(tokens, cands.memo(), cands._kind, tagged,
-                                 self._table().idf, self.position_weight, top_k)
+        ranked = _fast.tfidf_top(tokens, cands.memo(), cands._kind, tagged, cands.max_words,
+                                 self._table().idf, LENGTH_WEIGHTS, self.position_weight,
+                                 top_k)
         return self._records(nt, ranked)
 
     def _score(self, cands: Candidates) -> dict[str, float]:
