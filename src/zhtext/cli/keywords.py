@@ -178,10 +178,10 @@ def extract(
                            pos=pos, settings=settings)
     with output_stream(output, force=force) as out, \
             progress_bar(reader, enabled=show_progress(quiet), label="keywords") as tick:
-        for i, line in enumerate(extract_lines(extractor, reader, top_k=top_k,
-                                               fmt=fmt, jobs=jobs)):  # type: ignore[arg-type]
-            out.write(line)
-            if tick is not None and i % 256 == 0:
+        for block in extract_lines(extractor, reader, top_k=top_k, fmt=fmt,  # type: ignore
+                                   jobs=jobs):
+            out.write(block)  # the output of one chunk of documents
+            if tick is not None:
                 tick()  # type: ignore[operator]
 
 
