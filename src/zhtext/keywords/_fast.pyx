@@ -12,6 +12,32 @@ from cpython.unicode cimport PyUnicode_Concat
 from libc.stdlib cimport calloc, free, malloc, qsort
 
 
+cdef int _kinds(list tokens, dict memo, object kind_of, bint tagged, list words, char* kb,
+                Py_ssize_t* first_end, Py_ssize_t* last) except -1:
+    """Fill ``kb`` with each token's kind ("0" other, "1" content, "2" sentence end, "3" affix),
+    memoised in ``memo``; fill ``words`` from tagged tokens; report the first sentence end and
+    the last content word (-1 when none)."""
+    cdef Py_ssize_t i, n = PyList_GET_SIZE(tokens)
+    cdef object tok, k
+    cdef PyObject* found
+    for i in range(n):
+        tok = <object> PyList_GET_ITEM(tokens, i)
+        found = PyDict_GetItem(memo, tok)
+        if found == NULL:
+            k = kind_of(tok)
+            PyDict_SetItem(memo, tok, k)
+        else:
+            k = <object> found
+        kb[i] = <char> ord((<str> k)[0])
+        if tagged:
+            words[i] = tok[0]
+        if kb[i] == 49:
+            last[0] = i
+        elif kb[i] == 50 and first_end[0] < 0:
+            first_end[0] = i
+    return 0
+
+
 def build(list tokens, dict memo, object kind_of, bint tagged, int max_words):
     """Token kinds, counts, phrase runs and first/last-sentence candidates of one document.
 
@@ -35,21 +61,7 @@ def build(list tokens, dict memo, object kind_of, bint tagged, int max_words):
     if kb == NULL:
         raise MemoryError()
     try:
-        for i in range(n):
-            tok = <object> PyList_GET_ITEM(tokens, i)
-            found = PyDict_GetItem(memo, tok)
-            if found == NULL:
-                k = kind_of(tok)
-                PyDict_SetItem(memo, tok, k)
-            else:
-                k = <object> found
-            kb[i] = <char> ord((<str> k)[0])  # "0" other, "1" content, "2" end, "3" affix
-            if tagged:
-                words[i] = tok[0]
-            if kb[i] == 49:
-                last = i
-            elif kb[i] == 50 and first_end < 0:
-                first_end = i
+        _kinds(tokens, memo, kind_of, tagged, words, kb, &first_end, &last)
         kb[n] = 0
         kinds = kb[:n].decode("ascii")
         if last < 0:
@@ -357,21 +369,7 @@ def tfidf_top(list tokens, dict memo, object kind_of, bint tagged, int max_words
         free(kb); free(tv); free(counts); free(value); free(flags); free(arr)
         raise MemoryError()
     try:
-        for i in range(n):
-            tok = <object> PyList_GET_ITEM(tokens, i)
-            found = PyDict_GetItem(memo, tok)
-            if found == NULL:
-                k = kind_of(tok)
-                PyDict_SetItem(memo, tok, k)
-            else:
-                k = <object> found
-            kb[i] = <char> ord((<str> k)[0])
-            if tagged:
-                words[i] = tok[0]
-            if kb[i] == 49:
-                last = i
-            elif kb[i] == 50 and first_end < 0:
-                first_end = i
+        _kinds(tokens, memo, kind_of, tagged, words, kb, &first_end, &last)
         if last < 0:
             return out
         bonus = position_weight != 0.0 and 0 <= first_end < last
