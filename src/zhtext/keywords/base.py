@@ -139,10 +139,13 @@ class KeywordExtractor:
 
     def analyze(self, text: str) -> tuple[NormalizedText, Candidates]:
         """Normalise, segment and find the candidates of one text (exposed for inspection)."""
-        norm, seg, cands = self._components()
-        nt = norm.normalize(text)
+        nt = self._components()[0].normalize(text)
+        return nt, self._candidates(nt)
+
+    def _candidates(self, nt: NormalizedText) -> Candidates:
+        _, seg, cands = self._components()
         tokens = seg.cut(nt.text) if cands.pos is None else seg.tag(nt.text)
-        return nt, cands(tokens, nt.text)
+        return cands(tokens, nt.text)
 
     # -- the public verbs -----------------------------------------------------------------
 
@@ -175,7 +178,10 @@ class KeywordExtractor:
     def _extract_one(self, text: str, top_k: int) -> list[Keyword]:
         if not text or text.isspace():
             return []
-        nt, cands = self.analyze(text)
+        return self._extract_normalized(self._components()[0].normalize(text), top_k)
+
+    def _extract_normalized(self, nt: NormalizedText, top_k: int) -> list[Keyword]:
+        cands = self._candidates(nt)
         if not cands.count:
             return []
         return self._select(nt, cands, self._score(cands), top_k)

@@ -10,6 +10,7 @@ from zhtext.errors import ZhtextError
 from zhtext.keywords.base import KeywordExtractor
 from zhtext.keywords.candidates import Candidates
 from zhtext.records import Keyword
+from zhtext.text.normalize import NormalizedText
 
 __all__ = ["EmbeddingKeywords", "mmr"]
 
@@ -122,10 +123,8 @@ class EmbeddingKeywords(KeywordExtractor):
                                      normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(out, dtype=np.float32)
 
-    def _extract_one(self, text: str, top_k: int) -> list[Keyword]:
-        if not text or text.isspace():
-            return []
-        nt, cands = self.analyze(text)
+    def _extract_normalized(self, nt: NormalizedText, top_k: int) -> list[Keyword]:
+        cands = self._candidates(nt)
         if not cands.count:
             return []
         keys = sorted(cands.count, key=cands.count.__getitem__, reverse=True)
@@ -145,7 +144,7 @@ class EmbeddingKeywords(KeywordExtractor):
         return self._records(nt, chosen)
 
     def _score(self, cands: Candidates) -> dict[str, float]:  # pragma: no cover
-        # _extract_one ranks by MMR directly.
+        # _extract_normalized ranks by MMR directly.
         raise NotImplementedError
 
     def get_params(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor
 from zhtext.keywords.candidates import QUOTE_MARKS, Candidates
 from zhtext.keywords.idf import IdfTable, builtin_idf
 from zhtext.records import Keyword
+from zhtext.text.normalize import NormalizedText
 from zhtext.text.stopwords import corpus_stopwords
 
 __all__ = ["TfidfKeywords"]
@@ -109,15 +110,11 @@ class TfidfKeywords(KeywordExtractor):
         logger.info("fitted IDF on %d documents, %d words", n, len(self.idf_))
         return self
 
-    def _extract_one(self, text: str, top_k: int) -> list[Keyword]:
-        if _fast is None:
-            return super()._extract_one(text, top_k)
-        if not text or text.isspace():
-            return []
-        norm, seg, cands = self._components()
-        nt = norm.normalize(text)
-        if cands.quotes and any(q in nt.text for q in QUOTE_MARKS):
-            return super()._extract_one(text, top_k)  # quoted terms: the step-by-step path
+    def _extract_normalized(self, nt: NormalizedText, top_k: int) -> list[Keyword]:
+        _, seg, cands = self._components()
+        if _fast is None or (cands.quotes and any(q in nt.text for q in QUOTE_MARKS)):
+            # Without the compiled module, or with quoted terms: the step-by-step path.
+            return super()._extract_normalized(nt, top_k)
         # Everything else: one fused compiled pass from tokens to the ranked top k.
         tagged = cands.pos is not None
         tokens = seg.tag(nt.text) if tagged else seg.cut(nt.text)
