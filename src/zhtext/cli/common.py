@@ -53,6 +53,11 @@ def make_reader(
             f"{input_format!r}; expected auto, text or jsonl", param_hint="--input-format"
         )
     fmt: InputFormat = input_format  # type: ignore[assignment]
+    if not inputs and sys.stdin.isatty():
+        raise typer.BadParameter(
+            "no input: give files or folders, or pipe text in (use '-' to read a terminal)",
+            param_hint="INPUTS",
+        )
     return DocumentReader(inputs or ["-"], fmt=fmt, text_col=text_col, id_col=id_col,
                           doc_per_file=doc_per_file, encoding=encoding)
 

@@ -187,9 +187,10 @@ def extract(
 
 @app.command()
 def fit(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Artifact directory to create (required).")
+    ],
     inputs: Inputs = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Artifact directory to create.")]
-    = Path("keywords-model"),
     method: Method = "tfidf",
     embeddings: Annotated[
         bool, typer.Option("--word2vec", help="textrank: train word vectors on the corpus.")
@@ -232,7 +233,7 @@ def fit(
     extractor.save(output, force=force)
     n = getattr(extractor, "n_docs_", None)
     typer.echo(f"saved {method} keywords model to {output}"
-               + (f" (IDF from {n} documents)" if n else ""), err=True)
+               + (f" (IDF from {n} document{'s' if n != 1 else ''})" if n else ""), err=True)
 
 
 @app.command()

@@ -108,6 +108,10 @@ class TfidfKeywords(KeywordExtractor):
         self.n_docs_ = n
         self._reset()
         logger.info("fitted IDF on %d documents, %d words", n, len(self.idf_))
+        if n < 100:
+            logger.warning(
+                "IDF fitted on only %d document(s): document frequencies from so few documents "
+                "are unreliable; fit on a larger corpus, or use the built-in table", n)
         return self
 
     def _extract_normalized(self, nt: NormalizedText, top_k: int) -> list[Keyword]:
