@@ -112,3 +112,12 @@ def test_registry_lists_methods_on_unknown_name() -> None:
 def test_traditional_input_with_t2s() -> None:
     kws = TfidfKeywords(t2s=True).extract(["機器學習推動了語音識別的發展。"], 5)[0]
     assert "机器学习" in {k.text for k in kws}
+
+
+def test_keywords_never_contain_whitespace() -> None:
+    # The text output separates keywords by spaces.
+    doc = "我们称之为“深度 学习 框架”和“GPU 芯片”。深度学习框架 PyTorch 与 neural network 很流行。"
+    for phrases in (True, False):
+        kws = TfidfKeywords(phrases=phrases).extract([doc], 20)
+        assert kws[0]
+        assert not any(any(c.isspace() for c in k.text) for k in kws[0])

@@ -273,7 +273,8 @@ class CandidateExtractor:
     def _add_quoted(self, cands: Candidates, text: str) -> None:
         for m in _QUOTED.finditer(text):
             term = m.group(1).strip()
-            if not _HAN.search(term) or term in self.stopwords:
+            # No whitespace inside a keyword: the text output separates keywords by spaces.
+            if not _HAN.search(term) or term in self.stopwords or any(c.isspace() for c in term):
                 continue
             if term not in cands.count:
                 cands.count[term] = text.count(term)
