@@ -53,7 +53,7 @@ def make_reader(
             f"{input_format!r}; expected auto, text or jsonl", param_hint="--input-format"
         )
     fmt: InputFormat = input_format  # type: ignore[assignment]
-    if not inputs and sys.stdin.isatty():
+    if not inputs and sys.stdin is not None and sys.stdin.isatty():
         raise typer.BadParameter(
             "no input: give files or folders, or pipe text in (use '-' to read a terminal)",
             param_hint="INPUTS",
