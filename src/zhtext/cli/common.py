@@ -75,7 +75,7 @@ def output_stream(path: Path | None, *, force: bool) -> Iterator[IO[str]]:
 
 def show_progress(quiet: bool) -> bool:
     """Progress bars go to stderr, and only when it is a terminal."""
-    return not quiet and sys.stderr.isatty()
+    return not quiet and sys.stderr is not None and sys.stderr.isatty()
 
 
 @contextmanager
