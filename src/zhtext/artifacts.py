@@ -139,4 +139,8 @@ def load(path: str | Path) -> Any:
         from zhtext.keywords.registry import load_extractor
 
         return load_extractor(Path(path), manifest)
+    if task == "topics":
+        from zhtext.topics.lda import TopicModel
+
+        return TopicModel.load(Path(path), manifest)
     raise InputError(f"artifact task {task!r} is not known to this zhtext", path=str(path))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zhtext.cli import keywords
+from zhtext.cli import keywords, topics
 from zhtext.errors import ZhtextError
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(keywords.app, name="keywords")
+app.add_typer(topics.app, name="topics")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,110 @@
+"""``zhtext topics``: fit LDA topic models and infer the topics of documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zhtext.cli.common import (
+    DocPerFile,
+    Encoding,
+    Force,
+    IdCol,
+    InputFormatOpt,
+    Inputs,
+    Output,
+    TextCol,
+    make_reader,
+    output_stream,
+)
+from zhtext.errors import InputError, ZhtextError
+
+app = typer.Typer(help="Topics of a corpus: fit an LDA model, infer documents' topics.",
+                  no_args_is_help=True)
+
+
+@app.command()
+def fit(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Artifact directory to create (required).")
+    ],
+    inputs: Inputs = None,
+    k: Annotated[str, typer.Option("--k", help="Number of topics, or 'auto'.")] = "8",
+    k_min: Annotated[int, typer.Option("--k-min", help="Smallest k swept by --k auto.")] = 2,
+    k_max: Annotated[int, typer.Option("--k-max", help="Largest k swept by --k auto.")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    restarts: Annotated[int, typer.Option("--restarts", help="Models per k; the most "
+                                          "coherent is kept.")] = 3,
+    passes: Annotated[int, typer.Option("--passes", help="Passes over the corpus.")] = 20,
+    min_df: Annotated[int, typer.Option("--min-df", help="Drop words in fewer documents.")] = 5,
+    max_df: Annotated[float, typer.Option("--max-df", help="Drop words in more than this "
+                                          "share of documents.")] = 0.5,
+    input_format: InputFormatOpt = "auto",
+    text_col: TextCol = "text",
+    doc_per_file: DocPerFile = False,
+    encoding: Encoding = "utf-8",
+    force: Force = False,
+) -> None:
+    """Train an LDA topic model; writes the model, topics, document topics and report.html."""
+    from zhtext.topics import TopicModel
+
+    if output.exists() and not force:
+        raise InputError("output directory already exists; choose another path or pass "
+                         "--force to replace it", path=str(output))
+    if k != "auto":
+        try:
+            k_value: int | str = int(k)
+        except ValueError:
+            raise typer.BadParameter(f"{k!r}; expected a number of topics or 'auto'",
+                                     param_hint="--k") from None
+        if int(k_value) <= 0:
+            raise ZhtextError(f"--k must be at least 1, got {k}")
+    else:
+        k_value = "auto"
+    reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=None,
+                         doc_per_file=doc_per_file, encoding=encoding)
+    model = TopicModel(k=k_value, k_range=(k_min, k_max), seed=seed, restarts=restarts,
+                       passes=passes, min_df=min_df, max_df=max_df)
+    model.fit(d.text for d in reader)
+    model.save(output, force=force)
+    typer.echo(f"saved {model.k_} topics of {model.n_docs_} documents to {output} "
+               f"(coherence {model.coherence_:.4f}; report: {output / 'report.html'})", err=True)
+
+
+@app.command()
+def infer(
+    model_dir: Annotated[Path, typer.Argument(help="A directory made by 'zhtext topics fit'.")],
+    inputs: Inputs = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | tsv.")] = "jsonl",
+    input_format: InputFormatOpt = "auto",
+    text_col: TextCol = "text",
+    id_col: IdCol = None,
+    doc_per_file: DocPerFile = False,
+    encoding: Encoding = "utf-8",
+    output: Output = None,
+    force: Force = False,
+) -> None:
+    """The topics of each document: {"id", "topic", "topics": [[id, weight], ...]}."""
+    from zhtext.artifacts import load, read_manifest
+
+    if fmt not in ("jsonl", "tsv"):
+        raise typer.BadParameter(f"{fmt!r}; expected jsonl or tsv", param_hint="--format")
+    if read_manifest(model_dir).get("task") != "topics":
+        raise InputError("not a topic model; make one with 'zhtext topics fit'",
+                         path=str(model_dir))
+    model = load(model_dir)
+    reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=id_col,
+                         doc_per_file=doc_per_file, encoding=encoding)
+    with output_stream(output, force=force) as out:
+        for doc in reader:
+            dist = model.infer([doc.text])[0]
+            top = dist[0][0] if dist else None
+            if fmt == "jsonl":
+                out.write(json.dumps({"id": doc.id, "topic": top,
+                                      "topics": [[t, round(p, 6)] for t, p in dist]},
+                                     ensure_ascii=False) + "\n")
+            else:
+                out.write(f"{doc.id}\t{top}\t{dist[0][1] if dist else 0:.6f}\n")

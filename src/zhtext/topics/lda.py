@@ -1,0 +1,313 @@
+"""LDA topic models on gensim, with k chosen by topic coherence and restarts chosen by NPMI."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from zhtext.errors import InputError, NotFittedError, ZhtextError
+from zhtext.topics.corpus import CONTENT_POS, TokenFile, Tokenizer
+
+__all__ = ["Topic", "TopicModel"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic: its id, a readable label, top words with weights, size and coherence."""
+
+    id: int
+    label: str
+    words: list[tuple[str, float]]
+    size: float
+    coherence: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        d = asdict(self)
+        d["words"] = [[w, round(p, 6)] for w, p in self.words]
+        return d
+
+
+def _gensim() -> Any:
+    try:
+        import gensim
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ZhtextError("topic models need gensim: pip install 'zhtext[topics]'") from None
+    return gensim
+
+
+class TopicModel:
+    """LDA topics of a corpus (gensim ``LdaMulticore``), estimator-shaped.
+
+    Args:
+        k: Number of topics, or ``"auto"`` to sweep ``k_range`` and keep the k with the best
+            coherence.
+        k_range: Smallest and largest k of the sweep.
+        seed: Random seed: the same seed and data give the same model.
+        restarts: Models trained per k with seeds derived from ``seed``; the most coherent
+            (NPMI) is kept. LDA depends strongly on its start; coherence picks good starts.
+        passes: Passes over the corpus per model.
+        iterations: Inference iterations per document.
+        min_df: Words in fewer documents are dropped.
+        max_df: Words in more than this share of documents are dropped.
+        coherence: ``"c_npmi"`` or ``"c_v"``.
+        workers: Worker processes for training (both cores by default).
+        segmenter: Segmenter name or instance; ``pos`` and ``stopwords`` choose content words.
+    """
+
+    def __init__(
+        self,
+        *,
+        k: int | str = 8,
+        k_range: tuple[int, int] = (2, 20),
+        seed: int = 0,
+        restarts: int = 3,
+        passes: int = 20,
+        iterations: int = 100,
+        min_df: int = 5,
+        max_df: float = 0.5,
+        coherence: str = "c_npmi",
+        workers: int = 2,
+        segmenter: str = "rjieba",
+        pos: Iterable[str] = CONTENT_POS,
+        stopwords: str | None = "default",
+    ) -> None:
+        if k != "auto" and (not isinstance(k, int) or isinstance(k, bool) or k < 1):
+            raise ZhtextError(f"k must be a positive number of topics or 'auto', got {k!r}")
+        if k_range[0] < 1 or k_range[1] < k_range[0]:
+            raise ZhtextError(f"k_range must be (low, high) with 1 <= low <= high, got {k_range}")
+        if restarts < 1 or passes < 1 or iterations < 1:
+            raise ZhtextError("restarts, passes and iterations must be at least 1")
+        if coherence not in ("c_npmi", "c_v"):
+            raise ZhtextError(f"coherence must be 'c_npmi' or 'c_v', got {coherence!r}")
+        self.k = k
+        self.k_range = k_range
+        self.seed = seed
+        self.restarts = restarts
+        self.passes = passes
+        self.iterations = iterations
+        self.min_df = min_df
+        self.max_df = max_df
+        self.coherence = coherence
+        self.workers = workers
+        self.segmenter = segmenter
+        self.pos = sorted(pos)
+        self.stopwords = stopwords
+
+    # -- fitting ------------------------------------------------------------------------------
+
+    def _tokenizer(self) -> Tokenizer:
+        tok = self.__dict__.get("_tok")
+        if tok is None:
+            tok = Tokenizer(segmenter=self.segmenter, pos=self.pos, stopwords=self.stopwords)
+            self.__dict__["_tok"] = tok
+        return tok
+
+    def fit(self, texts: Iterable[str]) -> TopicModel:
+        """Train on a corpus, one string per document (streamed through temporary files).
+
+        Raises:
+            ZhtextError: The corpus is empty, has fewer documents than topics, or keeps no
+                words after stop words and vocabulary pruning.
+        """
+        gensim = _gensim()
+        from gensim.corpora import Dictionary, MmCorpus
+
+        tok = self._tokenizer()
+        with tempfile.TemporaryDirectory(prefix="zhtext-topics-") as tmp:
+            tokens = TokenFile(Path(tmp) / "tokens.jsonl").write(tok(t) for t in texts)
+            n = len(tokens)
+            if n == 0:
+                raise ZhtextError("the corpus is empty: give at least one document per line")
+            k_needed = self.k if isinstance(self.k, int) else self.k_range[0]
+            if n < k_needed:
+                raise ZhtextError(f"the corpus has {n} document(s), fewer than the {k_needed} "
+                                  "topics asked for; give more documents or a smaller --k")
+            dictionary = Dictionary(tokens)
+            if len(dictionary) == 0:
+                raise ZhtextError("no content words in the corpus: every document is empty or "
+                                  "made only of stop words")
+            no_below = min(self.min_df, max(1, n // 10))
+            dictionary.filter_extremes(no_below=no_below, no_above=self.max_df if n >= 20
+                                       else 1.0, keep_n=200_000)
+            if len(dictionary) == 0:
+                raise ZhtextError(
+                    f"no words left after pruning the vocabulary (min_df={self.min_df}, "
+                    f"max_df={self.max_df}); give a larger corpus or loosen them")
+            mm = Path(tmp) / "corpus.mm"
+            MmCorpus.serialize(str(mm), (dictionary.doc2bow(t) for t in tokens))
+            corpus = MmCorpus(str(mm))
+            self.curve_: list[tuple[int, float]] = []
+            if self.k == "auto":
+                lo, hi = self.k_range
+                for k in range(lo, min(hi, n) + 1):
+                    model = self._train(gensim, corpus, dictionary, k, self.seed)
+                    c = self._coherence(model, tokens, dictionary)
+                    self.curve_.append((k, c))
+                    logger.info("k=%d coherence %.4f", k, c)
+                k = max(self.curve_, key=lambda kc: kc[1])[0]
+            else:
+                k = int(self.k)
+            best, best_c = None, -np.inf
+            for r in range(self.restarts):
+                model = self._train(gensim, corpus, dictionary, k, self.seed * 1000 + r)
+                c = self._coherence(model, tokens, dictionary)
+                logger.info("k=%d restart %d coherence %.4f", k, r, c)
+                if c > best_c:
+                    best, best_c = model, c
+            assert best is not None
+            self.lda_ = best
+            self.dictionary_ = dictionary
+            self.k_ = k
+            self.n_docs_ = n
+            self.coherence_ = float(best_c)
+            self.topic_coherence_ = self._per_topic(best, tokens, dictionary)
+            self.doc_topics_ = [self._topics_of(best, bow) for bow in corpus]
+        sizes = np.zeros(k)
+        for dist in self.doc_topics_:
+            for t, p in dist:
+                sizes[t] += p
+        self.sizes_ = (sizes / sizes.sum() if sizes.sum() > 0 else sizes).tolist()
+        return self
+
+    def _train(self, gensim: Any, corpus: Any, dictionary: Any, k: int, seed: int) -> Any:
+        return gensim.models.LdaMulticore(
+            corpus, id2word=dictionary, num_topics=k, passes=self.passes,
+            iterations=self.iterations, random_state=seed,
+            # LdaMulticore's workers are extra processes beside the one that merges updates.
+            workers=max(1, self.workers - 1), chunksize=2000)
+
+    def _coherence(self, model: Any, tokens: TokenFile, dictionary: Any) -> float:
+        from gensim.models import CoherenceModel
+
+        cm = CoherenceModel(model=model, texts=list(tokens), dictionary=dictionary,
+                            coherence=self.coherence, topn=10, processes=1)
+        value = float(cm.get_coherence())
+        return value if np.isfinite(value) else -1.0
+
+    def _per_topic(self, model: Any, tokens: TokenFile, dictionary: Any) -> list[float]:
+        from gensim.models import CoherenceModel
+
+        cm = CoherenceModel(model=model, texts=list(tokens), dictionary=dictionary,
+                            coherence=self.coherence, topn=10, processes=1)
+        return [float(x) if np.isfinite(x) else 0.0 for x in cm.get_coherence_per_topic()]
+
+    @staticmethod
+    def _topics_of(model: Any, bow: list[tuple[int, int]]) -> list[tuple[int, float]]:
+        pairs = model.get_document_topics(bow, minimum_probability=0.0)
+        return sorted(((int(t), float(p)) for t, p in pairs), key=lambda x: (-x[1], x[0]))
+
+    # -- using ------------------------------------------------------------------------------
+
+    def _check(self) -> None:
+        if getattr(self, "lda_", None) is None:
+            raise NotFittedError(self)
+
+    def infer(self, texts: Iterable[str]) -> list[list[tuple[int, float]]]:
+        """Each document's topics as ``(topic id, weight)``, heaviest first."""
+        self._check()
+        tok = self._tokenizer()
+        return [self._topics_of(self.lda_, self.dictionary_.doc2bow(tok(t))) for t in texts]
+
+    def topics(self, top_n: int = 10) -> list[Topic]:
+        """The topics with their top words, labels, sizes (share of the corpus) and coherence."""
+        self._check()
+        sizes = self.sizes_
+        coh = getattr(self, "topic_coherence_", None)
+        out = []
+        for t in range(self.k_):
+            words = [(str(w), float(p)) for w, p in self.lda_.show_topic(t, topn=top_n)]
+            label = " ".join(w for w, _ in words[:3])
+            out.append(Topic(t, label, words, float(sizes[t]),
+                             None if coh is None else float(coh[t])))
+        return out
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the model as a zhtext artifact (no pickle: .npy and JSON), with a report."""
+        self._check()
+        from zhtext.artifacts import write_artifact
+        from zhtext.topics.report import write_report
+
+        def build(tmp: Path) -> dict[str, Any]:
+            lam = self.lda_.state.get_lambda().astype(np.float32)
+            np.save(tmp / "topic_word.npy", lam, allow_pickle=False)
+            d = self.dictionary_
+            (tmp / "dictionary.json").write_text(json.dumps(
+                {"token2id": d.token2id, "dfs": {str(k): v for k, v in d.dfs.items()},
+                 "num_docs": d.num_docs}, ensure_ascii=False), encoding="utf-8")
+            topics = self.topics()
+            (tmp / "topics.json").write_text(json.dumps(
+                [t.to_dict() for t in topics], ensure_ascii=False, indent=1), encoding="utf-8")
+            with open(tmp / "doc_topics.jsonl", "w", encoding="utf-8") as f:
+                for i, dist in enumerate(getattr(self, "doc_topics_", []), 1):
+                    f.write(json.dumps({"doc": i, "topic": dist[0][0] if dist else None,
+                                        "topics": [[t, round(p, 6)] for t, p in dist]}) + "\n")
+            write_report(tmp / "report.html", topics, self.curve_, self)
+            return {
+                "params": self.get_params(),
+                "k": self.k_,
+                "alpha": [float(a) for a in self.lda_.alpha],
+                "eta": [float(e) for e in np.atleast_1d(self.lda_.eta)][:1],
+                "coherence": self.coherence_,
+                "coherence_curve": self.curve_,
+                "n_docs": self.n_docs_,
+                "files": {"topic_word": "topic_word.npy", "dictionary": "dictionary.json",
+                          "topics": "topics.json", "doc_topics": "doc_topics.jsonl",
+                          "report": "report.html"},
+            }
+
+        return write_artifact(path, task="topics", method="lda", build=build, force=force)
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings, JSON-ready."""
+        return {"k": self.k, "k_range": list(self.k_range), "seed": self.seed,
+                "restarts": self.restarts, "passes": self.passes, "iterations": self.iterations,
+                "min_df": self.min_df, "max_df": self.max_df, "coherence": self.coherence,
+                "workers": self.workers, "segmenter": self.segmenter, "pos": self.pos,
+                "stopwords": self.stopwords}
+
+    @classmethod
+    def load(cls, directory: Path, manifest: dict[str, Any]) -> TopicModel:
+        """Rebuild a saved model (reads .npy and JSON only)."""
+        gensim = _gensim()
+        from gensim.corpora import Dictionary
+
+        params = dict(manifest.get("params") or {})
+        params["k_range"] = tuple(params.get("k_range", (2, 20)))
+        obj = cls(**params)
+        files = manifest.get("files", {})
+        try:
+            lam = np.load(directory / files["topic_word"], allow_pickle=False)
+            dd = json.loads((directory / files["dictionary"]).read_text(encoding="utf-8"))
+        except (KeyError, OSError, ValueError) as e:
+            raise InputError(f"cannot read topic model: {e}", path=str(directory)) from None
+        d = Dictionary()
+        d.token2id = {str(k): int(v) for k, v in dd["token2id"].items()}
+        d.dfs = {int(k): int(v) for k, v in dd["dfs"].items()}
+        d.num_docs = int(dd.get("num_docs", 0))
+        k = int(manifest["k"])
+        eta = float(manifest.get("eta", [1.0 / k])[0])
+        model = gensim.models.LdaModel(num_topics=k, id2word=d, alpha=np.asarray(
+            manifest["alpha"], dtype=np.float32), eta=eta, random_state=obj.seed)
+        model.state.sstats[...] = lam - model.eta
+        model.sync_state()
+        obj.lda_, obj.dictionary_, obj.k_ = model, d, k
+        obj.curve_ = [(int(a), float(b)) for a, b in manifest.get("coherence_curve", [])]
+        obj.coherence_ = float(manifest.get("coherence", 0.0))
+        obj.n_docs_ = int(manifest.get("n_docs", 0))
+        topics = json.loads((directory / files["topics"]).read_text(encoding="utf-8"))
+        obj.topic_coherence_ = [t.get("coherence") or 0.0 for t in topics]
+        obj.sizes_ = [float(t.get("size", 0.0)) for t in topics]
+        obj.doc_topics_ = []
+        return obj
