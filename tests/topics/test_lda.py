@@ -149,3 +149,10 @@ def test_cli_empty_corpus(tmp_path: Path) -> None:
     assert out.returncode != 0
     assert "empty" in out.stderr
     assert not (tmp_path / "m").exists()
+
+
+def test_parallel_restarts_give_the_same_model_as_serial() -> None:
+    serial = small(seed=2, restarts=2, workers=1).fit(CORPUS)
+    parallel = small(seed=2, restarts=2, workers=2).fit(CORPUS)
+    assert serial.infer(CORPUS[:4]) == parallel.infer(CORPUS[:4])
+    assert serial.coherence_ == parallel.coherence_

@@ -21,6 +21,32 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class _Job:
+    """What a worker needs to train and score one model (files on disk, sent by name)."""
+
+    corpus_path: str
+    dictionary: Any
+    tokens: TokenFile
+    passes: int
+    iterations: int
+    coherence: str
+
+
+def _train_one(job: _Job, k: int, seed: int) -> tuple[int, int, float, Any]:
+    """Train one LDA model and measure its coherence: ``(k, seed, coherence, model)``."""
+    from gensim.corpora import MmCorpus
+    from gensim.models import CoherenceModel, LdaModel
+
+    model = LdaModel(MmCorpus(job.corpus_path), id2word=job.dictionary, num_topics=k,
+                     passes=job.passes, iterations=job.iterations, random_state=seed,
+                     chunksize=2000, eval_every=None)
+    cm = CoherenceModel(model=model, texts=list(job.tokens), dictionary=job.dictionary,
+                        coherence=job.coherence, topn=10, processes=1)
+    value = float(cm.get_coherence())
+    return k, seed, value if np.isfinite(value) else -1.0, model
+
+
+@dataclass(frozen=True)
 class Topic:
     """One topic: its id, a readable label, top words with weights, size and coherence."""
 
@@ -119,7 +145,7 @@ class TopicModel:
             ZhtextError: The corpus is empty, has fewer documents than topics, or keeps no
                 words after stop words and vocabulary pruning.
         """
-        gensim = _gensim()
+        _gensim()  # a clear error when gensim is missing
         from gensim.corpora import Dictionary, MmCorpus
 
         tok = self._tokenizer()
@@ -147,23 +173,19 @@ class TopicModel:
             MmCorpus.serialize(str(mm), (dictionary.doc2bow(t) for t in tokens))
             corpus = MmCorpus(str(mm))
             self.curve_: list[tuple[int, float]] = []
+            job = _Job(str(mm), dictionary, tokens, self.passes, self.iterations,
+                       self.coherence)
             if self.k == "auto":
                 lo, hi = self.k_range
-                for k in range(lo, min(hi, n) + 1):
-                    model = self._train(gensim, corpus, dictionary, k, self.seed)
-                    c = self._coherence(model, tokens, dictionary)
-                    self.curve_.append((k, c))
+                sweep = self._run(job, [(k, self.seed) for k in range(lo, min(hi, n) + 1)])
+                self.curve_ = [(k, c) for k, _, c, _ in sweep]
+                for k, c in self.curve_:
                     logger.info("k=%d coherence %.4f", k, c)
                 k = max(self.curve_, key=lambda kc: kc[1])[0]
             else:
                 k = int(self.k)
-            best, best_c = None, -np.inf
-            for r in range(self.restarts):
-                model = self._train(gensim, corpus, dictionary, k, self.seed * 1000 + r)
-                c = self._coherence(model, tokens, dictionary)
-                logger.info("k=%d restart %d coherence %.4f", k, r, c)
-                if c > best_c:
-                    best, best_c = model, c
+            runs = self._run(job, [(k, self.seed * 1000 + r) for r in range(self.restarts)])
+            _, _, best_c, best = max(runs, key=lambda run: run[2])
             assert best is not None
             self.lda_ = best
             self.dictionary_ = dictionary
@@ -179,20 +201,24 @@ class TopicModel:
         self.sizes_ = (sizes / sizes.sum() if sizes.sum() > 0 else sizes).tolist()
         return self
 
-    def _train(self, gensim: Any, corpus: Any, dictionary: Any, k: int, seed: int) -> Any:
-        return gensim.models.LdaMulticore(
-            corpus, id2word=dictionary, num_topics=k, passes=self.passes,
-            iterations=self.iterations, random_state=seed,
-            # LdaMulticore's workers are extra processes beside the one that merges updates.
-            workers=max(1, self.workers - 1), chunksize=2000)
+    def _run(self, job: _Job, tasks: list[tuple[int, int]]) -> list[tuple[int, int, float, Any]]:
+        """Train one model per (k, seed), in parallel processes when ``workers > 1``.
 
-    def _coherence(self, model: Any, tokens: TokenFile, dictionary: Any) -> float:
-        from gensim.models import CoherenceModel
+        Each model is trained by the single-process ``LdaModel``, which is deterministic for a
+        seed; the cores are used by training several models (restarts, the k sweep) at once.
+        (``LdaMulticore`` merges its workers' updates in arrival order, so its result changes
+        with machine load.)
+        """
+        if self.workers <= 1 or len(tasks) == 1:
+            return [_train_one(job, k, seed) for k, seed in tasks]
+        from concurrent.futures import ProcessPoolExecutor
 
-        cm = CoherenceModel(model=model, texts=list(tokens), dictionary=dictionary,
-                            coherence=self.coherence, topn=10, processes=1)
-        value = float(cm.get_coherence())
-        return value if np.isfinite(value) else -1.0
+        from zhtext.parallel import _context
+
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)),
+                                 mp_context=_context()) as pool:
+            futures = [pool.submit(_train_one, job, k, seed) for k, seed in tasks]
+            return [f.result() for f in futures]
 
     def _per_topic(self, model: Any, tokens: TokenFile, dictionary: Any) -> list[float]:
         from gensim.models import CoherenceModel
