@@ -37,8 +37,9 @@ def fit(
     k_max: Annotated[int, typer.Option("--k-max", help="Largest k swept by --k auto.")] = 20,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     restarts: Annotated[int, typer.Option("--restarts", help="Models per k; the most "
-                                          "coherent is kept.")] = 3,
-    passes: Annotated[int, typer.Option("--passes", help="Passes over the corpus.")] = 20,
+                                          "coherent is kept.")] = 6,
+    passes: Annotated[str, typer.Option("--passes", help="Passes over the corpus, or "
+                                        "'auto' (fewer for large corpora).")] = "auto",
     min_df: Annotated[int, typer.Option("--min-df", help="Drop words in fewer documents.")] = 5,
     max_df: Annotated[float, typer.Option("--max-df", help="Drop words in more than this "
                                           "share of documents.")] = 0.5,
@@ -66,8 +67,12 @@ def fit(
         k_value = "auto"
     reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=None,
                          doc_per_file=doc_per_file, encoding=encoding)
+    if passes != "auto" and not passes.isdigit():
+        raise typer.BadParameter(f"{passes!r}; expected a number or 'auto'",
+                                 param_hint="--passes")
     model = TopicModel(k=k_value, k_range=(k_min, k_max), seed=seed, restarts=restarts,
-                       passes=passes, min_df=min_df, max_df=max_df)
+                       passes=passes if passes == "auto" else int(passes), min_df=min_df,
+                       max_df=max_df)
     model.fit(d.text for d in reader)
     model.save(output, force=force)
     typer.echo(f"saved {model.k_} topics of {model.n_docs_} documents to {output} "
