@@ -16,14 +16,16 @@ FONTS = ("'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','PingFang SC',"
 
 def _bars(items: Sequence[tuple[str, float]], *, width: int = 320, row: int = 18) -> str:
     top = max((v for _, v in items), default=1.0) or 1.0
-    parts = [f'<svg width="{width + 120}" height="{row * len(items) + 4}" role="img">']
+    # Room for the longest label (CJK characters are about one em wide) and the value text.
+    left = 14 * max((len(label) for label, _ in items), default=4) + 10
+    parts = [f'<svg width="{left + width + 60}" height="{row * len(items) + 4}" role="img">']
     for i, (label, value) in enumerate(items):
         y = i * row + 2
         w = max(1.0, width * value / top)
         parts.append(f'<text x="0" y="{y + 13}" font-size="13">{html.escape(label)}</text>'
-                     f'<rect x="110" y="{y + 2}" width="{w:.1f}" height="{row - 5}" '
-                     f'fill="#4c78a8"/><text x="{114 + w:.1f}" y="{y + 13}" font-size="11" '
-                     f'fill="#555">{value:.3f}</text>')
+                     f'<rect x="{left}" y="{y + 2}" width="{w:.1f}" height="{row - 5}" '
+                     f'fill="#4c78a8"/><text x="{left + 4 + w:.1f}" y="{y + 13}" '
+                     f'font-size="11" fill="#555">{value:.3f}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -46,7 +48,7 @@ def _curve(points: Sequence[tuple[int, float]], *, width: int = 480, height: int
     bx, by = xy(*best)
     labels = "".join(f'<text x="{xy(k, lo)[0]:.1f}" y="{height - 10}" font-size="10" '
                      f'text-anchor="middle">{k}</text>' for k in ks)
-    return (f'<svg width="{width}" height="{height}" role="img"><polyline points="{pts}" '
+    return (f'<svg width="{width + 60}" height="{height}" role="img"><polyline points="{pts}" '
             f'fill="none" stroke="#e45756" stroke-width="2"/><circle cx="{bx:.1f}" '
             f'cy="{by:.1f}" r="5" fill="#e45756"/>{labels}<text x="{bx + 8:.1f}" '
             f'y="{by - 8:.1f}" font-size="12">k={best[0]} ({best[1]:.3f})</text></svg>')
