@@ -156,3 +156,18 @@ def test_parallel_restarts_give_the_same_model_as_serial() -> None:
     parallel = small(seed=2, restarts=2, workers=2).fit(CORPUS)
     assert serial.infer(CORPUS[:4]) == parallel.infer(CORPUS[:4])
     assert serial.coherence_ == parallel.coherence_
+
+
+def test_phrases_merge_collocations(tmp_path: Path) -> None:
+    from zhtext.topics.lda import merge_phrases
+
+    assert merge_phrases(["新能源", "汽车", "销量", "新能源"], {"新能源汽车": 20.0}) == [
+        "新能源汽车", "销量", "新能源"]
+    corpus = [t.replace("股票市场", "股票 市场") for t in CORPUS]
+    m = small(phrases=True, phrase_min_count=2, phrase_threshold=0.5, seed=0).fit(corpus)
+    assert m.phrasegrams_
+    assert any(len(w) >= 4 for w in m.dictionary_.token2id)
+    out = m.save(tmp_path / "tm")
+    loaded = zhtext.load(str(out))
+    assert loaded.phrasegrams_ == m.phrasegrams_
+    assert [t for t, _ in loaded.infer(corpus[:3])[0]] == [t for t, _ in m.infer(corpus[:3])[0]]

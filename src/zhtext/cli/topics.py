@@ -43,6 +43,8 @@ def fit(
     min_df: Annotated[int, typer.Option("--min-df", help="Drop words in fewer documents.")] = 5,
     max_df: Annotated[float, typer.Option("--max-df", help="Drop words in more than this "
                                           "share of documents.")] = 0.5,
+    phrases: Annotated[bool, typer.Option("--phrases", help="Merge collocations (gensim "
+                                          "Phrases) into single tokens first.")] = False,
     input_format: InputFormatOpt = "auto",
     text_col: TextCol = "text",
     doc_per_file: DocPerFile = False,
@@ -72,7 +74,7 @@ def fit(
                                  param_hint="--passes")
     model = TopicModel(k=k_value, k_range=(k_min, k_max), seed=seed, restarts=restarts,
                        passes=passes if passes == "auto" else int(passes), min_df=min_df,
-                       max_df=max_df)
+                       max_df=max_df, phrases=phrases)
     model.fit(d.text for d in reader)
     model.save(output, force=force)
     typer.echo(f"saved {model.k_} topics of {model.n_docs_} documents to {output} "

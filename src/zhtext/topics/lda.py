@@ -20,6 +20,27 @@ __all__ = ["Topic", "TopicModel"]
 logger = logging.getLogger(__name__)
 
 
+def merge_phrases(tokens: list[str], grams: dict[str, float]) -> list[str]:
+    """Merge adjacent tokens that form a known phrase, left to right (as gensim applies them).
+
+    Example:
+        >>> merge_phrases(["新能源", "汽车", "销量"], {"新能源汽车": 12.0})
+        ['新能源汽车', '销量']
+    """
+    if not grams or len(tokens) < 2:
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens) and tokens[i] + tokens[i + 1] in grams:
+            out.append(tokens[i] + tokens[i + 1])
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 @dataclass(frozen=True)
 class _Job:
     """What a worker needs to train and score one model (files on disk, sent by name)."""
@@ -91,6 +112,10 @@ class TopicModel:
         coherence: ``"c_npmi"`` or ``"c_v"``.
         workers: Worker processes for training (both cores by default).
         segmenter: Segmenter name or instance; ``pos`` and ``stopwords`` choose content words.
+        phrases: Detect collocations (gensim ``Phrases``) and merge them into single tokens
+            (新能源 + 汽车 -> 新能源汽车) before training.
+        phrase_min_count: A pair must occur this often to become a phrase.
+        phrase_threshold: gensim's collocation score a pair must pass.
     """
 
     def __init__(
@@ -109,6 +134,9 @@ class TopicModel:
         segmenter: str = "rjieba",
         pos: Iterable[str] = CONTENT_POS,
         stopwords: str | None = "default",
+        phrases: bool = False,
+        phrase_min_count: int = 5,
+        phrase_threshold: float = 10.0,
     ) -> None:
         if k != "auto" and (not isinstance(k, int) or isinstance(k, bool) or k < 1):
             raise ZhtextError(f"k must be a positive number of topics or 'auto', got {k!r}")
@@ -133,6 +161,9 @@ class TopicModel:
         self.segmenter = segmenter
         self.pos = sorted(pos)
         self.stopwords = stopwords
+        self.phrases = phrases
+        self.phrase_min_count = phrase_min_count
+        self.phrase_threshold = phrase_threshold
 
     # -- fitting ------------------------------------------------------------------------------
 
@@ -156,6 +187,18 @@ class TopicModel:
         tok = self._tokenizer()
         with tempfile.TemporaryDirectory(prefix="zhtext-topics-") as tmp:
             tokens = TokenFile(Path(tmp) / "tokens.jsonl").write(tok(t) for t in texts)
+            self.phrasegrams_: dict[str, float] = {}
+            if self.phrases and len(tokens):
+                from gensim.models.phrases import Phrases
+
+                # Chinese words join without a space; \x1f keeps gensim's keys splittable.
+                found = Phrases(tokens, min_count=self.phrase_min_count,
+                                threshold=self.phrase_threshold, delimiter="\x1f")
+                self.phrasegrams_ = {str(k).replace("\x1f", ""): float(v)
+                                     for k, v in found.export_phrases().items()}
+                grams = self.phrasegrams_
+                tokens = TokenFile(Path(tmp) / "phrased.jsonl").write(
+                    merge_phrases(t, grams) for t in tokens)
             n = len(tokens)
             if n == 0:
                 raise ZhtextError("the corpus is empty: give at least one document per line")
@@ -248,7 +291,9 @@ class TopicModel:
         """Each document's topics as ``(topic id, weight)``, heaviest first."""
         self._check()
         tok = self._tokenizer()
-        return [self._topics_of(self.lda_, self.dictionary_.doc2bow(tok(t))) for t in texts]
+        grams = getattr(self, "phrasegrams_", {})
+        return [self._topics_of(self.lda_, self.dictionary_.doc2bow(merge_phrases(tok(t), grams)))
+                for t in texts]
 
     def topics(self, top_n: int = 10) -> list[Topic]:
         """The topics with their top words, labels, sizes (share of the corpus) and coherence."""
@@ -278,6 +323,8 @@ class TopicModel:
             (tmp / "dictionary.json").write_text(json.dumps(
                 {"token2id": d.token2id, "dfs": {str(k): v for k, v in d.dfs.items()},
                  "num_docs": d.num_docs}, ensure_ascii=False), encoding="utf-8")
+            (tmp / "phrases.json").write_text(json.dumps(
+                getattr(self, "phrasegrams_", {}), ensure_ascii=False), encoding="utf-8")
             topics = self.topics()
             (tmp / "topics.json").write_text(json.dumps(
                 [t.to_dict() for t in topics], ensure_ascii=False, indent=1), encoding="utf-8")
@@ -296,6 +343,7 @@ class TopicModel:
                 "n_docs": self.n_docs_,
                 "files": {"topic_word": "topic_word.npy", "dictionary": "dictionary.json",
                           "topics": "topics.json", "doc_topics": "doc_topics.jsonl",
+                          "phrases": "phrases.json",
                           "report": "report.html"},
             }
 
@@ -307,7 +355,9 @@ class TopicModel:
                 "restarts": self.restarts, "passes": self.passes, "iterations": self.iterations,
                 "min_df": self.min_df, "max_df": self.max_df, "coherence": self.coherence,
                 "workers": self.workers, "segmenter": self.segmenter, "pos": self.pos,
-                "stopwords": self.stopwords}
+                "stopwords": self.stopwords, "phrases": self.phrases,
+                "phrase_min_count": self.phrase_min_count,
+                "phrase_threshold": self.phrase_threshold}
 
     @classmethod
     def load(cls, directory: Path, manifest: dict[str, Any]) -> TopicModel:
@@ -341,5 +391,8 @@ class TopicModel:
         topics = json.loads((directory / files["topics"]).read_text(encoding="utf-8"))
         obj.topic_coherence_ = [t.get("coherence") or 0.0 for t in topics]
         obj.sizes_ = [float(t.get("size", 0.0)) for t in topics]
+        phrases_file = directory / files.get("phrases", "phrases.json")
+        obj.phrasegrams_ = (json.loads(phrases_file.read_text(encoding="utf-8"))
+                            if phrases_file.is_file() else {})
         obj.doc_topics_ = []
         return obj
