@@ -61,7 +61,7 @@ def _train_one(job: _Job, k: int, seed: int) -> tuple[int, int, float, Any]:
     model = LdaModel(MmCorpus(job.corpus_path), id2word=job.dictionary, num_topics=k,
                      passes=job.passes, iterations=job.iterations, random_state=seed,
                      chunksize=2000, eval_every=None)
-    cm = CoherenceModel(model=model, texts=list(job.tokens), dictionary=job.dictionary,
+    cm = CoherenceModel(model=model, texts=job.tokens, dictionary=job.dictionary,
                         coherence=job.coherence, topn=10, processes=1)
     value = float(cm.get_coherence())
     return k, seed, value if np.isfinite(value) else -1.0, model
@@ -272,7 +272,7 @@ class TopicModel:
     def _per_topic(self, model: Any, tokens: TokenFile, dictionary: Any) -> list[float]:
         from gensim.models import CoherenceModel
 
-        cm = CoherenceModel(model=model, texts=list(tokens), dictionary=dictionary,
+        cm = CoherenceModel(model=model, texts=tokens, dictionary=dictionary,
                             coherence=self.coherence, topn=10, processes=1)
         return [float(x) if np.isfinite(x) else 0.0 for x in cm.get_coherence_per_topic()]
 
