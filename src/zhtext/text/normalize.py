@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from zhtext.errors import ZhtextError
@@ -58,50 +58,95 @@ class NormalizedText(NamedTuple):
         return self.starts[start], self.ends[end - 1]
 
 
-# Characters NFKC may change: everything but ASCII and the common CJK block. Combining marks
-# are matched with the character before them so that composition (e + ´ -> é) works.
-_MAY_CHANGE = re.compile(
-    "[^\x00-\x7f\u4e00-\u9fff][\u0300-\u036f\u3099\u309a]*|.[\u0300-\u036f\u3099\u309a]+",
-    re.DOTALL,
-)
+# Runs of characters NFKC may change: everything but ASCII and the common CJK block. NFKC leaves
+# those two alone and never joins them to the character before, so it can be applied run by run,
+# once a run that starts with a combining mark takes the ASCII letter before it along (e + ´ -> é).
+_MAY_CHANGE = re.compile("[^\x00-\x7f\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=4096)
+def _nfkc_char(c: str) -> str:
+    return unicodedata.normalize("NFKC", c)
+
+
+def _is_starter(c: str) -> bool:
+    """Whether ``c`` and the first character of its NFKC form have combining class 0."""
+    return unicodedata.combining(c) == 0 and unicodedata.combining(_nfkc_char(c)[:1] or "a") == 0
+
+
+def _pieces(run: str) -> list[str]:
+    """Split ``run`` into the shortest pieces that NFKC normalises independently.
+
+    A piece ends before a starter that neither composes with it nor is reordered into it
+    (half-width voiced marks, Hangul jamo and combining marks stay with what they join).
+    """
+    pieces = []
+    start = 0
+    for i in range(1, len(run)):
+        c = run[i]
+        if _is_starter(c):
+            piece = run[start:i]
+            if unicodedata.normalize("NFKC", piece + c) == (
+                unicodedata.normalize("NFKC", piece) + _nfkc_char(c)
+            ):
+                pieces.append(piece)
+                start = i
+    pieces.append(run[start:])
+    return pieces
 
 
 def _nfkc_with_offsets(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
     """NFKC of ``text`` with offset maps; the maps are ``None`` when lengths are unchanged.
 
-    Only characters that may change are normalised (one regular-expression scan), so the
-    common case (Chinese with a few full-width commas) costs little.
+    Only runs of characters that may change are normalised (one regular-expression scan), so
+    the common case (Chinese with a few full-width commas) costs little.
     """
-    changes = []
+    # (start, end, NFKC of text[start:end], NFKC of each of its characters or None when the
+    # piece only normalises as a whole, as in e + combining acute -> é)
+    changes: list[tuple[int, int, str, list[str] | None]] = []
     for m in _MAY_CHANGE.finditer(text):
-        chunk = m.group()
-        out = unicodedata.normalize("NFKC", chunk)
-        if out != chunk:
-            changes.append((m.start(), m.end(), out))
+        a, run = m.start(), m.group()
+        if a and text[a - 1] < "\x80" and not _is_starter(run[0]):
+            a, run = a - 1, text[a - 1] + run
+        out = unicodedata.normalize("NFKC", run)
+        if out == run:
+            continue
+        chars = [_nfkc_char(c) for c in run]
+        if "".join(chars) == out:  # character by character (the common case)
+            changes.append((a, a + len(run), out, chars))
+            continue
+        for piece in _pieces(run):
+            b = a + len(piece)
+            out = unicodedata.normalize("NFKC", piece)
+            if out != piece:
+                chars = [_nfkc_char(c) for c in piece]
+                changes.append((a, b, out, chars if "".join(chars) == out else None))
+            a = b
     if not changes:
         return text, None, None
     pieces: list[str] = []
     pos = 0
-    for a, b, out in changes:
+    for a, b, out, _ in changes:
         pieces.append(text[pos:a])
         pieces.append(out)
         pos = b
     pieces.append(text[pos:])
     result = "".join(pieces)
-    if len(result) == len(text) and all(len(out) == b - a for a, b, out in changes):
+    if all(cs is not None and all(len(c) == 1 for c in cs) for *_, cs in changes):
         return result, None, None
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for a, b, out in changes:
+    for a, b, out, per_char in changes:
         starts.extend(range(pos, a))
         ends.extend(range(pos + 1, a + 1))
-        if len(out) == b - a:
-            starts.extend(range(a, b))
-            ends.extend(range(a + 1, b + 1))
-        else:
+        if per_char is None:
             starts.extend([a] * len(out))
             ends.extend([b] * len(out))
+        else:
+            for k, c in enumerate(per_char, a):
+                starts.extend([k] * len(c))
+                ends.extend([k + 1] * len(c))
         pos = b
     starts.extend(range(pos, len(text)))
     ends.extend(range(pos + 1, len(text) + 1))

@@ -135,7 +135,10 @@ class RjiebaSegmenter(_SegmenterBase):
 
         jb = rjieba.Jieba()
         for e in self._entries:
-            jb.add_word(e.word, e.freq, e.tag)
+            tag = e.tag
+            if tag is None and not jb.has_word(e.word):
+                tag = "x"  # as jieba tags a new word without a tag; rjieba would give ""
+            jb.add_word(e.word, e.freq, tag)
         return jb
 
     def __getstate__(self) -> dict[str, Any]:
@@ -228,7 +231,10 @@ def _char_tag(piece: str) -> str:
         return "eng"
     if piece[0].isdigit():
         return "m"
-    if "\u3400" <= piece[0] <= "\u9fff" or "\uf900" <= piece[0] <= "\ufaff":
+    c = piece[0]
+    # CJK unified ideographs (extension A and the main block), compatibility ideographs, and
+    # the supplementary ideographic planes (extensions B and later)
+    if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\U00020000" <= c < "\U00040000":
         return "han"
     return "x"
 
@@ -303,7 +309,9 @@ def tokenize(
 ) -> list[list[Token]]:
     """Normalise and segment texts; token offsets point into the original texts.
 
-    Token ``text`` is the normalised form; ``original[start:end]`` is what it came from.
+    Token ``text`` is the normalised form; ``original[start:end]`` is what it came from. The
+    offsets tile the original text: where the segmenter cuts inside what one original character
+    became (``㎡`` -> ``m2``), the pieces are joined into one token.
 
     Example:
         >>> [(t.text, t.start, t.end) for t in tokenize(["ＡＩ芯片"])[0]]
@@ -316,10 +324,16 @@ def tokenize(
         nt = norm.normalize(text)
         toks = seg.segment(nt.text, pos=pos)
         if nt.starts is not None:
-            mapped = []
+            mapped: list[Token] = []
             for t in toks:
                 a, b = nt.span(t.start, t.end)
-                mapped.append(Token(t.text, a, b, t.pos))
+                if mapped and a < mapped[-1].end:
+                    # The segmenter cut inside what one original character became (㎡ -> m|2):
+                    # join the pieces, so that offsets tile the original text.
+                    prev = mapped[-1]
+                    mapped[-1] = Token(prev.text + t.text, prev.start, max(b, prev.end), prev.pos)
+                else:
+                    mapped.append(Token(t.text, a, b, t.pos))
             toks = mapped
         out.append(toks)
     return out

@@ -6,11 +6,11 @@ import re
 
 __all__ = ["sentence_spans", "split_sentences"]
 
-# A sentence ends at Chinese or Latin end punctuation (runs of it, e.g. "？！" or "……"),
-# followed by any closing quotes or brackets; or at a line break. A "." ends a sentence only
-# when it is not between two digits or letters (3.14, e.g, www.example.com).
+# A sentence ends at Chinese or Latin end punctuation (runs of it, e.g. "？！", "……" or "..."),
+# followed by any closing quotes or brackets; or at a line break. A run of "." ends a sentence
+# only when no digit or letter follows it (3.14, e.g, www.example.com).
 _END = re.compile(
-    r"""(?:[。！？!?；;]+|…+|\.(?![0-9A-Za-z])(?<![0-9A-Za-z]\.(?=[0-9A-Za-z])))"""
+    r"""(?:[。！？!?；;…]+|(?<!\.)\.+(?![0-9A-Za-z.]))+"""
     r"""[”’」』）)\]】》"']*|\n+"""
 )
 

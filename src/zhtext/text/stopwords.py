@@ -58,7 +58,7 @@ def load_stopwords(source: str | Path | Iterable[str] | None = "default") -> fro
     if isinstance(source, (str, Path)):
         p = Path(source)
         try:
-            text = p.read_text(encoding="utf-8")
+            text = p.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is not a word
         except FileNotFoundError:
             raise InputError(
                 "stop-word file not found; give a UTF-8 file with one word per line, "
