@@ -77,7 +77,8 @@ def write_artifact(
             "method": method,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "created_with": _versions("zhtext", "rjieba", "jieba", "numpy", "gensim",
-                                      "sentence-transformers"),
+                                      "sentence-transformers", "scikit-learn", "torch",
+                                      "transformers", "peft"),
             **extra,
         }
         (tmp / MANIFEST).write_text(
@@ -143,4 +144,8 @@ def load(path: str | Path) -> Any:
         from zhtext.topics.lda import TopicModel
 
         return TopicModel.load(Path(path), manifest)
+    if task == "classify":
+        from zhtext.classify.classifier import TextClassifier
+
+        return TextClassifier.load(Path(path), manifest)
     raise InputError(f"artifact task {task!r} is not known to this zhtext", path=str(path))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-__all__ = ["Keyword", "Token"]
+__all__ = ["Entity", "Keyword", "Prediction", "Token"]
 
 
 class Token(NamedTuple):
@@ -50,3 +50,48 @@ class Keyword(NamedTuple):
         """The keyword as a JSON-ready dict."""
         return {"text": self.text, "score": round(self.score, 6), "start": self.start,
                 "end": self.end}
+
+
+class Prediction(NamedTuple):
+    """A classifier's answer for one text.
+
+    Attributes:
+        label: The best class name.
+        score: Its probability.
+        scores: Every class name with its probability, best first.
+        labels: The predicted classes: ``(label,)`` for single-label models, every class over
+            the threshold for multi-label ones (possibly none).
+    """
+
+    label: str
+    score: float
+    scores: dict[str, float]
+    labels: tuple[str, ...]
+
+    def to_dict(self, *, multi_label: bool = False) -> dict[str, Any]:
+        """The prediction as a JSON-ready dict (``labels`` only for multi-label models)."""
+        out: dict[str, Any] = {"label": self.label, "score": round(self.score, 6),
+                               "scores": {k: round(v, 6) for k, v in self.scores.items()}}
+        if multi_label:
+            out["labels"] = list(self.labels)
+        return out
+
+
+class Entity(NamedTuple):
+    """A named entity (or tagged span) in a text.
+
+    Attributes:
+        text: The span's text.
+        label: Its type (``PER``, ``LOC``, ...).
+        start: Offset of its first character in the original text.
+        end: Offset one past its last character.
+    """
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entity as a JSON-ready dict."""
+        return self._asdict()

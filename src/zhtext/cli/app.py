@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zhtext.cli import keywords, topics
+from zhtext.cli import classify, keywords, topics
 from zhtext.errors import ZhtextError
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 app.add_typer(keywords.app, name="keywords")
 app.add_typer(topics.app, name="topics")
+app.add_typer(classify.app, name="classify")
 
 
 def _version(value: bool) -> None:

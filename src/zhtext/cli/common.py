@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Annotated, TypeVar
+from typing import IO, Annotated, Any, TypeVar
 
 import typer
 
@@ -105,3 +106,18 @@ def progress_bar(reader: DocumentReader, *, enabled: bool, label: str) -> Iterat
             progress.update(task, completed=reader.bytes_read)
 
         yield update
+
+
+def parse_settings(items: list[str] | None) -> dict[str, Any]:
+    """``--set KEY=VALUE`` options as a dict (values parsed as JSON, else kept as text)."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{item!r}; expected KEY=VALUE", param_hint="--set")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        out[key.strip().replace("-", "_")] = value
+    return out

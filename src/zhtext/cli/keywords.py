@@ -22,6 +22,7 @@ from zhtext.cli.common import (
     TextCol,
     make_reader,
     output_stream,
+    parse_settings,
     progress_bar,
     show_progress,
 )
@@ -66,19 +67,6 @@ Encoder = Annotated[
 ]
 
 
-def _settings(items: list[str] | None) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items or []:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise typer.BadParameter(f"{item!r}; expected KEY=VALUE", param_hint="--set")
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
-            value = raw
-        out[key.strip().replace("-", "_")] = value
-    return out
-
 
 def _make(method: str, params: dict[str, Any]) -> Any:
     import inspect
@@ -119,7 +107,7 @@ def _extractor(
         params["user_dict"] = user_dict
     if pos is not None:
         params["pos"] = [p for p in pos.replace(" ", ",").split(",") if p]
-    params.update(_settings(settings))
+    params.update(parse_settings(settings))
     if method == "embedding":
         if encoder is None:
             raise ZhtextError(

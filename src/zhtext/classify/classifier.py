@@ -1,0 +1,328 @@
+"""``TextClassifier``: one estimator-shaped facade over every classification method.
+
+Example:
+    >>> from zhtext.classify import TextClassifier
+    >>> clf = TextClassifier("linear")  # doctest: +SKIP
+    >>> clf.fit(texts, labels).predict(["央行宣布降准"])[0].label  # doctest: +SKIP
+    'finance'
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zhtext.errors import InputError, NotFittedError, ZhtextError
+from zhtext.records import Prediction
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from zhtext.evaluate.classification import ClassificationReport
+
+__all__ = ["METHODS", "TextClassifier", "method_settings"]
+
+logger = logging.getLogger(__name__)
+
+METHODS = ("linear", "textcnn", "bert", "bert-cnn")
+
+LabelsIn = Sequence[str] | Sequence[Sequence[str]]
+
+
+def method_settings(method: str) -> dict[str, str]:
+    """Setting names of a method with their help text (for ``--set`` and error messages)."""
+    if method == "linear":
+        from zhtext.classify.linear import LinearSettings
+
+        cls: Any = LinearSettings
+    elif method in ("textcnn", "bert", "bert-cnn"):
+        from zhtext.classify.neural import NeuralSettings
+
+        cls = NeuralSettings
+    else:
+        raise ZhtextError(f"unknown classification method {method!r}; expected one of "
+                          f"{', '.join(METHODS)}")
+    return {f.name: str(f.metadata.get("help", "")) for f in fields(cls)}
+
+
+def _coerce(value: Any, default: Any, name: str) -> Any:
+    """A setting given as a string (``--set k=v``) converted to its default's type."""
+    if not isinstance(value, str) or isinstance(default, str) or default is None:
+        return value
+    try:
+        if isinstance(default, bool):
+            low = value.strip().lower()
+            if low not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(value)
+            return low in ("1", "true", "yes")
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+    except ValueError:
+        raise InputError(f"setting {name!r} expects a {type(default).__name__}, got "
+                         f"{value!r}") from None
+    return value
+
+
+class TextClassifier:
+    """Train, apply, evaluate and save a text classifier.
+
+    Args:
+        method: ``linear`` (TF-IDF + NB-SVM, calibrated), ``textcnn``, ``bert`` or
+            ``bert-cnn``.
+        multi_label: Each text may have several labels (sigmoid outputs + ``threshold``).
+        threshold: Decision threshold of multi-label models.
+        **params: Method settings (see :func:`method_settings`), e.g. ``C=0.5``,
+            ``epochs=3``, ``model="bert-base-chinese"``, ``lora=True``.
+
+    Raises:
+        ZhtextError: Unknown method or setting (the valid names are listed).
+    """
+
+    def __init__(self, method: str = "linear", *, multi_label: bool = False,
+                 threshold: float = 0.5, **params: Any) -> None:
+        allowed = method_settings(method)
+        unknown = sorted(set(params) - set(allowed))
+        if unknown:
+            raise ZhtextError(f"unknown setting(s) {', '.join(unknown)} for method {method!r}; "
+                              f"known: {', '.join(sorted(allowed))}")
+        if not 0.0 < threshold < 1.0:
+            raise ZhtextError(f"threshold should be between 0 and 1, got {threshold}")
+        self.method = method
+        self.multi_label = multi_label
+        self.threshold = threshold
+        self.params = dict(params)
+        self.labels_: list[str] | None = None
+        self.model_: Any = None
+        self.train_seconds_: float | None = None
+        self.report_: ClassificationReport | None = None
+
+    def _settings(self) -> Any:
+        if self.method == "linear":
+            from zhtext.classify.linear import LinearSettings
+
+            cls: Any = LinearSettings
+        else:
+            from zhtext.classify.neural import NeuralSettings
+
+            cls = NeuralSettings
+        defaults = {f.name: f.default for f in fields(cls)}
+        return cls(**{k: _coerce(v, defaults[k], k) for k, v in self.params.items()})
+
+    # -- labels ---------------------------------------------------------------------------
+    def _label_list(self, labels: LabelsIn) -> list[tuple[str, ...]]:
+        out: list[tuple[str, ...]] = []
+        for lab in labels:
+            if isinstance(lab, str):
+                out.append((lab,))
+            else:
+                out.append(tuple(str(x) for x in lab))
+        return out
+
+    def _targets(self, labels: list[tuple[str, ...]], known: list[str],
+                 where: Sequence[int] | None = None, path: str | None = None) -> np.ndarray:
+        import numpy as np
+
+        index = {name: i for i, name in enumerate(known)}
+        shape = (len(labels), len(known)) if self.multi_label else (len(labels),)
+        y: np.ndarray = np.zeros(shape, dtype=np.int64)
+        for row, labs in enumerate(labels):
+            for lab in labs:
+                if lab not in index:
+                    line = where[row] if where is not None else row + 1
+                    shown = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "")
+                    raise InputError(f"label {lab!r} was never seen in training; the model "
+                                     f"knows: {shown}", path=path or "<input>", line=line)
+                if self.multi_label:
+                    y[row, index[lab]] = 1
+                else:
+                    y[row] = index[lab]
+        return y
+
+    # -- training -------------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: LabelsIn,
+        *,
+        dev_texts: Sequence[str] | None = None,
+        dev_labels: LabelsIn | None = None,
+        work_dir: str | Path | None = None,
+        resume: bool = False,
+        label_order: Sequence[str] | None = None,
+    ) -> TextClassifier:
+        """Learn from labelled texts; returns ``self``.
+
+        Args:
+            texts: Training texts.
+            labels: A label per text (a list of labels each for ``multi_label``).
+            dev_texts: Dev texts (early stopping and the best checkpoint of neural methods).
+            dev_labels: Their labels.
+            work_dir: Checkpoints and logs of neural methods (resumable).
+            resume: Continue from the newest checkpoint in ``work_dir``.
+            label_order: Class names in id order (e.g. from a label-names file); default:
+                the training labels, sorted.
+
+        Raises:
+            InputError: Lengths differ, fewer than two classes, an empty text, or a dev label
+                not in the training labels.
+        """
+        from zhtext.classify.data import sort_labels
+
+        if len(texts) != len(labels):
+            raise InputError(f"{len(texts)} texts but {len(labels)} labels; give one label "
+                             "(or list of labels) per text")
+        labs = self._label_list(labels)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str) or not t.strip():
+                raise InputError(f"text {i} is empty; every training text needs content")
+        counts = Counter(x for ls in labs for x in ls)
+        known = list(label_order) if label_order is not None else sort_labels(counts)
+        present = [k for k in known if counts.get(k)]
+        if len(present) < 2 and not (self.multi_label and present):
+            found = ", ".join(f"{k!r}" for k in present) or "none"
+            raise InputError(f"training data has only one class ({found}); a classifier needs "
+                             "at least two classes: check --label-col")
+        y = self._targets(labs, known)
+        dev = None
+        if dev_texts is not None and dev_labels is not None:
+            dev = (list(dev_texts), self._targets(self._label_list(dev_labels), known))
+        start = time.perf_counter()
+        if self.method == "linear":
+            from zhtext.classify.linear import LinearClassifier
+
+            self.model_ = LinearClassifier(self._settings()).fit(
+                texts, y, known, multi_label=self.multi_label)
+        else:
+            from zhtext.classify.neural import NeuralClassifier
+
+            self.model_ = NeuralClassifier(self.method, self._settings()).fit(
+                texts, y, known, multi_label=self.multi_label, dev=dev,
+                work_dir=Path(work_dir) if work_dir is not None else None, resume=resume)
+        self.train_seconds_ = time.perf_counter() - start
+        self.labels_ = known
+        return self
+
+    # -- prediction -----------------------------------------------------------------------
+    def _check(self) -> None:
+        if self.model_ is None or self.labels_ is None:
+            raise NotFittedError(self)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities ``(n, classes)``, columns in :attr:`labels_` order."""
+        self._check()
+        return self.model_.predict_proba(list(texts))  # type: ignore[no-any-return]
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """A :class:`~zhtext.records.Prediction` per text, in order."""
+        proba = self.predict_proba(texts)
+        return self.predictions(proba)
+
+    def predictions(self, proba: np.ndarray) -> list[Prediction]:
+        """Predictions from a probability matrix of this model."""
+        import numpy as np
+
+        assert self.labels_ is not None
+        labels = self.labels_
+        out = []
+        order = np.argsort(-proba, axis=1, kind="stable")
+        for row, idx in zip(proba, order):
+            scores = {labels[j]: float(row[j]) for j in idx}
+            best = int(idx[0])
+            chosen = (tuple(labels[j] for j in idx if row[j] > self.threshold)
+                      if self.multi_label else (labels[best],))
+            out.append(Prediction(labels[best], float(row[best]), scores, chosen))
+        return out
+
+    def evaluate(self, texts: Sequence[str], labels: LabelsIn, *,
+                 ids: Sequence[str | int] | None = None, lines: Sequence[int] | None = None,
+                 path: str | None = None) -> ClassificationReport:
+        """Scores against gold labels (a label unknown to the model is an error)."""
+        from zhtext.evaluate.classification import evaluate_predictions
+
+        self._check()
+        assert self.labels_ is not None
+        y = self._targets(self._label_list(labels), self.labels_, where=lines, path=path)
+        start = time.perf_counter()
+        proba = self.predict_proba(texts)
+        seconds = time.perf_counter() - start
+        report = evaluate_predictions(y, proba, self.labels_, multi_label=self.multi_label,
+                                      threshold=self.threshold, texts=list(texts), ids=ids)
+        report.extra.update({"method": self.method,
+                             "predictions_per_second": round(len(texts) / max(seconds, 1e-9),
+                                                             1)})
+        return report
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, path: str | Path, *, force: bool = False,
+             report: ClassificationReport | None = None,
+             extra_files: Any = None) -> Path:
+        """Write the artifact directory atomically (never over an existing one without force).
+
+        With a ``report``, ``metrics.json`` and ``report.html`` go inside.
+        """
+        import json
+
+        from zhtext.artifacts import write_artifact
+
+        self._check()
+        report = report or self.report_
+
+        def build(tmp: Path) -> dict[str, Any]:
+            entries = self.model_.save(tmp)
+            if report is not None:
+                from zhtext.evaluate.classification_report import write_report
+
+                (tmp / "metrics.json").write_text(json.dumps(report.to_dict(),
+                                                             ensure_ascii=False, indent=2)
+                                                  + "\n", encoding="utf-8")
+                write_report(tmp / "report.html", report,
+                             title=f"zhtext classify: {self.method}")
+            if extra_files is not None:
+                extra_files(tmp)
+            return {"labels": self.labels_, "multi_label": self.multi_label,
+                    "threshold": self.threshold, "params": self.params,
+                    "train_seconds": round(self.train_seconds_ or 0.0, 3),
+                    "metrics": "metrics.json" if report is not None else None, **entries}
+
+        return write_artifact(path, task="classify", method=self.method, build=build,
+                              force=force)
+
+    @classmethod
+    def load(cls, path: str | Path, manifest: dict[str, Any] | None = None) -> TextClassifier:
+        """Read an artifact written by :meth:`save` (no unpickling, no remote code)."""
+        from zhtext.artifacts import read_manifest
+
+        d = Path(path)
+        manifest = manifest or read_manifest(d)
+        if manifest.get("task") != "classify":
+            raise InputError(f"not a classifier (task {manifest.get('task')!r}); make one with "
+                             "'zhtext classify train'", path=str(d))
+        method = manifest.get("method")
+        labels = manifest.get("labels")
+        if method not in METHODS or not isinstance(labels, list) or len(labels) < 2:
+            raise InputError("zhtext.json has no valid method and labels; the model directory "
+                             "is damaged", path=str(d))
+        obj = cls.__new__(cls)
+        obj.method = method
+        obj.multi_label = bool(manifest.get("multi_label", False))
+        obj.threshold = float(manifest.get("threshold", 0.5))
+        obj.params = dict(manifest.get("params", {}))
+        obj.labels_ = [str(x) for x in labels]
+        obj.train_seconds_ = manifest.get("train_seconds")
+        obj.report_ = None
+        if method == "linear":
+            from zhtext.classify.linear import LinearClassifier
+
+            obj.model_ = LinearClassifier.load(d, manifest)
+        else:
+            from zhtext.classify.neural import NeuralClassifier
+
+            obj.model_ = NeuralClassifier.load(d, manifest)
+        return obj

@@ -1,0 +1,532 @@
+"""Labelled text for classification: CSV / TSV / JSONL / Parquet / plain text, with clear errors.
+
+A file is read whole into a :class:`LabeledData` (texts, labels, ids and the line each came
+from), so that every later error can name the file and line. Columns are chosen by name or
+0-based index; without options they are guessed the way the common Chinese benchmarks are laid
+out (``title<TAB>label`` without a header as in THUCNews, ``label<TAB>text_a`` with a header
+as in ChnSentiCorp, ``{"sentence", "label"}`` JSONL as in CLUE), and the guess is logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from zhtext.errors import InputError
+
+__all__ = [
+    "DataFormat",
+    "LabeledData",
+    "read_data",
+    "read_label_names",
+    "split_data",
+]
+
+logger = logging.getLogger(__name__)
+
+DataFormat = Literal["auto", "csv", "tsv", "jsonl", "parquet", "text"]
+
+TEXT_NAMES = ("text", "text_a", "sentence", "content", "review", "title", "document",
+              "sentence1", "query", "body")
+LABEL_NAMES = ("label", "labels", "label_id", "class", "category", "target", "y")
+ID_NAMES = ("id", "guid", "idx", "uid")
+
+_SNIFF_ROWS = 200
+
+
+@dataclass
+class LabeledData:
+    """Texts with their labels, ids and source lines.
+
+    Attributes:
+        texts: The texts, in file order.
+        labels: Per text, the label names (one for single-label data); empty when the file
+            has no label column (prediction input).
+        ids: Per text, its id (the id column, else the line number).
+        lines: Per text, the 1-based line (or row) it came from, for error messages.
+        path: The file it was read from.
+    """
+
+    texts: list[str]
+    labels: list[tuple[str, ...]]
+    ids: list[str | int]
+    lines: list[int]
+    path: str = "<memory>"
+    text_col: str | int | None = None
+    label_col: str | int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @property
+    def has_labels(self) -> bool:
+        """Whether the data carries labels."""
+        return bool(self.labels)
+
+    def single_labels(self) -> list[str]:
+        """The label of each text (single-label data)."""
+        return [lab[0] if lab else "" for lab in self.labels]
+
+    def subset(self, index: Sequence[int]) -> LabeledData:
+        """The rows at ``index``, in that order."""
+        return LabeledData(
+            texts=[self.texts[i] for i in index],
+            labels=[self.labels[i] for i in index] if self.labels else [],
+            ids=[self.ids[i] for i in index],
+            lines=[self.lines[i] for i in index],
+            path=self.path, text_col=self.text_col, label_col=self.label_col,
+        )
+
+    def label_set(self) -> list[str]:
+        """Distinct labels, sorted (numerically when all are integers)."""
+        seen = {lab for labs in self.labels for lab in labs}
+        return sort_labels(seen)
+
+
+def sort_labels(labels: Iterable[str]) -> list[str]:
+    """Labels sorted numerically when they are all integers, else as strings."""
+    items = list(labels)
+    if items and all(_is_int(x) for x in items):
+        return sorted(items, key=int)
+    return sorted(items)
+
+
+def _is_int(s: str) -> bool:
+    try:
+        int(s)
+    except ValueError:
+        return False
+    return True
+
+
+def read_label_names(path: str | Path) -> list[str]:
+    """Class names by id, one per line (THUCNews' ``class.txt``); blank lines are errors."""
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("label-names file not found", path=str(p)) from None
+    except UnicodeDecodeError:
+        raise InputError("label-names file is not UTF-8 text", path=str(p)) from None
+    names = raw.splitlines()
+    while names and not names[-1].strip():
+        names.pop()
+    for i, name in enumerate(names, 1):
+        if not name.strip():
+            raise InputError("empty label name; give one class name per line, the line "
+                             "number minus one being the class id", path=str(p), line=i)
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise InputError(f"label name {dup!r} appears twice", path=str(p))
+    if not names:
+        raise InputError("label-names file is empty", path=str(p))
+    return [n.strip() for n in names]
+
+
+def _detect_format(path: Path, fmt: DataFormat, encoding: str) -> DataFormat:
+    if fmt != "auto":
+        return fmt
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        return "jsonl"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix == ".csv":
+        return "csv"
+    if suffix == ".tsv":
+        return "tsv"
+    # .txt and the rest: TSV when the first lines carry tabs, else one text per line.
+    with open(path, encoding=encoding, errors="replace", newline="") as f:
+        head = [line for _, line in zip(range(_SNIFF_ROWS), f) if line.strip()]
+    if head and sum("\t" in line for line in head) >= 0.9 * len(head):
+        return "tsv"
+    return "text"
+
+
+def read_data(
+    path: str | Path,
+    *,
+    text_col: str | int | None = None,
+    label_col: str | int | None = None,
+    id_col: str | int | None = None,
+    fmt: DataFormat = "auto",
+    header: bool | None = None,
+    label_names: Sequence[str] | None = None,
+    multi_label: bool = False,
+    label_sep: str = ",",
+    encoding: str = "utf-8",
+    require_labels: bool = True,
+) -> LabeledData:
+    """Read a labelled (or, with ``require_labels=False``, unlabelled) data file.
+
+    Args:
+        path: The file.
+        text_col: Text column: a name, or a 0-based index for files without a header.
+        label_col: Label column, the same way.
+        id_col: Id column carried through to predictions (default: the line number).
+        fmt: ``auto`` (by suffix; ``.txt`` is TSV when its lines have tabs, else plain text),
+            ``csv``, ``tsv``, ``jsonl``, ``parquet``, ``text`` (one document per line).
+        header: Whether a CSV/TSV file has a header row (default: guessed).
+        label_names: Class names by id: integer labels ``i`` become ``label_names[i]``.
+        multi_label: Each label cell holds several labels (a JSON list, or joined by
+            ``label_sep``).
+        label_sep: Separator of labels in a multi-label cell.
+        encoding: Text encoding of the file.
+        require_labels: Raise when no label column is found.
+
+    Raises:
+        InputError: The file is missing or malformed, a column does not exist, a row has the
+            wrong number of fields, a text is empty, or a label is not in ``label_names``.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such file; check the path" if not p.exists() else
+                         "is a folder, not a data file", path=str(p))
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}; use e.g. utf-8 or gbk") from None
+    kind = _detect_format(p, fmt, encoding)
+    if kind in ("csv", "tsv"):
+        rows, columns = _read_delimited(p, "," if kind == "csv" else "\t", header, encoding)
+    elif kind == "jsonl":
+        rows, columns = _read_jsonl(p, encoding)
+    elif kind == "parquet":
+        rows, columns = _read_parquet(p)
+    else:
+        rows, columns = _read_text(p, encoding), None
+    data = _to_data(rows, columns, p, text_col=text_col, label_col=label_col, id_col=id_col,
+                    require_labels=require_labels)
+    if data.labels:
+        data.labels = _parse_labels(data, multi_label=multi_label, label_sep=label_sep,
+                                    label_names=label_names)
+    return data
+
+
+Row = tuple[int, list[Any]]  # (line number, cells; one dict for JSONL and Parquet)
+
+
+def _decode_error(p: Path, e: UnicodeDecodeError, encoding: str) -> InputError:
+    return InputError(f"cannot decode the file as {encoding} ({e.reason}); pass its encoding "
+                      "with --encoding (e.g. gbk)", path=str(p))
+
+
+def _read_delimited(
+    p: Path, delimiter: str, header: bool | None, encoding: str
+) -> tuple[list[Row], list[str] | None]:
+    rows: list[Row] = []
+    try:
+        with open(p, encoding=encoding, newline="") as f:
+            # TSV files in this field are rarely quoted (THUCNews titles contain '"'), so
+            # quotes are literal in TSV; CSV follows RFC 4180.
+            quoting: Literal[0, 1, 2, 3] = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+            reader = csv.reader(f, delimiter=delimiter, quoting=quoting)
+            prev_line = 0
+            for cells in reader:
+                line = prev_line + 1
+                prev_line = reader.line_num
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue
+                if line == 1 and cells[0].startswith("\ufeff"):
+                    cells[0] = cells[0][1:]
+                rows.append((line, list(cells)))
+    except UnicodeDecodeError as e:
+        raise _decode_error(p, e, encoding) from None
+    except csv.Error as e:
+        raise InputError(f"malformed CSV ({e}); check quoting", path=str(p)) from None
+    if not rows:
+        return [], None
+    if header is None:
+        header = _looks_like_header(rows)
+    columns: list[str] | None = None
+    if header:
+        columns = [str(c).strip() for c in rows[0][1]]
+        rows = rows[1:]
+    width = len(columns) if columns is not None else _usual_width(rows)
+    for line, cells in rows:
+        if len(cells) != width:
+            sep = "tab" if delimiter == "\t" else "comma"
+            raise InputError(
+                f"expected {width} {sep}-separated fields, found {len(cells)}: "
+                f"{_preview(delimiter.join(map(str, cells)))}; fix the row or remove it",
+                path=str(p), line=line)
+    return rows, columns
+
+
+def _usual_width(rows: list[Row]) -> int:
+    widths = [len(c) for _, c in rows[:_SNIFF_ROWS]]
+    return max(set(widths), key=widths.count)
+
+
+def _looks_like_header(rows: list[Row]) -> bool:
+    first = [str(c).strip().lower() for c in rows[0][1]]
+    known = set(TEXT_NAMES) | set(LABEL_NAMES) | set(ID_NAMES) | {"label_desc", "keywords"}
+    if any(c in known for c in first):
+        return True
+    if len(rows) < 2:
+        return False
+    # A header when some column is numeric in every later row but not in the first.
+    later = rows[1 : _SNIFF_ROWS]
+    for j, cell in enumerate(first):
+        col = [str(c[j]) for _, c in later if j < len(c)]
+        if col and all(_is_int(v.strip()) for v in col) and not _is_int(cell):
+            return True
+    return False
+
+
+def _read_jsonl(p: Path, encoding: str) -> tuple[list[Row], list[str]]:
+    rows: list[Row] = []
+    columns: list[str] = []
+    seen: set[str] = set()
+    try:
+        with open(p, encoding=encoding) as f:
+            for line, raw in enumerate(f, 1):
+                if line == 1:
+                    raw = raw.lstrip("\ufeff")
+                if not raw.strip():
+                    continue
+                try:
+                    record = json.loads(raw)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"not valid JSON ({e.msg} at column {e.colno}); each line "
+                                     "must be one JSON object", path=str(p), line=line) from None
+                if not isinstance(record, dict):
+                    raise InputError(f"expected a JSON object, got {type(record).__name__}",
+                                     path=str(p), line=line)
+                for k in record:
+                    if k not in seen:
+                        seen.add(k)
+                        columns.append(k)
+                rows.append((line, [record]))
+    except UnicodeDecodeError as e:
+        raise _decode_error(p, e, encoding) from None
+    return rows, columns
+
+
+def _read_parquet(p: Path) -> tuple[list[Row], list[str]]:
+    try:
+        import pandas as pd  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - pandas is a classify dependency
+        raise InputError("reading Parquet needs pandas and pyarrow: "
+                         "pip install 'zhtext[classify]'") from None
+    try:
+        frame = pd.read_parquet(p)
+    except ImportError:
+        raise InputError("reading Parquet needs pyarrow: pip install pyarrow") from None
+    except Exception as e:
+        raise InputError(f"cannot read as Parquet ({type(e).__name__}: {e})",
+                         path=str(p)) from None
+    columns = [str(c) for c in frame.columns]
+    records = frame.to_dict(orient="records")
+    return [(i, [dict(zip(columns, r.values()))]) for i, r in enumerate(records, 1)], columns
+
+
+def _read_text(p: Path, encoding: str) -> list[Row]:
+    try:
+        with open(p, encoding=encoding) as f:
+            return [(i, [line.rstrip("\r\n").lstrip("\ufeff") if i == 1 else line.rstrip("\r\n")])
+                    for i, line in enumerate(f, 1)]
+    except UnicodeDecodeError as e:
+        raise _decode_error(p, e, encoding) from None
+
+
+def _preview(s: str, n: int = 60) -> str:
+    return repr(s if len(s) <= n else s[:n] + "...")
+
+
+def _resolve(
+    col: str | int | None, columns: list[str] | None, width: int, what: str, p: Path
+) -> int | str | None:
+    """A column given by name or index, as an index (delimited) or key (records)."""
+    if col is None:
+        return None
+    if isinstance(col, str) and col.lstrip("-").isdigit() and (columns is None
+                                                             or col not in columns):
+        col = int(col)
+    if isinstance(col, int):
+        if columns is not None and width == 0 and 0 <= col < len(columns):
+            return columns[col]
+        if not 0 <= col < (width or len(columns or [])):
+            raise InputError(f"{what} column index {col} is out of range: rows have "
+                             f"{width or len(columns or [])} fields (0-based indices)",
+                             path=str(p))
+        return col
+    if columns is None:
+        raise InputError(f"{what} column {col!r} given by name, but the file has no header "
+                         "row; give a 0-based index instead", path=str(p))
+    if col not in columns:
+        raise InputError(f"no {what} column {col!r}; the columns are: "
+                         f"{', '.join(map(repr, columns))}", path=str(p))
+    return col if width == 0 else columns.index(col)
+
+
+def _guess(columns: list[str] | None, rows: list[Row], width: int) -> tuple[int | str | None,
+                                                                           int | str | None]:
+    """Guess (text, label) columns: known names first, else by shape of the values."""
+    if columns is not None:
+        lower = [c.lower() for c in columns]
+        text = next((c for n in TEXT_NAMES for c, lc in zip(columns, lower) if lc == n), None)
+        label = next((c for n in LABEL_NAMES for c, lc in zip(columns, lower) if lc == n), None)
+        if width:
+            return (columns.index(text) if text is not None else None,
+                    columns.index(label) if label is not None else None)
+        return text, label
+    if width == 1:
+        return 0, None
+    if width == 2:
+        sample = [c for _, c in rows[:_SNIFF_ROWS]]
+        mean0 = sum(len(str(c[0])) for c in sample) / max(1, len(sample))
+        mean1 = sum(len(str(c[1])) for c in sample) / max(1, len(sample))
+        return (0, 1) if mean0 >= mean1 else (1, 0)
+    return None, None
+
+
+def _to_data(
+    rows: list[Row], columns: list[str] | None, p: Path, *, text_col: str | int | None,
+    label_col: str | int | None, id_col: str | int | None, require_labels: bool,
+) -> LabeledData:
+    records = bool(rows) and isinstance(rows[0][1][0], dict)
+    if not rows:
+        raise InputError("the file has no rows; give a file with one example per line",
+                         path=str(p))
+    width = 0 if records else len(rows[0][1])
+    tcol = _resolve(text_col, columns, width, "text", p)
+    lcol = _resolve(label_col, columns, width, "label", p)
+    icol = _resolve(id_col, columns, width, "id", p)
+    if tcol is None or (lcol is None and label_col is None):
+        gt, gl = _guess(columns, rows, width)
+        if tcol is None:
+            tcol = gt if gt != lcol else None
+        if lcol is None and gl != tcol:
+            lcol = gl
+    names = ", ".join(map(repr, columns)) if columns else f"{width} unnamed fields"
+    if tcol is None:
+        raise InputError(f"cannot tell which column holds the text (columns: {names}); "
+                         "choose it with --text-col", path=str(p))
+    if lcol is None and require_labels:
+        raise InputError(f"cannot tell which column holds the label (columns: {names}); "
+                         "choose it with --label-col", path=str(p))
+    if text_col is None or (lcol is not None and label_col is None):
+        logger.info("%s: text column %r, label column %r", p, tcol, lcol)
+    texts: list[str] = []
+    labels: list[tuple[str, ...]] = []
+    ids: list[str | int] = []
+    lines: list[int] = []
+    for line, cells in rows:
+        record: dict[str, Any] = cells[0] if records else {}
+        if records and tcol not in record:
+            fields = ", ".join(map(repr, record))
+            raise InputError(f"no text field {tcol!r} in this record; its fields are {fields}",
+                             path=str(p), line=line)
+
+        def cell_of(c: int | str, cells: list[Any] = cells, record: dict[str, Any] = record
+                    ) -> Any:
+            return record.get(str(c)) if records else cells[int(c)]
+
+        text = cell_of(tcol)
+        if text is None or (isinstance(text, float) and text != text):
+            text = ""
+        if not isinstance(text, str):
+            raise InputError(f"text should be a string, got {type(text).__name__} "
+                             f"{_preview(str(text))}", path=str(p), line=line)
+        texts.append(text)
+        lines.append(line)
+        if icol is not None:
+            value = cell_of(icol)
+            ids.append(value if isinstance(value, (str, int)) else
+                       json.dumps(value, ensure_ascii=False, default=str))
+        else:
+            ids.append(line)
+        if lcol is not None:
+            value = cell_of(lcol)
+            if value is None or (isinstance(value, float) and value != value):
+                if require_labels:
+                    raise InputError(f"missing label in column {lcol!r}; every training row "
+                                     "needs a label", path=str(p), line=line)
+                value = ""
+            labels.append((value,))
+    out = LabeledData(texts=texts, labels=labels, ids=ids, lines=lines, path=str(p),
+                      text_col=tcol, label_col=lcol)
+    return out
+
+
+def _parse_labels(
+    data: LabeledData, *, multi_label: bool, label_sep: str, label_names: Sequence[str] | None
+) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
+    names = list(label_names) if label_names is not None else None
+    for raw, line in zip(data.labels, data.lines):
+        value = raw[0]
+        if multi_label:
+            if isinstance(value, list):
+                parts = [str(v).strip() for v in value]
+            elif isinstance(value, str) and value.strip().startswith("["):
+                try:
+                    parsed = json.loads(value)
+                except json.JSONDecodeError:
+                    parsed = None
+                parts = ([str(v).strip() for v in parsed] if isinstance(parsed, list)
+                         else [v.strip() for v in value.split(label_sep)])
+            else:
+                parts = [v.strip() for v in str(value).split(label_sep)]
+            parts = [x for x in parts if x]
+        else:
+            if isinstance(value, list):
+                raise InputError(f"label is a list {_preview(str(value))}; pass --multi-label "
+                                 "for multi-label data", path=data.path, line=line)
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            parts = [str(value).strip()]
+            if not parts[0]:
+                raise InputError("empty label; every training row needs a label",
+                                 path=data.path, line=line)
+        if names is not None:
+            mapped = []
+            for part in parts:
+                if part in names:
+                    mapped.append(part)
+                elif _is_int(part) and 0 <= int(part) < len(names):
+                    mapped.append(names[int(part)])
+                else:
+                    raise InputError(f"label {part!r} is neither a class name nor an id in "
+                                     f"0..{len(names) - 1} of the label-names file",
+                                     path=data.path, line=line)
+            parts = mapped
+        out.append(tuple(parts))
+    return out
+
+
+def check_texts(data: LabeledData) -> None:
+    """Raise on the first empty text, naming its line (training data must have text)."""
+    for text, line in zip(data.texts, data.lines):
+        if not text.strip():
+            raise InputError("empty text; remove the row or give it text",
+                             path=data.path, line=line)
+
+
+def split_data(data: LabeledData, fraction: float, *, seed: int = 0) -> tuple[LabeledData,
+                                                                              LabeledData]:
+    """A seeded split stratified by (first) label: (rest, held-out ``fraction``)."""
+    if not 0 < fraction < 1:
+        raise InputError(f"split fraction must be between 0 and 1, got {fraction}")
+    rng = random.Random(seed)
+    by_label: dict[str, list[int]] = {}
+    for i, labs in enumerate(data.labels or [("",)] * len(data)):
+        by_label.setdefault(labs[0] if labs else "", []).append(i)
+    held: list[int] = []
+    for key in sorted(by_label):
+        idx = by_label[key]
+        rng.shuffle(idx)
+        n = round(len(idx) * fraction)
+        n = min(max(n, 1), len(idx) - 1) if len(idx) > 1 else 0
+        held.extend(idx[:n])
+    held_set = set(held)
+    rest = [i for i in range(len(data)) if i not in held_set]
+    return data.subset(rest), data.subset(sorted(held))

@@ -1,0 +1,645 @@
+"""Neural classifiers (``textcnn``, ``bert``, ``bert-cnn``, LoRA) on one path: ``Trainer``.
+
+Every neural method comes down to a ``PreTrainedModel`` and a way to turn texts into windows of
+ids. ``Trainer`` does the rest: early stopping on the dev metric (best checkpoint kept),
+checkpoints and ``--resume``, seeds, gradient accumulation, mixed precision on GPUs,
+TensorBoard, and multi-process training under ``torchrun`` / ``accelerate launch``. Texts
+longer than the model's window are split into overlapping windows; each window is scored and
+the class probabilities are averaged per text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from zhtext.errors import InputError, ZhtextError
+
+__all__ = ["NEURAL_METHODS", "NeuralClassifier", "NeuralSettings"]
+
+logger = logging.getLogger(__name__)
+
+NEURAL_METHODS = ("textcnn", "bert", "bert-cnn")
+Device = Literal["auto", "cpu", "cuda"]
+
+
+@dataclass
+class NeuralSettings:
+    """Settings of the neural methods; each can be set with ``--set NAME=VALUE``."""
+
+    model: str | None = field(default=None, metadata={
+        "help": "Encoder for bert / bert-cnn: a hub name or a local directory."})
+    epochs: float = field(default=0.0, metadata={
+        "help": "Training epochs (0: the method's default; early stopping may end sooner)."})
+    batch_size: int = field(default=0, metadata={"help": "Batch size (0: method default)."})
+    learning_rate: float = field(default=0.0, metadata={
+        "help": "Peak learning rate (0: method default)."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    warmup_ratio: float = field(default=0.06, metadata={"help": "Linear warm-up share."})
+    max_length: int = field(default=0, metadata={
+        "help": "Window length in tokens (0: from the training texts, at most 256 / 512)."})
+    stride: int = field(default=0, metadata={
+        "help": "Tokens between window starts for long texts (0: half a window)."})
+    patience: int = field(default=2, metadata={
+        "help": "Evaluations without dev improvement before stopping early."})
+    eval_per_epoch: int = field(default=1, metadata={"help": "Dev evaluations per epoch."})
+    seed: int = field(default=42, metadata={"help": "Random seed."})
+    gradient_accumulation: int = field(default=1, metadata={
+        "help": "Batches per optimiser step."})
+    device: Device = field(default="auto", metadata={"help": "auto | cpu | cuda."})
+    mixed_precision: Literal["auto", "no", "fp16", "bf16"] = field(default="auto", metadata={
+        "help": "auto: fp16 on CUDA, none on CPU."})
+    class_weights: bool = field(default=False, metadata={
+        "help": "Weight classes by inverse frequency (imbalanced data)."})
+    # textcnn
+    unit: Literal["char", "word"] = field(default="char", metadata={
+        "help": "textcnn tokens: char or word."})
+    embedding_dim: int = field(default=128, metadata={"help": "textcnn embedding width."})
+    num_filters: int = field(default=256, metadata={"help": "CNN filters per kernel width."})
+    kernel_sizes: str = field(default="2,3,4", metadata={"help": "CNN kernel widths."})
+    dropout: float = field(default=0.5, metadata={"help": "Dropout before the classifier."})
+    bigram_buckets: int = field(default=200000, metadata={
+        "help": "textcnn hashed character-bigram embeddings (0: none)."})
+    min_count: int = field(default=1, metadata={"help": "textcnn vocabulary minimum count."})
+    vectors: str | None = field(default=None, metadata={
+        "help": "textcnn: pretrained vectors in word2vec text format to initialise tokens."})
+    # LoRA
+    lora: bool = field(default=False, metadata={"help": "Train LoRA adapters (PEFT)."})
+    lora_r: int = field(default=8, metadata={"help": "LoRA rank."})
+    lora_alpha: int = field(default=16, metadata={"help": "LoRA scaling."})
+    lora_dropout: float = field(default=0.1, metadata={"help": "LoRA dropout."})
+    lora_targets: str | None = field(default=None, metadata={
+        "help": "Comma-separated module names for LoRA (default: attention query/value)."})
+    tensorboard: bool = field(default=True, metadata={
+        "help": "TensorBoard logs in DIR/logs (when tensorboard is installed)."})
+    predict_batch_size: int = field(default=256, metadata={"help": "Batch size at prediction."})
+
+    def __post_init__(self) -> None:
+        if self.epochs < 0:
+            raise InputError(f"`epochs` should be positive, got {self.epochs}.")
+        if self.lora_r <= 0:
+            raise InputError(f"`lora_r` should be positive, got {self.lora_r}.")
+        if self.patience < 0:
+            raise InputError(f"`patience` should be at least 0, got {self.patience}.")
+        try:
+            ks = [int(k) for k in str(self.kernel_sizes).split(",")]
+        except ValueError:
+            raise InputError(f"`kernel_sizes` should be comma-separated widths such as "
+                             f"'2,3,4', got {self.kernel_sizes!r}.") from None
+        if not ks or min(ks) < 1:
+            raise InputError(f"`kernel_sizes` should be positive, got {self.kernel_sizes!r}.")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The setting names."""
+        return [f.name for f in fields(cls)]
+
+
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    # Chosen on THUCNews / ChnSentiCorp dev on a 2-core CPU (bench/classify.py).
+    "textcnn": {"epochs": 4, "batch_size": 128, "learning_rate": 2e-3},
+    "bert": {"epochs": 3, "batch_size": 32, "learning_rate": 3e-5},
+    "bert-cnn": {"epochs": 3, "batch_size": 32, "learning_rate": 3e-5},
+}
+
+
+def _resolved(method: str, s: NeuralSettings) -> NeuralSettings:
+    d = asdict(s)
+    for k, v in _DEFAULTS[method].items():
+        if not d[k]:
+            d[k] = v
+    if s.lora and s.learning_rate == 0:
+        d["learning_rate"] = 5e-4
+    return NeuralSettings(**d)
+
+
+class _Windows:
+    """A torch-style dataset of encoded windows with their labels."""
+
+    def __init__(self, features: dict[str, list[list[int]]], labels: Any | None) -> None:
+        self.features = features
+        self.labels = labels
+        self.n = len(next(iter(features.values())))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        item: dict[str, Any] = {k: v[i] for k, v in self.features.items()}
+        if self.labels is not None:
+            item["labels"] = self.labels[i]
+        return item
+
+
+def _collate(pad_id: int) -> Any:
+    import torch
+
+    def collate(batch: list[dict[str, Any]]) -> dict[str, Any]:
+        width = max(1, max(len(b["input_ids"]) for b in batch))
+        out: dict[str, Any] = {}
+        for key in batch[0]:
+            if key == "labels":
+                out[key] = torch.tensor(np.array([b[key] for b in batch]))
+                continue
+            fill = pad_id if key == "input_ids" else 0
+            out[key] = torch.tensor([b[key] + [fill] * (width - len(b[key])) for b in batch],
+                                    dtype=torch.long)
+        if "attention_mask" not in out:
+            out["attention_mask"] = torch.tensor(
+                [[1] * len(b["input_ids"]) + [0] * (width - len(b["input_ids"]))
+                 for b in batch], dtype=torch.long)
+        if "bigram_ids" in out and not out["bigram_ids"].numel():
+            del out["bigram_ids"]
+        return out
+
+    return collate
+
+
+class NeuralClassifier:
+    """The neural methods behind :class:`~zhtext.classify.TextClassifier`.
+
+    Args:
+        method: ``textcnn``, ``bert`` or ``bert-cnn``.
+        settings: Training and model settings.
+    """
+
+    def __init__(self, method: str, settings: NeuralSettings | None = None) -> None:
+        if method not in NEURAL_METHODS:
+            raise ZhtextError(f"unknown neural method {method!r}; expected one of "
+                              f"{', '.join(NEURAL_METHODS)}")
+        self.method = method
+        self.settings = settings or NeuralSettings()
+        if method != "textcnn" and not self.settings.model:
+            raise InputError(f"method {method!r} needs an encoder: pass --model NAME_OR_DIR "
+                             "(a Hugging Face hub name such as bert-base-chinese, or a local "
+                             "directory, e.g. one made by 'zhtext pretrain mlm')")
+        if method == "textcnn" and self.settings.lora:
+            raise InputError("--lora works with the encoder methods (bert, bert-cnn), not "
+                             "textcnn")
+        self.model_: Any = None
+        self.tokenizer_: Any = None
+        self.labels_: list[str] = []
+        self.multi_label_ = False
+        self.max_length_ = 0
+        self.history_: list[dict[str, Any]] = []
+
+    # -- text -> windows ------------------------------------------------------------------
+    def _encode(self, texts: Sequence[str]) -> tuple[dict[str, list[list[int]]], list[int]]:
+        s = self.settings
+        if self.method == "textcnn":
+            enc = self.tokenizer_.encode(texts, max_length=self.max_length_,
+                                         stride=s.stride or None,
+                                         bigram_buckets=self.model_.config.bigram_buckets)
+            feats = {"input_ids": enc.input_ids}
+            if self.model_.config.bigram_buckets:
+                feats["bigram_ids"] = enc.bigram_ids
+            return feats, enc.owner
+        stride = s.stride or self.max_length_ // 4
+        out = self.tokenizer_(list(texts), truncation=True, max_length=self.max_length_,
+                              stride=min(stride, self.max_length_ // 2),
+                              return_overflowing_tokens=True, padding=False)
+        owner = list(out.pop("overflow_to_sample_mapping"))
+        feats = {k: list(v) for k, v in out.items() if k in ("input_ids", "attention_mask",
+                                                              "token_type_ids")}
+        return feats, owner
+
+    def _pick_max_length(self, texts: Sequence[str], cap: int) -> int:
+        if self.settings.max_length:
+            return self.settings.max_length
+        sample = texts[:: max(1, len(texts) // 2000)]
+        if self.method == "textcnn":
+            lens = sorted(len(self.tokenizer_.tokens(t)) for t in sample)
+        else:
+            lens = sorted(len(ids) for ids in self.tokenizer_(list(sample))["input_ids"])
+        p98 = lens[min(len(lens) - 1, int(0.98 * len(lens)))] if lens else 16
+        return int(min(cap, max(8, p98)))
+
+    # -- building -------------------------------------------------------------------------
+    def _build(self, texts: Sequence[str], labels: list[str], multi_label: bool,
+               state_dir: Path | None) -> None:
+        s = self.settings
+        problem = "multi_label_classification" if multi_label else "single_label_classification"
+        id2label = dict(enumerate(labels))
+        label2id = {v: k for k, v in id2label.items()}
+        if self.method == "textcnn":
+            from zhtext.classify.textcnn import TextCNNConfig, TextCNNForSequenceClassification
+            from zhtext.classify.vocab import Vocab
+
+            vocab_file = state_dir / "vocab.json" if state_dir else None
+            if vocab_file is not None and vocab_file.exists():
+                self.tokenizer_ = Vocab.load(vocab_file)  # resuming: the same ids
+            else:
+                self.tokenizer_ = Vocab(s.unit).build(texts, min_count=s.min_count)
+                if vocab_file is not None:
+                    self.tokenizer_.save(vocab_file)
+            self.max_length_ = self._pick_max_length(texts, 256)
+            config = TextCNNConfig(
+                vocab_size=len(self.tokenizer_), bigram_buckets=s.bigram_buckets,
+                embedding_dim=s.embedding_dim,
+                kernel_sizes=[int(k) for k in s.kernel_sizes.split(",")],
+                num_filters=s.num_filters, dropout=s.dropout, window_length=self.max_length_,
+                num_labels=len(labels), id2label=id2label, label2id=label2id,
+                problem_type=problem)
+            self.model_ = TextCNNForSequenceClassification(config)
+            if s.vectors:
+                self._load_vectors(Path(s.vectors))
+            return
+        from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+
+        assert s.model is not None
+        try:
+            self.tokenizer_ = AutoTokenizer.from_pretrained(s.model)
+            enc_config = AutoConfig.from_pretrained(s.model)
+        except (OSError, ValueError) as e:
+            raise InputError(f"cannot load encoder {s.model!r}: {_first_line(e)}; give a local "
+                             "directory with config.json, the weights and a tokenizer, or a hub "
+                             "name (needs network access)") from None
+        cap = int(getattr(enc_config, "max_position_embeddings", 512) or 512)
+        self.max_length_ = self._pick_max_length(texts, min(512, cap))
+        kwargs: dict[str, Any] = {"num_labels": len(labels), "id2label": id2label, "label2id": label2id,
+                  "problem_type": problem}
+        if self.method == "bert":
+            self.model_ = AutoModelForSequenceClassification.from_pretrained(
+                s.model, ignore_mismatched_sizes=True, **kwargs)
+        else:
+            from zhtext.classify.heads import BertCnnConfig, BertCnnForSequenceClassification
+
+            cnn_config = BertCnnConfig(
+                kernel_sizes=[int(k) for k in s.kernel_sizes.split(",")],
+                num_filters=s.num_filters, dropout=min(s.dropout, 0.1), **kwargs)
+            self.model_ = BertCnnForSequenceClassification.from_encoder(s.model, cnn_config)
+        if s.lora:
+            self.model_ = self._add_lora(self.model_)
+
+    def _add_lora(self, model: Any) -> Any:
+        from peft import LoraConfig, TaskType, get_peft_model
+
+        s = self.settings
+        names = {n.rsplit(".", 1)[-1] for n, _ in model.named_modules()}
+        if s.lora_targets:
+            targets = [t.strip() for t in s.lora_targets.split(",") if t.strip()]
+            missing = [t for t in targets if t not in names]
+            if missing:
+                raise InputError(f"LoRA target modules {missing} are not in the model")
+        else:
+            targets = next(([a, b] for a, b in (("query", "value"), ("q_proj", "v_proj"),
+                                                 ("q_lin", "v_lin")) if a in names), [])
+            if not targets:
+                targets = [n for n in ("qkv", "Wqkv", "c_attn", "query_key_value") if n in names]
+            if not targets:
+                raise InputError("cannot find the attention projections for LoRA; name them "
+                                 "with --set lora_targets=a,b")
+        head = ["classifier"] + (["convs"] if self.method == "bert-cnn" else [])
+        config = LoraConfig(task_type=TaskType.SEQ_CLS, r=s.lora_r, lora_alpha=s.lora_alpha,
+                            lora_dropout=s.lora_dropout, target_modules=targets,
+                            modules_to_save=head)
+        peft_model = get_peft_model(model, config)
+        trainable, total = peft_model.get_nb_trainable_parameters()
+        logger.info("LoRA on %s: %d of %d parameters trainable (%.2f%%)", targets, trainable,
+                    total, 100 * trainable / max(1, total))
+        return peft_model
+
+    def _load_vectors(self, path: Path) -> None:
+        import torch
+
+        if not path.is_file():
+            raise InputError("vectors file not found", path=str(path))
+        table = self.model_.get_input_embeddings().weight
+        dim = table.shape[1]
+        found = 0
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for lineno, line in enumerate(f, 1):
+                parts = line.rstrip().split(" ")
+                if lineno == 1 and len(parts) == 2 and all(p.isdigit() for p in parts):
+                    continue
+                if len(parts) != dim + 1:
+                    raise InputError(f"expected a token and {dim} numbers (embedding_dim), "
+                                     f"found {len(parts) - 1} numbers; set embedding_dim to "
+                                     "the file's width", path=str(path), line=lineno)
+                i = self.tokenizer_.stoi.get(parts[0])
+                if i is None:
+                    continue
+                try:
+                    vec = [float(x) for x in parts[1:]]
+                except ValueError:
+                    raise InputError("not a number in the vector", path=str(path),
+                                     line=lineno) from None
+                with torch.no_grad():
+                    table[i] = torch.tensor(vec)
+                found += 1
+        logger.info("initialised %d of %d tokens from %s", found, len(self.tokenizer_), path)
+
+    # -- training -------------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        y: np.ndarray,
+        labels: list[str],
+        *,
+        multi_label: bool = False,
+        dev: tuple[Sequence[str], np.ndarray] | None = None,
+        work_dir: Path | None = None,
+        resume: bool = False,
+    ) -> NeuralClassifier:
+        """Train on ``texts`` with targets ``y`` (ids, or a 0/1 matrix for multi-label).
+
+        Args:
+            texts: Training texts.
+            y: Class ids ``(n,)`` or a 0/1 matrix ``(n, classes)``.
+            labels: Class names by id.
+            multi_label: Sigmoid outputs, one decision per class.
+            dev: Dev texts and targets for early stopping and the best checkpoint.
+            work_dir: Where checkpoints and logs go (``DIR`` of ``classify train``); a
+                temporary directory when not given.
+            resume: Continue from the newest checkpoint in ``work_dir``.
+        """
+        import tempfile
+
+        import torch
+        from transformers import EarlyStoppingCallback, Trainer, TrainingArguments
+
+        from zhtext.classify.loss import classification_loss
+
+        s = self.settings = _resolved(self.method, self.settings)
+        self.labels_ = list(labels)
+        self.multi_label_ = multi_label
+        cleanup = work_dir is None
+        work = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(
+            prefix="zhtext-train-"))
+        try:
+            self._build(texts, self.labels_, multi_label, work)
+            feats, owner = self._encode(texts)
+            y_windows = y[np.asarray(owner)]
+            if multi_label:
+                y_windows = y_windows.astype(np.float32)
+            train_set = _Windows(feats, y_windows)
+            eval_set = None
+            dev_owner: list[int] = []
+            if dev is not None:
+                dfeats, dev_owner = self._encode(dev[0])
+                eval_set = _Windows(dfeats, dev[1][np.asarray(dev_owner)])
+            weights = None
+            if s.class_weights:
+                weights = torch.tensor(_inverse_frequency(y, len(labels), multi_label),
+                                       dtype=torch.float32)
+
+            def loss_func(outputs: Any, targets: Any, num_items_in_batch: Any = None) -> Any:
+                w = weights.to(outputs.logits.device) if weights is not None else None
+                return classification_loss(outputs.logits, targets,
+                                           "multi_label_classification" if multi_label
+                                           else "single_label_classification", w)
+
+            steps_per_epoch = math.ceil(len(train_set) / (s.batch_size * s.gradient_accumulation
+                                                          * _world_size()))
+            eval_steps = max(1, steps_per_epoch // max(1, s.eval_per_epoch))
+            use_cpu = s.device == "cpu" or (s.device == "auto" and not torch.cuda.is_available())
+            if s.device == "cuda" and not torch.cuda.is_available():
+                raise InputError("--device cuda, but no CUDA device is available; use "
+                                 "--device auto or cpu")
+            mp = s.mixed_precision
+            if mp == "auto":
+                mp = "no" if use_cpu else "fp16"
+            metric = "micro_f1" if multi_label else "accuracy"
+            args = TrainingArguments(
+                output_dir=str(work / "checkpoints"),
+                num_train_epochs=s.epochs,
+                per_device_train_batch_size=s.batch_size,
+                per_device_eval_batch_size=max(s.batch_size, 64),
+                gradient_accumulation_steps=s.gradient_accumulation,
+                learning_rate=s.learning_rate,
+                weight_decay=s.weight_decay,
+                warmup_steps=int(s.warmup_ratio * steps_per_epoch * s.epochs),
+                lr_scheduler_type="linear",
+                eval_strategy="steps" if eval_set is not None else "no",
+                save_strategy="steps",
+                eval_steps=eval_steps,
+                save_steps=eval_steps,
+                save_total_limit=2,
+                load_best_model_at_end=eval_set is not None,
+                metric_for_best_model=metric if eval_set is not None else None,
+                greater_is_better=True,
+                logging_steps=max(1, min(50, steps_per_epoch // 4)),
+                report_to=[],
+                seed=s.seed,
+                data_seed=s.seed,
+                use_cpu=use_cpu,
+                fp16=mp == "fp16",
+                bf16=mp == "bf16",
+                disable_tqdm=not _stderr_is_tty(),
+                remove_unused_columns=False,
+                dataloader_num_workers=0,
+                save_only_model=False,
+            )
+            callbacks: list[Any] = (
+                [EarlyStoppingCallback(early_stopping_patience=s.patience)]
+                if eval_set is not None and s.patience > 0 else [])
+            if s.tensorboard and _has_tensorboard():
+                from torch.utils.tensorboard import SummaryWriter
+                from transformers.integrations.integration_utils import TensorBoardCallback
+
+                callbacks.append(TensorBoardCallback(SummaryWriter(log_dir=str(work / "logs"))))
+            compute_metrics = (self._metrics_fn(dev_owner, dev[1]) if dev is not None
+                               else None)
+            trainer = Trainer(model=self.model_, args=args, train_dataset=train_set,
+                              eval_dataset=eval_set,
+                              data_collator=_collate(self._pad_id()),
+                              compute_loss_func=loss_func, compute_metrics=compute_metrics,
+                              callbacks=callbacks)
+            checkpoint = _last_checkpoint(work / "checkpoints") if resume else None
+            if resume and checkpoint is None:
+                logger.warning("no checkpoint in %s yet; training from the start", work)
+            trainer.train(resume_from_checkpoint=checkpoint)
+            self.history_ = [dict(h) for h in trainer.state.log_history]
+            self.model_ = trainer.model
+            if s.lora:
+                self.adapter_ = self.model_
+                self.model_ = self.model_.merge_and_unload()
+            self.model_.eval()
+        finally:
+            if cleanup:
+                shutil.rmtree(work, ignore_errors=True)
+        return self
+
+    def _pad_id(self) -> int:
+        if self.method == "textcnn":
+            return 0
+        return int(self.tokenizer_.pad_token_id or 0)
+
+    def _metrics_fn(self, owner: list[int], y_dev: np.ndarray) -> Any:
+        multi = self.multi_label_
+
+        def compute(pred: Any) -> dict[str, float]:
+            logits = pred.predictions[0] if isinstance(pred.predictions, tuple) \
+                else pred.predictions
+            proba = _aggregate(_probabilities(np.asarray(logits), multi), owner, len(y_dev))
+            if multi:
+                from sklearn.metrics import f1_score
+
+                return {"micro_f1": float(f1_score(y_dev, proba > 0.5, average="micro",
+                                                   zero_division=0))}
+            return {"accuracy": float((proba.argmax(1) == y_dev).mean())}
+
+        return compute
+
+    # -- prediction -----------------------------------------------------------------------
+    def predict_proba(self, texts: Sequence[str], *, batch_size: int | None = None
+                      ) -> np.ndarray:
+        """Class probabilities ``(n, classes)``, windows averaged per text."""
+        import torch
+
+        if self.model_ is None:
+            from zhtext.errors import NotFittedError
+
+            raise NotFittedError(self)
+        n = len(texts)
+        if n == 0:
+            return np.zeros((0, len(self.labels_)), dtype=np.float32)
+        feats, owner = self._encode(texts)
+        bs = batch_size or self.settings.predict_batch_size
+        collate = _collate(self._pad_id())
+        device = next(self.model_.parameters()).device
+        order = sorted(range(len(owner)), key=lambda i: len(feats["input_ids"][i]))
+        logits = np.zeros((len(owner), len(self.labels_)), dtype=np.float32)
+        self.model_.eval()
+        with torch.inference_mode():
+            for a in range(0, len(order), bs):
+                idx = order[a : a + bs]
+                batch = collate([{k: v[i] for k, v in feats.items()} for i in idx])
+                batch = {k: v.to(device) for k, v in batch.items()}
+                out = self.model_(**batch).logits.float().cpu().numpy()
+                logits[idx] = out
+        return _aggregate(_probabilities(logits, self.multi_label_), owner, n)
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, d: Path) -> dict[str, Any]:
+        """Write the model into directory ``d``; returns manifest entries."""
+        self.model_.save_pretrained(d / "model", safe_serialization=True)
+        if self.method == "textcnn":
+            self.tokenizer_.save(d / "vocab.json")
+        else:
+            self.tokenizer_.save_pretrained(d / "model")
+        adapter = getattr(self, "adapter_", None)
+        if adapter is not None:
+            adapter.save_pretrained(d / "adapter", safe_serialization=True)
+        settings = asdict(self.settings)
+        return {"neural": {"max_length": self.max_length_, "settings": settings,
+                           "history": self.history_[-200:]}}
+
+    @classmethod
+    def load(cls, d: Path, manifest: dict[str, Any]) -> NeuralClassifier:
+        """Read a model written by :meth:`save` (safetensors; no code from the directory)."""
+        method = manifest["method"]
+        info = manifest.get("neural", {})
+        known = set(NeuralSettings.names())
+        settings = NeuralSettings(**{k: v for k, v in info.get("settings", {}).items()
+                                     if k in known})
+        settings.model = settings.model or str(d / "model")
+        obj = cls(method, settings)
+        obj.labels_ = list(manifest["labels"])
+        obj.multi_label_ = bool(manifest.get("multi_label", False))
+        obj.max_length_ = int(info.get("max_length", 128))
+        model_dir = d / "model"
+        if not (model_dir / "config.json").is_file():
+            raise InputError("the model directory has no model/config.json; it is damaged or "
+                             "incomplete (retrain it)", path=str(d))
+        try:
+            if method == "textcnn":
+                from zhtext.classify.textcnn import TextCNNForSequenceClassification
+                from zhtext.classify.vocab import Vocab
+
+                obj.tokenizer_ = Vocab.load(d / "vocab.json")
+                obj.model_ = TextCNNForSequenceClassification.from_pretrained(
+                    model_dir, use_safetensors=True)
+            elif method == "bert-cnn":
+                from transformers import AutoTokenizer
+
+                from zhtext.classify.heads import BertCnnForSequenceClassification
+
+                obj.tokenizer_ = AutoTokenizer.from_pretrained(model_dir)
+                obj.model_ = BertCnnForSequenceClassification.from_pretrained(
+                    model_dir, use_safetensors=True)
+            else:
+                from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+                obj.tokenizer_ = AutoTokenizer.from_pretrained(model_dir)
+                obj.model_ = AutoModelForSequenceClassification.from_pretrained(
+                    model_dir, use_safetensors=True, trust_remote_code=False)
+        except InputError:
+            raise
+        except Exception as e:
+            raise InputError(f"cannot load the model ({type(e).__name__}: {_first_line(e)}); "
+                             "the directory is damaged or incomplete", path=str(d)) from None
+        obj.model_.eval()
+        return obj
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
+
+
+def _probabilities(logits: np.ndarray, multi_label: bool) -> np.ndarray:
+    if multi_label:
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
+
+
+def _aggregate(proba: np.ndarray, owner: Sequence[int], n: int) -> np.ndarray:
+    """Mean of the windows' probabilities per text."""
+    owner_arr = np.asarray(owner)
+    if len(owner_arr) == n and (owner_arr == np.arange(n)).all():
+        return proba
+    out = np.zeros((n, proba.shape[1]), dtype=np.float64)
+    np.add.at(out, owner_arr, proba)
+    counts = np.bincount(owner_arr, minlength=n).reshape(-1, 1)
+    return np.asarray(out / np.maximum(counts, 1), dtype=np.float32)
+
+
+def _inverse_frequency(y: np.ndarray, k: int, multi_label: bool) -> list[float]:
+    if multi_label:
+        pos = y.sum(axis=0).astype(np.float64)
+        neg = len(y) - pos
+        return [float(n / p) if p else 1.0 for p, n in zip(pos, neg)]
+    counts = np.bincount(y, minlength=k).astype(np.float64)
+    return [float(len(y) / (k * c)) if c else 0.0 for c in counts]
+
+
+def _last_checkpoint(d: Path) -> str | None:
+    if not d.is_dir():
+        return None
+    from transformers.trainer_utils import get_last_checkpoint
+
+    last = get_last_checkpoint(str(d))
+    return str(last) if last else None
+
+
+def _world_size() -> int:
+    return int(os.environ.get("WORLD_SIZE", "1") or 1)
+
+
+def _has_tensorboard() -> bool:
+    import importlib.util
+
+    return (importlib.util.find_spec("tensorboard") is not None
+            or importlib.util.find_spec("tensorboardX") is not None)
+
+
+def _stderr_is_tty() -> bool:
+    import sys
+
+    return sys.stderr is not None and sys.stderr.isatty()
+
+
+def history_json(history: list[dict[str, Any]]) -> str:
+    """The training log as JSON (for the report)."""
+    return json.dumps(history, ensure_ascii=False)

@@ -1,0 +1,484 @@
+"""``zhtext classify``: train, evaluate, predict with and compare text classifiers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from zhtext.cli.common import Encoding, Force, Output, output_stream, parse_settings
+from zhtext.errors import InputError, ZhtextError
+
+if TYPE_CHECKING:
+    from zhtext.classify.classifier import TextClassifier
+    from zhtext.classify.data import LabeledData
+
+app = typer.Typer(help="Text classification: train, evaluate, predict, compare methods.",
+                  no_args_is_help=True)
+logger = logging.getLogger(__name__)
+
+TRAINING_STATE = "training.json"
+
+Method = Annotated[str, typer.Option(
+    "--method", "-m", help="linear (default) | textcnn | bert | bert-cnn.")]
+TextColOpt = Annotated[str | None, typer.Option(
+    "--text-col", help="Text column: a name, or a 0-based index (default: guessed).")]
+LabelColOpt = Annotated[str | None, typer.Option(
+    "--label-col", help="Label column: a name, or a 0-based index (default: guessed).")]
+IdColOpt = Annotated[str | None, typer.Option(
+    "--id-col", help="Id column carried to predictions (default: the line number).")]
+LabelNames = Annotated[Path | None, typer.Option(
+    "--label-names", help="Class names by id, one per line (THUCNews' class.txt).")]
+Header = Annotated[bool | None, typer.Option(
+    "--header/--no-header", help="CSV/TSV has a header row (default: guessed).",
+    show_default=False)]
+DataFmt = Annotated[str, typer.Option(
+    "--data-format", help="auto | csv | tsv | jsonl | parquet | text.")]
+MultiLabel = Annotated[bool, typer.Option(
+    "--multi-label", help="Several labels per text (a JSON list, or joined by --label-sep).")]
+LabelSep = Annotated[str, typer.Option("--label-sep", help="Separator of multi-label cells.")]
+Settings = Annotated[list[str] | None, typer.Option(
+    "--set", help="A method setting KEY=VALUE (see 'zhtext classify settings METHOD'). "
+    "Repeatable.")]
+
+
+def _read(path: Path, *, text_col: str | None, label_col: str | None, id_col: str | None,
+          label_names: list[str] | None, multi_label: bool, label_sep: str, header: bool | None,
+          data_format: str, encoding: str, require_labels: bool = True) -> LabeledData:
+    from zhtext.classify.data import read_data
+
+    if data_format not in ("auto", "csv", "tsv", "jsonl", "parquet", "text"):
+        raise typer.BadParameter(f"{data_format!r}; expected auto, csv, tsv, jsonl, parquet "
+                                 "or text", param_hint="--data-format")
+    return read_data(path, text_col=text_col, label_col=label_col, id_col=id_col,
+                     fmt=data_format,  # type: ignore[arg-type]
+                     header=header, label_names=label_names, multi_label=multi_label,
+                     label_sep=label_sep, encoding=encoding, require_labels=require_labels)
+
+
+def _check_output(output: Path, *, force: bool, resume: bool) -> None:
+    from zhtext.artifacts import MANIFEST
+
+    if force and resume:
+        raise typer.BadParameter("--force starts over and --resume continues; give one",
+                                 param_hint="--force/--resume")
+    if not output.exists():
+        if resume:
+            raise InputError("nothing to resume: the directory does not exist; drop --resume",
+                             path=str(output))
+        return
+    if not output.is_dir():
+        raise InputError("output path is a file; give a directory", path=str(output))
+    if force:
+        return
+    if resume:
+        if (output / MANIFEST).exists():
+            raise InputError("this model is already trained, nothing to resume; pass --force "
+                             "to train it again", path=str(output))
+        if not (output / TRAINING_STATE).exists():
+            raise InputError("not a zhtext training directory (no training.json); nothing to "
+                             "resume", path=str(output))
+        return
+    if (output / TRAINING_STATE).exists() and not (output / MANIFEST).exists():
+        raise InputError("holds an unfinished training run; pass --resume to continue it or "
+                         "--force to start over", path=str(output))
+    raise InputError("output directory already exists; choose another path, or pass --force "
+                     "to replace it", path=str(output))
+
+
+def _params(method: str, settings: list[str] | None, **named: Any) -> dict[str, Any]:
+    from zhtext.classify.classifier import method_settings
+
+    params = {k: v for k, v in named.items() if v is not None and v is not False}
+    params.update(parse_settings(settings))
+    allowed = method_settings(method)
+    bad = sorted(set(params) - set(allowed))
+    if bad:
+        opts = {"model": "--model", "lora": "--lora", "epochs": "--epochs"}
+        which = ", ".join(opts.get(b, b) for b in bad)
+        raise ZhtextError(f"{which} does not apply to method {method!r}; its settings are: "
+                          f"{', '.join(sorted(allowed))}")
+    return params
+
+
+@app.command()
+def train(
+    train_file: Annotated[Path, typer.Option("--train", help="Training data file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to create.")],
+    method: Method = "linear",
+    dev_file: Annotated[Path | None, typer.Option(
+        "--dev", help="Dev data: early stopping, best checkpoint, the report.")] = None,
+    test_file: Annotated[Path | None, typer.Option(
+        "--test", help="Also evaluate on this file (test_metrics.json).")] = None,
+    dev_split: Annotated[float, typer.Option(
+        "--dev-split", help="Without --dev: share of the training data held out as dev "
+        "(seeded, stratified); 0 trains on everything.")] = 0.1,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="Encoder of bert / bert-cnn: hub name or local directory.")] = None,
+    lora: Annotated[bool, typer.Option("--lora", help="LoRA adapters (PEFT) for the encoder "
+                                       "methods.")] = False,
+    epochs: Annotated[float | None, typer.Option("--epochs", help="Training epochs.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+    class_weights: Annotated[bool, typer.Option(
+        "--class-weights", help="Weight classes by inverse frequency.")] = False,
+    device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda.")] = "auto",
+    settings: Settings = None,
+    text_col: TextColOpt = None,
+    label_col: LabelColOpt = None,
+    id_col: IdColOpt = None,
+    label_names: LabelNames = None,
+    header: Header = None,
+    data_format: DataFmt = "auto",
+    multi_label: MultiLabel = False,
+    label_sep: LabelSep = ",",
+    threshold: Annotated[float, typer.Option(
+        "--threshold", help="Multi-label decision threshold.")] = 0.5,
+    encoding: Encoding = "utf-8",
+    force: Force = False,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue an interrupted run from the checkpoints in -o.")] = False,
+    keep_checkpoints: Annotated[bool, typer.Option(
+        "--keep-checkpoints", help="Keep the training checkpoints in the model directory.")
+    ] = False,
+) -> None:
+    """Train a classifier; writes the model, metrics.json and report.html to -o."""
+    from zhtext.classify.classifier import TextClassifier
+    from zhtext.classify.data import check_texts, read_label_names, split_data
+
+    if device not in ("auto", "cpu", "cuda"):
+        raise typer.BadParameter(f"{device!r}; expected auto, cpu or cuda", param_hint="--device")
+    neural = method != "linear"
+    params = _params(method, settings, model=model, lora=lora, epochs=epochs,
+                     class_weights=class_weights,
+                     device=device if neural and device != "auto" else None,
+                     seed=seed if seed != 42 else None)
+    _check_output(output, force=force, resume=resume)
+    names = read_label_names(label_names) if label_names else None
+    opts: dict[str, Any] = {"text_col": text_col, "label_col": label_col, "id_col": id_col,
+                            "label_names": names, "multi_label": multi_label,
+                            "label_sep": label_sep, "header": header,
+                            "data_format": data_format, "encoding": encoding}
+    train_data = _read(train_file, **opts)
+    check_texts(train_data)
+    dev_data = _read(dev_file, **opts) if dev_file else None
+    if dev_data is None and dev_split > 0:
+        train_data, dev_data = split_data(train_data, dev_split, seed=seed)
+        logger.info("held out %d of the training rows as dev (--dev-split %s)", len(dev_data),
+                    dev_split)
+    test_data = _read(test_file, **opts) if test_file else None
+    clf = TextClassifier(method, multi_label=multi_label, threshold=threshold, **params)
+    labels: Any = train_data.labels if multi_label else train_data.single_labels()
+    known = set(train_data.label_set())
+    if dev_data is not None:
+        check_texts(dev_data)
+        _check_known(dev_data, known)
+    work = None
+    created = False
+    if neural:
+        if force and output.exists():
+            shutil.rmtree(output)
+        if not output.exists():
+            output.mkdir(parents=True)
+            created = True
+        work = output
+        _training_state(output, method, params, train_file, resume)
+    try:
+        clf.fit(train_data.texts, labels,
+                dev_texts=dev_data.texts if dev_data is not None else None,
+                dev_labels=(dev_data.labels if multi_label else dev_data.single_labels())
+                if dev_data is not None else None,
+                work_dir=work, resume=resume, label_order=names if names else None)
+    except BaseException as e:
+        if work is not None and created and not _has_checkpoints(work):
+            shutil.rmtree(work, ignore_errors=True)
+        elif work is not None and isinstance(e, KeyboardInterrupt):
+            typer.echo(f"interrupted; continue with: zhtext classify train ... -o {output} "
+                       "--resume", err=True)
+        raise
+    report = None
+    if dev_data is not None:
+        report = _evaluate(clf, dev_data, multi_label)
+        report.extra.update({"data": str(dev_file or f"{train_file} (held-out "
+                                                     f"{dev_split:.0%})"),
+                             "train_rows": len(train_data),
+                             "train_seconds": round(clf.train_seconds_ or 0.0, 1)})
+    test_report = _evaluate(clf, test_data, multi_label) if test_data is not None else None
+
+    def extra_files(tmp: Path) -> None:
+        if test_report is not None:
+            (tmp / "test_metrics.json").write_text(
+                json.dumps(test_report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8")
+        if work is not None:
+            if (work / "logs").is_dir():
+                shutil.move(str(work / "logs"), str(tmp / "logs"))
+            if keep_checkpoints and (work / "checkpoints").is_dir():
+                shutil.move(str(work / "checkpoints"), str(tmp / "checkpoints"))
+
+    clf.save(output, force=force or neural, report=report, extra_files=extra_files)
+    msg = f"saved {method} model to {output} ({clf.train_seconds_:.1f} s training)"
+    if report is not None:
+        msg += f"; dev accuracy {report.accuracy:.4f}, macro-F1 {report.macro['f1']:.4f}"
+    if test_report is not None:
+        msg += f"; test accuracy {test_report.accuracy:.4f}"
+    typer.echo(msg, err=True)
+
+
+def _check_known(data: LabeledData, known: set[str]) -> None:
+    for labs, line in zip(data.labels, data.lines):
+        for lab in labs:
+            if lab not in known:
+                raise InputError(f"label {lab!r} does not occur in the training data; the "
+                                 f"training labels are: {', '.join(sorted(known)[:30])}",
+                                 path=data.path, line=line)
+
+
+def _has_checkpoints(work: Path) -> bool:
+    d = work / "checkpoints"
+    return d.is_dir() and any(p.name.startswith("checkpoint-") for p in d.iterdir())
+
+
+def _training_state(output: Path, method: str, params: dict[str, Any], train_file: Path,
+                    resume: bool) -> None:
+    state_file = output / TRAINING_STATE
+    state = {"method": method, "params": params, "train": str(train_file)}
+    if resume and state_file.exists():
+        old = json.loads(state_file.read_text(encoding="utf-8"))
+        if old.get("method") != method or old.get("params") != params:
+            raise InputError(f"--resume with other settings than the interrupted run (it was "
+                             f"method {old.get('method')!r} with {old.get('params')}); use the "
+                             "same options, or --force to start over", path=str(output))
+        return
+    state_file.write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n",
+                          encoding="utf-8")
+
+
+def _evaluate(clf: TextClassifier, data: LabeledData, multi_label: bool) -> Any:
+    labels: Any = data.labels if multi_label else data.single_labels()
+    return clf.evaluate(data.texts, labels, ids=data.ids, lines=data.lines, path=data.path)
+
+
+def _load(model_dir: Path) -> TextClassifier:
+    from zhtext.artifacts import read_manifest
+    from zhtext.classify.classifier import TextClassifier
+
+    manifest = read_manifest(model_dir)
+    if manifest.get("task") != "classify":
+        raise InputError(f"not a classifier (task {manifest.get('task')!r}); make one with "
+                         "'zhtext classify train'", path=str(model_dir))
+    return TextClassifier.load(model_dir, manifest)
+
+
+@app.command()
+def evaluate(
+    model_dir: Annotated[Path, typer.Argument(help="A directory made by 'classify train'.")],
+    data_file: Annotated[Path, typer.Argument(help="Labelled data to score.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write metrics.json and report.html into this directory.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+    text_col: TextColOpt = None,
+    label_col: LabelColOpt = None,
+    id_col: IdColOpt = None,
+    label_names: LabelNames = None,
+    header: Header = None,
+    data_format: DataFmt = "auto",
+    label_sep: LabelSep = ",",
+    encoding: Encoding = "utf-8",
+    force: Force = False,
+) -> None:
+    """Score a model on labelled data: per-class P/R/F1, averages, confusion, AUCs."""
+    from zhtext.classify.data import read_label_names
+
+    clf = _load(model_dir)
+    names = read_label_names(label_names) if label_names else None
+    data = _read(data_file, text_col=text_col, label_col=label_col, id_col=id_col,
+                 label_names=names, multi_label=clf.multi_label, label_sep=label_sep,
+                 header=header, data_format=data_format, encoding=encoding)
+    if output is not None and output.exists() and not force:
+        raise InputError("output directory already exists; pass --force to replace it",
+                         path=str(output))
+    report = _evaluate(clf, data, clf.multi_label)
+    report.extra["data"] = str(data_file)
+    if output is not None:
+        from zhtext.artifacts import write_artifact
+        from zhtext.evaluate.classification_report import write_report
+
+        def build(tmp: Path) -> dict[str, Any]:
+            (tmp / "metrics.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False,
+                                                         indent=2) + "\n", encoding="utf-8")
+            write_report(tmp / "report.html", report, title=f"zhtext classify: {clf.method}")
+            return {"model": str(model_dir), "data": str(data_file)}
+
+        write_artifact(output, task="report", method=clf.method, build=build, force=force)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_report(report)
+
+
+def _print_report(report: Any) -> None:
+    from zhtext.evaluate.classification_report import leaderboard_text
+
+    rows = [{"label": c["label"], "precision": c["precision"], "recall": c["recall"],
+             "f1": c["f1"], "support": c["support"]} for c in report.per_class]
+    typer.echo(leaderboard_text(rows))
+    typer.echo(f"\naccuracy {report.accuracy:.4f}   macro-F1 {report.macro['f1']:.4f}   "
+               f"micro-F1 {report.micro['f1']:.4f}   n {report.n}")
+
+
+@app.command()
+def predict(
+    model_dir: Annotated[Path, typer.Argument(help="A directory made by 'classify train'.")],
+    data_file: Annotated[Path, typer.Argument(
+        help="Texts: any training format, or plain text with one document per line.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | tsv.")] = "jsonl",
+    text_col: TextColOpt = None,
+    id_col: IdColOpt = None,
+    header: Header = None,
+    data_format: DataFmt = "auto",
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1,
+                                            help="Texts per batch.")] = 2048,
+    encoding: Encoding = "utf-8",
+    output: Output = None,
+    force: Force = False,
+) -> None:
+    """Predict labels: one JSON object per input row, in order.
+
+    Each object is {"id", "label", "score", "scores"} ("labels" too for multi-label models).
+    """
+    if fmt not in ("jsonl", "tsv"):
+        raise typer.BadParameter(f"{fmt!r}; expected jsonl or tsv", param_hint="--format")
+    clf = _load(model_dir)
+    data = _read(data_file, text_col=text_col, label_col=None, id_col=id_col, label_names=None,
+                 multi_label=False, label_sep=",", header=header, data_format=data_format,
+                 encoding=encoding, require_labels=False)
+    with output_stream(output, force=force) as out:
+        for a in range(0, len(data), batch_size):
+            texts = data.texts[a : a + batch_size]
+            for doc_id, p in zip(data.ids[a : a + batch_size], clf.predict(texts)):
+                if fmt == "jsonl":
+                    out.write(json.dumps({"id": doc_id, **p.to_dict(
+                        multi_label=clf.multi_label)}, ensure_ascii=False) + "\n")
+                else:
+                    shown = ",".join(p.labels) if clf.multi_label else p.label
+                    out.write(f"{doc_id}\t{shown}\t{p.score:.6f}\n")
+
+
+@app.command()
+def settings(method: Annotated[str, typer.Argument(help="A method name.")]) -> None:
+    """List a method's settings (for --set KEY=VALUE)."""
+    from dataclasses import fields
+
+    from zhtext.classify.classifier import method_settings
+
+    help_text = method_settings(method)
+    if method == "linear":
+        from zhtext.classify.linear import LinearSettings as cls
+    else:
+        from zhtext.classify.neural import NeuralSettings as cls  # type: ignore[assignment]
+    defaults = {f.name: f.default for f in fields(cls)}
+    for name, text in help_text.items():
+        typer.echo(f"{name:<22} {defaults[name]!s:<12} {text}")
+
+
+@app.command()
+def compare(
+    train_file: Annotated[Path, typer.Option("--train", help="Training data file.")],
+    methods: Annotated[str, typer.Option(
+        "--methods", help="Comma-separated methods, e.g. linear,textcnn.")] = "linear,textcnn",
+    dev_file: Annotated[Path | None, typer.Option("--dev", help="Dev data (scored).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Directory for the models and leaderboard.html.")] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="Encoder for bert / bert-cnn.")] = None,
+    dev_split: Annotated[float, typer.Option("--dev-split", help="Without --dev: held-out "
+                                             "share.")] = 0.1,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+    text_col: TextColOpt = None,
+    label_col: LabelColOpt = None,
+    label_names: LabelNames = None,
+    header: Header = None,
+    data_format: DataFmt = "auto",
+    encoding: Encoding = "utf-8",
+    force: Force = False,
+) -> None:
+    """Train several methods on the same data and print a leaderboard (also HTML with -o)."""
+    import tempfile
+
+    from zhtext.classify.classifier import METHODS, TextClassifier
+    from zhtext.classify.data import check_texts, read_label_names, split_data
+    from zhtext.evaluate.classification_report import leaderboard_text, write_leaderboard
+
+    wanted = [m.strip() for m in methods.split(",") if m.strip()]
+    for m in wanted:
+        name = m.removesuffix("+lora")
+        if name not in METHODS:
+            raise typer.BadParameter(f"unknown method {m!r}; expected some of "
+                                     f"{', '.join(METHODS)} (encoder methods may end in +lora)",
+                                     param_hint="--methods")
+        if name in ("bert", "bert-cnn") and not model:
+            raise InputError(f"method {m!r} needs --model NAME_OR_DIR")
+    if output is not None and output.exists() and not force:
+        raise InputError("output directory already exists; pass --force to replace it",
+                         path=str(output))
+    names = read_label_names(label_names) if label_names else None
+    opts: dict[str, Any] = {"text_col": text_col, "label_col": label_col, "id_col": None,
+                            "label_names": names, "multi_label": False, "label_sep": ",",
+                            "header": header, "data_format": data_format,
+                            "encoding": encoding}
+    train_data = _read(train_file, **opts)
+    check_texts(train_data)
+    if dev_file is not None:
+        dev_data = _read(dev_file, **opts)
+    else:
+        train_data, dev_data = split_data(train_data, dev_split, seed=seed)
+    _check_known(dev_data, set(train_data.label_set()))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="zhtext-compare-") as scratch:
+        models_dir = Path(scratch)
+        for m in wanted:
+            name = m.removesuffix("+lora")
+            params: dict[str, Any] = {}
+            if name in ("bert", "bert-cnn"):
+                params["model"] = model
+            if m.endswith("+lora"):
+                params["lora"] = True
+            clf = TextClassifier(name, **params)
+            typer.echo(f"training {m} ...", err=True)
+            clf.fit(train_data.texts, train_data.single_labels(),
+                    dev_texts=dev_data.texts, dev_labels=dev_data.single_labels(),
+                    label_order=names)
+            start = time.perf_counter()
+            report = clf.evaluate(dev_data.texts, dev_data.single_labels(), ids=dev_data.ids,
+                                  lines=dev_data.lines, path=dev_data.path)
+            seconds = time.perf_counter() - start
+            report.extra.update({"train_seconds": round(clf.train_seconds_ or 0.0, 1)})
+            path = clf.save(models_dir / m, report=report)
+            size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+            rows.append({"method": m, "accuracy": report.accuracy,
+                         "macro_f1": report.macro["f1"],
+                         "train_seconds": round(clf.train_seconds_ or 0.0, 1),
+                         "predictions_per_second": round(len(dev_data) / max(seconds, 1e-9)),
+                         "model_mb": round(size / 2**20, 2)})
+        typer.echo(leaderboard_text(rows))
+        if output is not None:
+            from zhtext.artifacts import write_artifact
+
+            def build(tmp: Path) -> dict[str, Any]:
+                for m in wanted:
+                    shutil.move(str(models_dir / m), str(tmp / m))
+                write_leaderboard(tmp / "leaderboard.html", rows,
+                                  title=f"zhtext classify compare: {train_file.name}")
+                (tmp / "leaderboard.json").write_text(
+                    json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+                return {"rows": rows}
+
+            write_artifact(output, task="comparison", method=",".join(wanted), build=build,
+                           force=force)
+            typer.echo(f"models and leaderboard.html in {output}", err=True)
