@@ -38,6 +38,7 @@ LABEL_NAMES = ("label", "labels", "label_id", "class", "category", "target", "y"
 ID_NAMES = ("id", "guid", "idx", "uid")
 
 _SNIFF_ROWS = 200
+_FIELD_LIMIT = 2**31 - 1
 
 
 @dataclass
@@ -122,12 +123,13 @@ def read_label_names(path: str | Path) -> list[str]:
         if not name.strip():
             raise InputError("empty label name; give one class name per line, the line "
                              "number minus one being the class id", path=str(p), line=i)
+    names = [n.strip() for n in names]
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise InputError(f"label name {dup!r} appears twice", path=str(p))
     if not names:
         raise InputError("label-names file is empty", path=str(p))
-    return [n.strip() for n in names]
+    return names
 
 
 def _detect_format(path: Path, fmt: DataFormat, encoding: str) -> DataFormat:
@@ -193,6 +195,9 @@ def read_data(
         "".encode(encoding)
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}; use e.g. utf-8 or gbk") from None
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        # A BOM must not reach the CSV parser: before a quote it would make the quote literal.
+        encoding = "utf-8-sig"
     kind = _detect_format(p, fmt, encoding)
     if kind in ("csv", "tsv"):
         rows, columns = _read_delimited(p, "," if kind == "csv" else "\t", header, encoding)
@@ -206,7 +211,7 @@ def read_data(
                     require_labels=require_labels)
     if data.labels:
         data.labels = _parse_labels(data, multi_label=multi_label, label_sep=label_sep,
-                                    label_names=label_names)
+                                    label_names=label_names, require_labels=require_labels)
     return data
 
 
@@ -214,6 +219,8 @@ Row = tuple[int, list[Any]]  # (line number, cells; one dict for JSONL and Parqu
 
 
 def _decode_error(p: Path, e: UnicodeDecodeError, encoding: str) -> InputError:
+    if encoding == "utf-8-sig":  # how read_data reads utf-8
+        encoding = "utf-8"
     return InputError(f"cannot decode the file as {encoding} ({e.reason}); pass its encoding "
                       "with --encoding (e.g. gbk)", path=str(p))
 
@@ -226,8 +233,11 @@ def _read_delimited(
         with open(p, encoding=encoding, newline="") as f:
             # TSV files in this field are rarely quoted (THUCNews titles contain '"'), so
             # quotes are literal in TSV; CSV follows RFC 4180.
-            quoting: Literal[0, 1, 2, 3] = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+            quoting: Literal[0, 1, 2, 3] = (csv.QUOTE_NONE if delimiter == "\t"
+                                            else csv.QUOTE_MINIMAL)
             reader = csv.reader(f, delimiter=delimiter, quoting=quoting)
+            if csv.field_size_limit() < _FIELD_LIMIT:  # long documents (THUCNews full text)
+                csv.field_size_limit(_FIELD_LIMIT)
             prev_line = 0
             for cells in reader:
                 line = prev_line + 1
@@ -240,7 +250,8 @@ def _read_delimited(
     except UnicodeDecodeError as e:
         raise _decode_error(p, e, encoding) from None
     except csv.Error as e:
-        raise InputError(f"malformed CSV ({e}); check quoting", path=str(p)) from None
+        raise InputError(f"malformed {'TSV' if delimiter == chr(9) else 'CSV'} ({e}); check "
+                         "quoting", path=str(p), line=reader.line_num or None) from None
     if not rows:
         return [], None
     if header is None:
@@ -406,6 +417,12 @@ def _to_data(
             tcol = gt if gt != lcol else None
         if lcol is None and gl != tcol:
             lcol = gl
+        if width == 2 and columns is None:
+            # Two unnamed fields: one of them given, the other is the other one.
+            if tcol is None and isinstance(lcol, int):
+                tcol = 1 - lcol
+            if lcol is None and label_col is None and isinstance(tcol, int):
+                lcol = 1 - tcol
     names = ", ".join(map(repr, columns)) if columns else f"{width} unnamed fields"
     if tcol is None:
         raise InputError(f"cannot tell which column holds the text (columns: {names}); "
@@ -458,7 +475,8 @@ def _to_data(
 
 
 def _parse_labels(
-    data: LabeledData, *, multi_label: bool, label_sep: str, label_names: Sequence[str] | None
+    data: LabeledData, *, multi_label: bool, label_sep: str, label_names: Sequence[str] | None,
+    require_labels: bool = True,
 ) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     names = list(label_names) if label_names is not None else None
@@ -484,6 +502,9 @@ def _parse_labels(
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             parts = [str(value).strip()]
+            if not parts[0] and not require_labels:
+                out.append(())  # unlabelled row of prediction input
+                continue
             if not parts[0]:
                 raise InputError("empty label; every training row needs a label",
                                  path=data.path, line=line)

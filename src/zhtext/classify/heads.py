@@ -75,9 +75,13 @@ class BertCnnForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
         self.dropout = nn.Dropout(config.dropout)
         self.classifier = nn.Linear(config.num_filters * len(config.kernel_sizes),
                                     int(config.num_labels or 2))
-        for module in (*self.convs, self.classifier):
-            nn.init.kaiming_uniform_(module.weight, nonlinearity="relu")
-            nn.init.zeros_(module.bias)
+        for conv in self.convs:
+            nn.init.kaiming_uniform_(conv.weight, nonlinearity="relu")
+            nn.init.zeros_(conv.bias)
+        # A small classifier, as BERT initialises its own: the first logits stay near zero.
+        nn.init.normal_(self.classifier.weight, std=0.02)
+        nn.init.zeros_(self.classifier.bias)
+        self.post_init()
 
     @classmethod
     def from_encoder(cls, name_or_path: str, config: BertCnnConfig, **kwargs: Any

@@ -1,10 +1,11 @@
 """The ``linear`` method: TF-IDF n-grams, NB-weighted linear SVMs, calibrated probabilities.
 
 Features are character n-grams (1-3 by default) and word n-grams (1-2) of rjieba's
-search-mode segmentation (which adds the sub-words of long words), each TF-IDF weighted with
-sublinear term frequency. Each class gets a one-vs-rest linear SVM; with ``nb`` (default) its
-features are first scaled by the class's naive-Bayes log-count ratio (NB-SVM, Wang & Manning
-2012), which on THUCNews titles is worth about half a point. Probabilities come from
+segmentation, plus the sub-words rjieba's search mode finds inside long words, each TF-IDF
+weighted with sublinear term frequency. Each class gets a one-vs-rest linear SVM plus a second
+SVM on features scaled by the class's naive-Bayes log-count ratio (NB-SVM, Wang & Manning
+2012); the two are added into one linear function per class. On THUCNews titles (dev) the
+sub-words and the NB half are worth about 0.3 points each. Probabilities come from
 scikit-learn's ``CalibratedClassifierCV`` (Platt scaling per class on out-of-fold scores).
 
 Saved without pickle: vocabularies as JSON, IDF, weights and calibration as ``.npy``.
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from zhtext.errors import InputError, NotFittedError
 
@@ -36,15 +38,16 @@ class LinearSettings:
         "help": "Character n-gram range 'min,max' ('0,0': no character features)."})
     word_ngrams: str = field(default="1,2", metadata={
         "help": "Word n-gram range 'min,max' ('0,0': no word features)."})
-    words: Literal["search", "cut"] = field(default="search", metadata={
-        "help": "rjieba segmentation for word features: search (adds sub-words) or cut."})
+    words: Literal["cut+sub", "search", "cut"] = field(default="cut+sub", metadata={
+        "help": "Word features from rjieba: cut+sub (words and word bigrams, plus the "
+                "sub-words of search mode as extra features), search, or cut."})
     min_df: int = field(default=2, metadata={"help": "Drop n-grams in fewer documents."})
-    C: float = field(default=0.3, metadata={"help": "Inverse regularisation of the SVMs."})
-    nb: bool = field(default=True, metadata={
-        "help": "Scale features by naive-Bayes log-count ratios (NB-SVM)."})
-    calibration: Literal["sigmoid", "isotonic"] = field(default="sigmoid", metadata={
-        "help": "Probability calibration of CalibratedClassifierCV."})
-    cv: int = field(default=3, metadata={"help": "Folds for calibration."})
+    C: float = field(default=0.5, metadata={"help": "Inverse regularisation of the plain SVM."})
+    C_nb: float = field(default=0.2, metadata={
+        "help": "Inverse regularisation of the NB-weighted SVM."})
+    nb_weight: float = field(default=1.0, metadata={
+        "help": "Weight of the NB-weighted SVM added to the plain one (0: plain SVM only)."})
+    cv: int = field(default=2, metadata={"help": "Folds for calibration."})
     class_weights: bool = field(default=False, metadata={
         "help": "Balance classes by inverse frequency."})
     jobs: int = field(default=2, metadata={"help": "Parallel fits (classes at once)."})
@@ -53,8 +56,10 @@ class LinearSettings:
     def __post_init__(self) -> None:
         for name in ("char_ngrams", "word_ngrams"):
             self._range(name)
-        if self.C <= 0:
-            raise InputError(f"`C` should be positive, got {self.C}.")
+        if self.C <= 0 or self.C_nb <= 0:
+            raise InputError(f"`C` and `C_nb` should be positive, got {self.C}, {self.C_nb}.")
+        if self.nb_weight < 0:
+            raise InputError(f"`nb_weight` should be at least 0, got {self.nb_weight}.")
         if self.min_df < 1:
             raise InputError(f"`min_df` should be at least 1, got {self.min_df}.")
         if self.cv < 2:
@@ -95,23 +100,26 @@ class _Featurizer:
         norm = self._norm.normalize
         return [norm(t).text.lower() for t in texts]
 
-    def _words(self, text: str) -> list[str]:
+    def _cutter(self) -> Any:
         if self._jieba is None:
             import rjieba
 
             self._jieba = rjieba
-        cut = self._jieba.cut_for_search if self.settings.words == "search" else \
-            self._jieba.cut
-        return [w for w in cut(text) if w.strip()]
+        return self._jieba
 
     def _word_analyzer(self) -> Any:
         lo, hi = self.settings._range("word_ngrams")
+        mode = self.settings.words
 
         def analyze(text: str) -> list[str]:
-            words = self._words(text)
+            jb = self._cutter()
+            base = jb.cut_for_search(text) if mode == "search" else jb.cut(text)
+            words = [w for w in base if w.strip()]
             out = list(words) if lo == 1 else []
             for n in range(max(2, lo), hi + 1):
                 out.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+            if mode == "cut+sub":  # sub-words of long words, marked apart from words
+                out.extend("#" + w for w in jb.cut_for_search(text) if w.strip())
             return out
 
         return analyze
@@ -179,29 +187,67 @@ def _nb_ratio(x_bin: Any, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     return np.asarray(np.log((p / p.sum()) / (q / q.sum())), dtype=np.float32)
 
 
-def _fit_one(x: Any, x_bin: Any, y: np.ndarray, s: LinearSettings
-             ) -> tuple[np.ndarray, np.ndarray, float, float, float]:
-    """One class against the rest: (scale, coef, intercept, platt a, platt b)."""
+class _NBSVM(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """One class against the rest: a linear SVM plus an NB-weighted SVM in one function.
+
+    The two are added into one linear function; as an sklearn binary classifier it can be
+    calibrated by ``CalibratedClassifierCV``.
+    """
+
+    def __init__(self, C: float = 0.5, C_nb: float = 0.2, nb_weight: float = 1.0,
+                 class_weight: str | None = None) -> None:
+        self.C = C
+        self.C_nb = C_nb
+        self.nb_weight = nb_weight
+        self.class_weight = class_weight
+
+    def fit(self, x: Any, y: np.ndarray) -> _NBSVM:
+        """Fit both SVMs and fold them into ``coef_`` and ``intercept_``."""
+        from sklearn.svm import LinearSVC
+
+        y = np.asarray(y).astype(bool)
+        self.classes_ = np.array([False, True])
+        plain = LinearSVC(C=self.C, class_weight=self.class_weight).fit(x, y)
+        coef = plain.coef_.ravel().astype(np.float64)
+        intercept = float(plain.intercept_[0])
+        if self.nb_weight > 0:
+            r = _nb_ratio((x > 0).astype(np.float32).tocsr(), y)
+            nb = LinearSVC(C=self.C_nb, class_weight=self.class_weight).fit(
+                x.multiply(r).tocsr(), y)
+            coef = coef + self.nb_weight * nb.coef_.ravel() * r
+            intercept += self.nb_weight * float(nb.intercept_[0])
+        self.coef_ = coef.astype(np.float32)
+        self.intercept_ = intercept
+        return self
+
+    def decision_function(self, x: Any) -> np.ndarray:
+        """Signed distance to the boundary (positive: the class)."""
+        return np.asarray(x @ self.coef_ + self.intercept_, dtype=np.float64)
+
+    def predict(self, x: Any) -> np.ndarray:
+        """Whether each row is of the class."""
+        return np.asarray(self.decision_function(x) > 0)
+
+
+def _fit_one(x: Any, y: np.ndarray, s: LinearSettings) -> tuple[np.ndarray, float, float, float]:
+    """One class against the rest: (coef, intercept, platt a, platt b)."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.model_selection import StratifiedKFold
-    from sklearn.svm import LinearSVC
 
-    r = _nb_ratio(x_bin, y) if s.nb else np.ones(x.shape[1], dtype=np.float32)
-    xr = x.multiply(r).tocsr() if s.nb else x
-    svc = LinearSVC(C=s.C, class_weight="balanced" if s.class_weights else None)
+    est = _NBSVM(C=s.C, C_nb=s.C_nb, nb_weight=s.nb_weight,
+                 class_weight="balanced" if s.class_weights else None)
     folds = min(s.cv, int(y.sum()), int((~y).sum()))
     if folds < 2:
-        svc.fit(xr, y)
-        return r, svc.coef_.ravel().astype(np.float32), float(svc.intercept_[0]), -1.0, 0.0
-    cal = CalibratedClassifierCV(
-        svc, method=s.calibration if s.calibration == "sigmoid" else "sigmoid",
-        cv=StratifiedKFold(folds, shuffle=True, random_state=s.seed), ensemble=False)
-    cal.fit(xr, y)
+        est.fit(x, y)
+        return est.coef_, est.intercept_, -1.0, 0.0
+    cal = CalibratedClassifierCV(est, method="sigmoid",
+                                 cv=StratifiedKFold(folds, shuffle=True, random_state=s.seed),
+                                 ensemble=False)
+    cal.fit(x, y)
     inner = cal.calibrated_classifiers_[0]
-    est = inner.estimator
     platt = inner.calibrators[0]
-    return (r, est.coef_.ravel().astype(np.float32), float(est.intercept_[0]),
-            float(platt.a_), float(platt.b_))
+    return (inner.estimator.coef_, float(inner.estimator.intercept_), float(platt.a_),
+            float(platt.b_))
 
 
 class LinearClassifier:
@@ -212,7 +258,6 @@ class LinearClassifier:
         self.labels_: list[str] = []
         self.multi_label_ = False
         self._features: _Featurizer | None = None
-        self.scale_: np.ndarray | None = None  # (classes, features)
         self.coef_: np.ndarray | None = None  # (classes, features)
         self.intercept_: np.ndarray | None = None
         self.platt_: np.ndarray | None = None  # (classes, 2): a, b
@@ -227,18 +272,16 @@ class LinearClassifier:
         self.multi_label_ = multi_label
         self._features = _Featurizer(self.settings)
         x = self._features.fit_transform(texts)
-        x_bin = (x > 0).astype(np.float32).tocsr()
         k = len(labels)
         targets = [(y[:, c] > 0) if multi_label else (y == c) for c in range(k)]
         if not multi_label and k == 2:
             targets = [targets[1]]  # one decision for two classes
         results = Parallel(n_jobs=max(1, min(self.settings.jobs, len(targets))),
                            prefer="threads")(
-            delayed(_fit_one)(x, x_bin, t, self.settings) for t in targets)
-        self.scale_ = np.vstack([r[0] for r in results])
-        self.coef_ = np.vstack([r[1] for r in results])
-        self.intercept_ = np.array([r[2] for r in results], dtype=np.float32)
-        self.platt_ = np.array([[r[3], r[4]] for r in results], dtype=np.float64)
+            delayed(_fit_one)(x, t, self.settings) for t in targets)
+        self.coef_ = np.vstack([r[0] for r in results])
+        self.intercept_ = np.array([r[1] for r in results], dtype=np.float32)
+        self.platt_ = np.array([[r[2], r[3]] for r in results], dtype=np.float64)
         self._weights_t = None
         return self
 
@@ -250,10 +293,10 @@ class LinearClassifier:
         """Raw SVM scores ``(n, decisions)``."""
         self._check()
         assert self._features is not None and self.coef_ is not None
-        assert self.scale_ is not None and self.intercept_ is not None
+        assert self.intercept_ is not None
         x = self._features.transform(texts)
-        if self._weights_t is None:  # NB scale folded into the weights, once
-            self._weights_t = np.ascontiguousarray((self.coef_ * self.scale_).T)
+        if self._weights_t is None:
+            self._weights_t = np.ascontiguousarray(self.coef_.T)
         return np.asarray(x @ self._weights_t + self.intercept_, dtype=np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -278,9 +321,8 @@ class LinearClassifier:
         lin = d / "linear"
         lin.mkdir()
         self._features.save(lin)
-        assert self.coef_ is not None and self.scale_ is not None
-        np.save(lin / "weights.npy", (self.coef_ * self.scale_).astype(np.float32),
-                allow_pickle=False)
+        assert self.coef_ is not None
+        np.save(lin / "weights.npy", self.coef_.astype(np.float32), allow_pickle=False)
         np.save(lin / "intercept.npy", np.asarray(self.intercept_, dtype=np.float32),
                 allow_pickle=False)
         np.save(lin / "platt.npy", np.asarray(self.platt_, dtype=np.float64),
@@ -300,10 +342,9 @@ class LinearClassifier:
             obj._features = _Featurizer(obj.settings)
             obj._features.load(lin)
             obj.coef_ = np.load(lin / "weights.npy", allow_pickle=False)
-            obj.scale_ = np.ones_like(obj.coef_)
             obj.intercept_ = np.load(lin / "intercept.npy", allow_pickle=False)
             obj.platt_ = np.load(lin / "platt.npy", allow_pickle=False)
-        except (OSError, ValueError, KeyError) as e:
+        except (OSError, ValueError, KeyError, EOFError) as e:
             raise InputError(f"cannot load the linear model ({type(e).__name__}: {e}); the "
                              "directory is damaged or incomplete (retrain it)",
                              path=str(d)) from None

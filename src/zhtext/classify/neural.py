@@ -265,8 +265,8 @@ class NeuralClassifier:
                              "name (needs network access)") from None
         cap = int(getattr(enc_config, "max_position_embeddings", 512) or 512)
         self.max_length_ = self._pick_max_length(texts, min(512, cap))
-        kwargs: dict[str, Any] = {"num_labels": len(labels), "id2label": id2label, "label2id": label2id,
-                  "problem_type": problem}
+        kwargs: dict[str, Any] = {"num_labels": len(labels), "id2label": id2label,
+                                  "label2id": label2id, "problem_type": problem}
         if self.method == "bert":
             self.model_ = AutoModelForSequenceClassification.from_pretrained(
                 s.model, ignore_mismatched_sizes=True, **kwargs)
@@ -298,7 +298,9 @@ class NeuralClassifier:
             if not targets:
                 raise InputError("cannot find the attention projections for LoRA; name them "
                                  "with --set lora_targets=a,b")
-        head = ["classifier"] + (["convs"] if self.method == "bert-cnn" else [])
+        head = ["classifier"]
+        if self.method == "bert-cnn":  # PEFT saves modules, not module lists
+            head += [f"convs.{i}" for i in range(len(model.convs))]
         config = LoraConfig(task_type=TaskType.SEQ_CLS, r=s.lora_r, lora_alpha=s.lora_alpha,
                             lora_dropout=s.lora_dropout, target_modules=targets,
                             modules_to_save=head)
@@ -460,9 +462,11 @@ class NeuralClassifier:
             trainer.train(resume_from_checkpoint=checkpoint)
             self.history_ = [dict(h) for h in trainer.state.log_history]
             self.model_ = trainer.model
-            if s.lora:
+            if s.lora:  # keep the adapters to save; predict with them merged in (faster)
+                import copy
+
                 self.adapter_ = self.model_
-                self.model_ = self.model_.merge_and_unload()
+                self.model_ = copy.deepcopy(self.model_).merge_and_unload()
             self.model_.eval()
         finally:
             if cleanup:
