@@ -69,13 +69,13 @@ class BertCnnForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
         self.encoder = encoder if encoder is not None else AutoModel.from_config(
             _encoder_config(config.encoder_config))
         hidden = self.encoder.config.hidden_size
-        self.convs = nn.ModuleList(
-            nn.Conv1d(hidden, config.num_filters, k, padding=k // 2) for k in config.kernel_sizes
-        )
+        convs = [nn.Conv1d(hidden, config.num_filters, k, padding=k // 2)
+                 for k in config.kernel_sizes]
+        self.convs = nn.ModuleList(convs)
         self.dropout = nn.Dropout(config.dropout)
         self.classifier = nn.Linear(config.num_filters * len(config.kernel_sizes),
                                     int(config.num_labels or 2))
-        for conv in self.convs:
+        for conv in convs:
             nn.init.kaiming_uniform_(conv.weight, nonlinearity="relu")
             nn.init.zeros_(conv.bias)
         # A small classifier, as BERT initialises its own: the first logits stay near zero.

@@ -191,6 +191,7 @@ class NeuralClassifier:
         self.multi_label_ = False
         self.max_length_ = 0
         self.history_: list[dict[str, Any]] = []
+        self.resumed_from_: int | None = None
 
     # -- text -> windows ------------------------------------------------------------------
     def _encode(self, texts: Sequence[str]) -> tuple[dict[str, list[list[int]]], list[int]]:
@@ -459,6 +460,7 @@ class NeuralClassifier:
             checkpoint = _last_checkpoint(work / "checkpoints") if resume else None
             if resume and checkpoint is None:
                 logger.warning("no checkpoint in %s yet; training from the start", work)
+            self.resumed_from_ = int(Path(checkpoint).name.split("-")[-1]) if checkpoint else None
             trainer.train(resume_from_checkpoint=checkpoint)
             self.history_ = [dict(h) for h in trainer.state.log_history]
             self.model_ = trainer.model
@@ -536,6 +538,7 @@ class NeuralClassifier:
             adapter.save_pretrained(d / "adapter", safe_serialization=True)
         settings = asdict(self.settings)
         return {"neural": {"max_length": self.max_length_, "settings": settings,
+                           "resumed_from_step": self.resumed_from_,
                            "history": self.history_[-200:]}}
 
     @classmethod
@@ -619,12 +622,20 @@ def _inverse_frequency(y: np.ndarray, k: int, multi_label: bool) -> list[float]:
 
 
 def _last_checkpoint(d: Path) -> str | None:
+    """The newest complete checkpoint (an interruption may leave the newest half-written)."""
     if not d.is_dir():
         return None
-    from transformers.trainer_utils import get_last_checkpoint
-
-    last = get_last_checkpoint(str(d))
-    return str(last) if last else None
+    found = []
+    for p in d.iterdir():
+        step = p.name.removeprefix("checkpoint-")
+        if p.is_dir() and step.isdigit():
+            found.append((int(step), p))
+    for _, p in sorted(found, reverse=True):
+        has_weights = any(p.glob("*.safetensors")) or any(p.glob("*.bin"))
+        if (p / "trainer_state.json").is_file() and has_weights:
+            return str(p)
+        logger.warning("skipping incomplete checkpoint %s", p)
+    return None
 
 
 def _world_size() -> int:

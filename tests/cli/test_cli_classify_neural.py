@@ -1,0 +1,95 @@
+"""``zhtext classify train`` with a neural method: checkpoints, interruption, --resume, --force."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tests.cli.test_cli_classify import assert_clean_error, make_rows, write_tsv, zhtext
+
+pytest.importorskip("torch")
+
+SMALL = ["--set", "num_filters=8", "--set", "embedding_dim=8", "--set", "bigram_buckets=0",
+         "--set", "batch_size=8", "--set", "tensorboard=false"]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    d = tmp_path_factory.mktemp("neural-data")
+    rows = make_rows(30)
+    return write_tsv(d / "train.tsv", rows[:70]), write_tsv(d / "dev.tsv", rows[70:])
+
+
+def test_textcnn_train_predict(data: tuple[Path, Path], tmp_path: Path) -> None:
+    train, dev = data
+    out = zhtext("classify", "train", "--method", "textcnn", "--train", train, "--dev", dev,
+                 "-o", tmp_path / "m", *SMALL, "--set", "epochs=3")
+    assert out.returncode == 0, out.stderr
+    model = tmp_path / "m"
+    assert (model / "zhtext.json").is_file() and (model / "model" / "model.safetensors").is_file()
+    assert not (model / "checkpoints").exists()  # removed unless --keep-checkpoints
+    assert (model / "metrics.json").is_file() and (model / "report.html").is_file()
+    pred = zhtext("classify", "predict", model, dev, "--id-col", "id")
+    assert pred.returncode == 0, pred.stderr
+    rows = [json.loads(line) for line in pred.stdout.splitlines()]
+    assert len(rows) == 20 and rows[0]["id"] == "n070"
+    assert set(rows[0]["scores"]) == {"体育", "财经", "科技"}
+
+
+def test_interrupted_run_resumes(data: tuple[Path, Path], tmp_path: Path) -> None:
+    train, dev = data
+    model = tmp_path / "m"
+    args = ["classify", "train", "--method", "textcnn", "--train", str(train), "--dev",
+            str(dev), "-o", str(model), *SMALL, "--set", "epochs=40", "--set",
+            "patience=0"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "zhtext", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((model / "checkpoints").glob("checkpoint-*")):
+        time.sleep(0.2)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "--resume" in err and "Traceback" not in err
+    assert (model / "training.json").is_file() and not (model / "zhtext.json").exists()
+    steps = sorted(int(p.name.split("-")[1]) for p in (model / "checkpoints").glob("checkpoint-*"))
+    assert steps
+
+    again = zhtext(*args)
+    assert_clean_error(again, "unfinished training run", "--resume")
+    other = zhtext(*args[:-1], "patience=3", "--resume")
+    assert_clean_error(other, "other settings")
+    # resumed as it was, the run continues from its last checkpoint (not step 0) and finishes
+
+    resumed = zhtext(*args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert (model / "zhtext.json").is_file()
+    manifest = json.loads((model / "zhtext.json").read_text(encoding="utf-8"))
+    assert manifest["neural"]["resumed_from_step"] >= steps[-1]
+
+
+def test_force_starts_over_and_failed_start_leaves_nothing(data: tuple[Path, Path],
+                                                          tmp_path: Path) -> None:
+    train, dev = data
+    model = tmp_path / "m"
+    bad = zhtext("classify", "train", "--method", "bert", "--train", train, "--dev", dev,
+                 "-o", model, "--model", tmp_path / "no-such-encoder")
+    assert_clean_error(bad, "cannot load encoder")
+    assert not model.exists()
+    model.mkdir()
+    (model / "junk.txt").write_text("x", encoding="utf-8")
+    refused = zhtext("classify", "train", "--method", "textcnn", "--train", train, "-o", model,
+                     *SMALL, "--set", "epochs=1")
+    assert_clean_error(refused, "already exists", "--force")
+    forced = zhtext("classify", "train", "--method", "textcnn", "--train", train, "-o", model,
+                    *SMALL, "--set", "epochs=1", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert not (model / "junk.txt").exists() and (model / "zhtext.json").is_file()
