@@ -84,7 +84,7 @@ def test_encoder_methods_train_save_reload(method, lora, corpus, tiny_encoder,
 
 def test_encoder_long_text_windows(corpus, tiny_encoder) -> None:
     texts, labels = corpus
-    clf = TextClassifier("bert", model=str(tiny_encoder), max_length=16, **FAST)
+    clf = TextClassifier("bert", model=str(tiny_encoder), max_length=16, **{**FAST, "epochs": 1})
     clf.fit(texts, labels)
     long_text = "".join(texts[:10])  # well over 16 tokens and the encoder's 64 positions
     feats, owner = clf.model_._encode([long_text, texts[0]])

@@ -77,7 +77,8 @@ class BertCnnForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
                                     int(config.num_labels or 2))
         for conv in convs:
             nn.init.kaiming_uniform_(conv.weight, nonlinearity="relu")
-            nn.init.zeros_(conv.bias)
+            if conv.bias is not None:
+                nn.init.zeros_(conv.bias)
         # A small classifier, as BERT initialises its own: the first logits stay near zero.
         nn.init.normal_(self.classifier.weight, std=0.02)
         nn.init.zeros_(self.classifier.bias)

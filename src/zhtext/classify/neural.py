@@ -69,6 +69,8 @@ class NeuralSettings:
     dropout: float = field(default=0.5, metadata={"help": "Dropout before the classifier."})
     bigram_buckets: int = field(default=200000, metadata={
         "help": "textcnn hashed character-bigram embeddings (0: none)."})
+    word_buckets: int = field(default=0, metadata={
+        "help": "textcnn (char units): hashed embeddings of each character's word (0: none)."})
     min_count: int = field(default=1, metadata={"help": "textcnn vocabulary minimum count."})
     vectors: str | None = field(default=None, metadata={
         "help": "textcnn: pretrained vectors in word2vec text format to initialise tokens."})
@@ -157,8 +159,9 @@ def _collate(pad_id: int) -> Any:
             out["attention_mask"] = torch.tensor(
                 [[1] * len(b["input_ids"]) + [0] * (width - len(b["input_ids"]))
                  for b in batch], dtype=torch.long)
-        if "bigram_ids" in out and not out["bigram_ids"].numel():
-            del out["bigram_ids"]
+        for key in ("bigram_ids", "word_ids"):
+            if key in out and not out[key].numel():
+                del out[key]
         return out
 
     return collate
@@ -199,10 +202,14 @@ class NeuralClassifier:
         if self.method == "textcnn":
             enc = self.tokenizer_.encode(texts, max_length=self.max_length_,
                                          stride=s.stride or None,
-                                         bigram_buckets=self.model_.config.bigram_buckets)
+                                         bigram_buckets=self.model_.config.bigram_buckets,
+                                         word_buckets=getattr(self.model_.config,
+                                                              "word_buckets", 0))
             feats = {"input_ids": enc.input_ids}
             if self.model_.config.bigram_buckets:
                 feats["bigram_ids"] = enc.bigram_ids
+            if enc.word_ids:
+                feats["word_ids"] = enc.word_ids
             return feats, enc.owner
         stride = s.stride or self.max_length_ // 4
         out = self.tokenizer_(list(texts), truncation=True, max_length=self.max_length_,
@@ -245,6 +252,7 @@ class NeuralClassifier:
             self.max_length_ = self._pick_max_length(texts, 256)
             config = TextCNNConfig(
                 vocab_size=len(self.tokenizer_), bigram_buckets=s.bigram_buckets,
+                word_buckets=s.word_buckets if s.unit == "char" else 0,
                 embedding_dim=s.embedding_dim,
                 kernel_sizes=[int(k) for k in s.kernel_sizes.split(",")],
                 num_filters=s.num_filters, dropout=s.dropout, window_length=self.max_length_,

@@ -27,6 +27,7 @@ class TextCNNConfig(PretrainedConfig):  # type: ignore[misc]
     Args:
         vocab_size: Number of token ids (0 is padding, 1 unknown).
         bigram_buckets: Number of hashed bigram ids (0: no bigram embedding).
+        word_buckets: Number of hashed word ids for characters (0: none).
         embedding_dim: Width of token (and bigram) embeddings.
         kernel_sizes: Convolution widths, one filter bank each.
         num_filters: Filters per width.
@@ -40,6 +41,7 @@ class TextCNNConfig(PretrainedConfig):  # type: ignore[misc]
         self,
         vocab_size: int = 8000,
         bigram_buckets: int = 0,
+        word_buckets: int = 0,
         embedding_dim: int = 128,
         kernel_sizes: tuple[int, ...] | list[int] = (2, 3, 4),
         num_filters: int = 128,
@@ -56,6 +58,7 @@ class TextCNNConfig(PretrainedConfig):  # type: ignore[misc]
             raise ValueError(f"`kernel_sizes` should be positive widths, got {kernel_sizes}.")
         self.vocab_size = vocab_size
         self.bigram_buckets = bigram_buckets
+        self.word_buckets = word_buckets
         self.embedding_dim = embedding_dim
         self.kernel_sizes = list(kernel_sizes)
         self.num_filters = num_filters
@@ -78,6 +81,10 @@ class TextCNNForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
         self.bigram_embeddings = (
             nn.Embedding(config.bigram_buckets, config.embedding_dim, padding_idx=0)
             if config.bigram_buckets else None
+        )
+        self.word_embeddings = (
+            nn.Embedding(config.word_buckets, config.embedding_dim, padding_idx=0)
+            if getattr(config, "word_buckets", 0) else None
         )
         self.convs = nn.ModuleList(
             nn.Conv1d(config.embedding_dim, config.num_filters, k, padding=k // 2)
@@ -112,6 +119,7 @@ class TextCNNForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
         input_ids: torch.Tensor,
         attention_mask: torch.Tensor | None = None,
         bigram_ids: torch.Tensor | None = None,
+        word_ids: torch.Tensor | None = None,
         labels: torch.Tensor | None = None,
         **kwargs: Any,
     ) -> SequenceClassifierOutput:
@@ -119,6 +127,8 @@ class TextCNNForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
         x = self.embeddings(input_ids)
         if self.bigram_embeddings is not None and bigram_ids is not None:
             x = x + self.bigram_embeddings(bigram_ids)
+        if self.word_embeddings is not None and word_ids is not None:
+            x = x + self.word_embeddings(word_ids)
         if attention_mask is None:
             attention_mask = (input_ids != self.config.pad_token_id).long()
         mask = attention_mask.unsqueeze(-1).to(x.dtype)

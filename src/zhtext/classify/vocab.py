@@ -4,7 +4,9 @@ A :class:`Vocab` maps tokens to ids (0 padding, 1 unknown), built from training 
 minimum count, and saved as JSON. It encodes texts into fixed-width windows: a text longer
 than ``max_length`` becomes several overlapping windows (``stride`` tokens apart), each
 scored by the model, and their scores are aggregated per text, so nothing is cut silently.
-Character bigrams are hashed (CRC32, stable across processes) into ``bigram_buckets`` ids.
+Character bigrams are hashed (CRC32, stable across processes) into ``bigram_buckets`` ids,
+and, for character units, the word each character belongs to (rjieba's segmentation, words of
+two or more characters) into ``word_buckets`` ids: a character model that also knows the words.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +36,7 @@ class Encoded:
     input_ids: list[list[int]]
     bigram_ids: list[list[int]]
     owner: list[int]
+    word_ids: list[list[int]] = field(default_factory=list)
 
 
 class Vocab:
@@ -95,6 +98,7 @@ class Vocab:
         max_length: int,
         stride: int | None = None,
         bigram_buckets: int = 0,
+        word_buckets: int = 0,
     ) -> Encoded:
         """Windows of ids for each text (an empty text gives one all-padding window)."""
         if max_length < 1:
@@ -107,13 +111,33 @@ class Vocab:
             ids = [stoi.get(tok, UNK) for tok in toks]
             bigrams = ([_bucket(a + b, bigram_buckets) for a, b in zip(toks, [*toks[1:], ""])]
                        if bigram_buckets else [])
+            words = self._word_of_char(text, word_buckets) if word_buckets else []
             starts = range(0, max(1, len(ids) - max_length + step), step)
             for s in starts:
                 out.input_ids.append(ids[s : s + max_length])
                 out.bigram_ids.append(bigrams[s : s + max_length] if bigram_buckets else [])
+                if word_buckets:
+                    out.word_ids.append(words[s : s + max_length])
                 out.owner.append(i)
                 if s + max_length >= len(ids):
                     break
+        return out
+
+    def _word_of_char(self, text: str, buckets: int) -> list[int]:
+        """Per character token, the hashed id of its word (0 for one-character words)."""
+        if self.unit != "char":
+            return []
+        t = self._normalizer.normalize(text).text
+        if self.lowercase:
+            t = t.lower()
+        if self._seg is None:
+            from zhtext.text.segment import get_segmenter
+
+            self._seg = get_segmenter(self.segmenter)
+        out: list[int] = []
+        for w in self._seg.cut(t):
+            n = sum(1 for c in w if not c.isspace())
+            out.extend([_bucket(w, buckets) if n > 1 else 0] * n)
         return out
 
     def to_dict(self) -> dict[str, Any]:
