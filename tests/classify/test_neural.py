@@ -24,8 +24,8 @@ def _accuracy(clf: TextClassifier, texts: list[str], labels: list[str]) -> float
 def test_textcnn_learns_saves_and_reloads(corpus, tmp_path: Path) -> None:
     texts, labels = corpus
     clf = TextClassifier("textcnn", epochs=8, batch_size=16, learning_rate=5e-3,
-                         bigram_buckets=1000, num_filters=32, embedding_dim=32,
-                         tensorboard=False)
+                         bigram_buckets=1000, word_buckets=1000, num_filters=32,
+                         embedding_dim=32, tensorboard=False)
     clf.fit(texts[:70], labels[:70], dev_texts=texts[70:], dev_labels=labels[70:])
     assert _accuracy(clf, texts[70:], labels[70:]) >= 0.8
     out = clf.save(tmp_path / "m")
@@ -47,7 +47,7 @@ def test_long_texts_go_through_windows(corpus) -> None:
     assert covered == set(range(10))
     texts, labels = corpus
     clf = TextClassifier("textcnn", epochs=1, batch_size=16, max_length=8, tensorboard=False,
-                         num_filters=8, embedding_dim=8, bigram_buckets=0)
+                         num_filters=8, embedding_dim=8, bigram_buckets=0, word_buckets=0)
     clf.fit(texts, labels)
     long_text = "".join(texts[:6])
     proba = clf.predict_proba([long_text, texts[0]])
@@ -98,7 +98,7 @@ def test_multi_label_textcnn(corpus) -> None:
     multi = [[y] + (["长句"] if len(t) > 10 else []) for t, y in zip(texts, labels)]
     clf = TextClassifier("textcnn", multi_label=True, epochs=6, batch_size=16,
                          learning_rate=5e-3, tensorboard=False, num_filters=32,
-                         embedding_dim=32, bigram_buckets=0)
+                         embedding_dim=32, bigram_buckets=0, word_buckets=0)
     clf.fit(texts, multi)
     proba = clf.predict_proba(texts)
     assert proba.shape == (len(texts), 4)
@@ -112,7 +112,8 @@ def test_class_weights_and_resume(corpus, tmp_path: Path) -> None:
     work = tmp_path / "run"
     work.mkdir()
     settings = {"epochs": 2, "batch_size": 16, "tensorboard": False, "num_filters": 8,
-                "embedding_dim": 8, "bigram_buckets": 0, "class_weights": True}
+                "embedding_dim": 8, "bigram_buckets": 0, "word_buckets": 0,
+                "class_weights": True}
     first = TextClassifier("textcnn", **settings)
     first.fit(texts, labels, dev_texts=texts[:20], dev_labels=labels[:20], work_dir=work)
     checkpoints = sorted((work / "checkpoints").glob("checkpoint-*"))
@@ -141,9 +142,30 @@ def test_encoder_errors(corpus, tmp_path: Path) -> None:
 def test_corrupted_neural_model(corpus, tmp_path: Path) -> None:
     texts, labels = corpus
     clf = TextClassifier("textcnn", epochs=1, batch_size=16, tensorboard=False,
-                         num_filters=8, embedding_dim=8, bigram_buckets=0)
+                         num_filters=8, embedding_dim=8, bigram_buckets=0, word_buckets=0)
     out = clf.fit(texts, labels).save(tmp_path / "m")
     weights = out / "model" / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:100])
     with pytest.raises(InputError, match="damaged"):
         TextClassifier.load(out)
+
+
+def test_word2vec_initialisation(corpus) -> None:
+    pytest.importorskip("gensim")
+    texts, labels = corpus
+    small = {"epochs": 1, "batch_size": 16, "tensorboard": False, "num_filters": 8,
+             "embedding_dim": 16, "bigram_buckets": 0, "word_buckets": 0, "learning_rate": 1e-9}
+    plain = TextClassifier("textcnn", **small).fit(texts, labels)
+    w2v = TextClassifier("textcnn", word2vec=True, **small).fit(texts, labels)
+    a = plain.model_.model_.get_input_embeddings().weight.detach().numpy()
+    b = w2v.model_.model_.get_input_embeddings().weight.detach().numpy()
+    assert a.shape == b.shape
+    assert not np.allclose(a[2:], b[2:], atol=1e-3)  # the token rows were replaced
+    # characters of one theme's words end up closer to each other than to another theme's
+    vocab = w2v.model_.tokenizer_.stoi
+
+    def cos(x: str, y: str) -> float:
+        u, v = b[vocab[x]], b[vocab[y]]
+        return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
+
+    assert cos("球", "队") > cos("球", "芯")

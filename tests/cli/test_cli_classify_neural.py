@@ -16,6 +16,7 @@ from tests.cli.test_cli_classify import assert_clean_error, make_rows, write_tsv
 pytest.importorskip("torch")
 
 SMALL = ["--set", "num_filters=8", "--set", "embedding_dim=8", "--set", "bigram_buckets=0",
+         "--set", "word_buckets=0",
          "--set", "batch_size=8", "--set", "tensorboard=false"]
 
 

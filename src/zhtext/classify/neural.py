@@ -51,7 +51,7 @@ class NeuralSettings:
         "help": "Tokens between window starts for long texts (0: half a window)."})
     patience: int = field(default=2, metadata={
         "help": "Evaluations without dev improvement before stopping early."})
-    eval_per_epoch: int = field(default=1, metadata={"help": "Dev evaluations per epoch."})
+    eval_per_epoch: int = field(default=2, metadata={"help": "Dev evaluations per epoch."})
     seed: int = field(default=42, metadata={"help": "Random seed."})
     gradient_accumulation: int = field(default=1, metadata={
         "help": "Batches per optimiser step."})
@@ -69,11 +69,14 @@ class NeuralSettings:
     dropout: float = field(default=0.5, metadata={"help": "Dropout before the classifier."})
     bigram_buckets: int = field(default=200000, metadata={
         "help": "textcnn hashed character-bigram embeddings (0: none)."})
-    word_buckets: int = field(default=0, metadata={
+    word_buckets: int = field(default=200000, metadata={
         "help": "textcnn (char units): hashed embeddings of each character's word (0: none)."})
     min_count: int = field(default=1, metadata={"help": "textcnn vocabulary minimum count."})
     vectors: str | None = field(default=None, metadata={
         "help": "textcnn: pretrained vectors in word2vec text format to initialise tokens."})
+    word2vec: bool = field(default=False, metadata={
+        "help": "textcnn: initialise token embeddings with word2vec (gensim) trained on the "
+                "training texts first."})
     # LoRA
     lora: bool = field(default=False, metadata={"help": "Train LoRA adapters (PEFT)."})
     lora_r: int = field(default=8, metadata={"help": "LoRA rank."})
@@ -108,7 +111,7 @@ class NeuralSettings:
 
 _DEFAULTS: dict[str, dict[str, Any]] = {
     # Chosen on THUCNews / ChnSentiCorp dev on a 2-core CPU (bench/classify.py).
-    "textcnn": {"epochs": 4, "batch_size": 128, "learning_rate": 2e-3},
+    "textcnn": {"epochs": 2, "batch_size": 128, "learning_rate": 2e-3},
     "bert": {"epochs": 3, "batch_size": 32, "learning_rate": 3e-5},
     "bert-cnn": {"epochs": 3, "batch_size": 32, "learning_rate": 3e-5},
 }
@@ -259,6 +262,8 @@ class NeuralClassifier:
                 num_labels=len(labels), id2label=id2label, label2id=label2id,
                 problem_type=problem)
             self.model_ = TextCNNForSequenceClassification(config)
+            if s.word2vec and not (state_dir and _last_checkpoint(state_dir / "checkpoints")):
+                self._word2vec(texts)
             if s.vectors:
                 self._load_vectors(Path(s.vectors))
             return
@@ -318,6 +323,28 @@ class NeuralClassifier:
         logger.info("LoRA on %s: %d of %d parameters trainable (%.2f%%)", targets, trainable,
                     total, 100 * trainable / max(1, total))
         return peft_model
+
+    def _word2vec(self, texts: Sequence[str]) -> None:
+        """Initialise the token table with skip-gram vectors trained on ``texts``."""
+        import torch
+
+        try:
+            from gensim.models import Word2Vec
+        except ImportError:
+            raise InputError("word2vec initialisation needs gensim: pip install "
+                             "'zhtext[embeddings]'") from None
+        s = self.settings
+        sentences = [self.tokenizer_.tokens(t) for t in texts]
+        w2v = Word2Vec(sentences, vector_size=s.embedding_dim, window=5, min_count=1, sg=1,
+                       negative=5, epochs=3, workers=2, seed=s.seed)
+        table = self.model_.get_input_embeddings().weight
+        vectors = w2v.wv
+        scale = 0.1 / max(1e-6, float(np.abs(vectors.vectors).std()))
+        with torch.no_grad():
+            for i, tok in enumerate(self.tokenizer_.itos):
+                if tok in vectors.key_to_index:
+                    table[i] = torch.from_numpy(vectors[tok] * scale)
+        logger.info("initialised %d token embeddings with word2vec", len(vectors.key_to_index))
 
     def _load_vectors(self, path: Path) -> None:
         import torch

@@ -64,18 +64,23 @@ class Vocab:
     def __len__(self) -> int:
         return len(self.itos)
 
-    def tokens(self, text: str) -> list[str]:
-        """The tokens of one text (normalised: NFKC, full-width folded, lower-cased)."""
+    def _normal(self, text: str) -> str:
         t = self._normalizer.normalize(text).text
-        if self.lowercase:
-            t = t.lower()
-        if self.unit == "char":
-            return [c for c in t if not c.isspace()]
+        return t.lower() if self.lowercase else t
+
+    def _segmenter(self) -> Any:
         if self._seg is None:
             from zhtext.text.segment import get_segmenter
 
             self._seg = get_segmenter(self.segmenter)
-        return [w for w in self._seg.cut(t) if w.strip()]
+        return self._seg
+
+    def tokens(self, text: str) -> list[str]:
+        """The tokens of one text (normalised: NFKC, full-width folded, lower-cased)."""
+        t = self._normal(text)
+        if self.unit == "char":
+            return [c for c in t if not c.isspace()]
+        return [w for w in self._segmenter().cut(t) if w.strip()]
 
     def build(self, texts: Iterable[str], *, min_count: int = 1,
               max_size: int | None = None) -> Vocab:
@@ -106,12 +111,16 @@ class Vocab:
         step = stride or max(1, max_length // 2)
         stoi = self.stoi
         out = Encoded([], [], [])
+        memo: dict[str, int] = {}  # word -> bucket, for this call only
         for i, text in enumerate(texts):
-            toks = self.tokens(text)
+            t = self._normal(text)
+            toks = ([c for c in t if not c.isspace()] if self.unit == "char"
+                    else [w for w in self._segmenter().cut(t) if w.strip()])
             ids = [stoi.get(tok, UNK) for tok in toks]
             bigrams = ([_bucket(a + b, bigram_buckets) for a, b in zip(toks, [*toks[1:], ""])]
                        if bigram_buckets else [])
-            words = self._word_of_char(text, word_buckets) if word_buckets else []
+            words = (self._word_of_char(t, word_buckets, memo)
+                     if word_buckets and self.unit == "char" else [])
             starts = range(0, max(1, len(ids) - max_length + step), step)
             for s in starts:
                 out.input_ids.append(ids[s : s + max_length])
@@ -123,21 +132,22 @@ class Vocab:
                     break
         return out
 
-    def _word_of_char(self, text: str, buckets: int) -> list[int]:
-        """Per character token, the hashed id of its word (0 for one-character words)."""
-        if self.unit != "char":
-            return []
-        t = self._normalizer.normalize(text).text
-        if self.lowercase:
-            t = t.lower()
-        if self._seg is None:
-            from zhtext.text.segment import get_segmenter
-
-            self._seg = get_segmenter(self.segmenter)
+    def _word_of_char(self, t: str, buckets: int, memo: dict[str, int]) -> list[int]:
+        """Per character of normalised ``t``, the hashed id of its word (0: one-char words)."""
         out: list[int] = []
-        for w in self._seg.cut(t):
-            n = sum(1 for c in w if not c.isspace())
-            out.extend([_bucket(w, buckets) if n > 1 else 0] * n)
+        for w in self._segmenter().cut(t):
+            n = len(w)
+            if n > 1 and (" " in w or not w.isprintable()):
+                n = sum(1 for c in w if not c.isspace())
+            elif n == 1 and w.isspace():
+                n = 0
+            if n == 1:
+                out.append(0)
+            elif n:
+                b = memo.get(w)
+                if b is None:
+                    b = memo[w] = _bucket(w, buckets)
+                out.extend([b] * n)
         return out
 
     def to_dict(self) -> dict[str, Any]:
