@@ -39,7 +39,8 @@ class NeuralSettings:
     model: str | None = field(default=None, metadata={
         "help": "Encoder for bert / bert-cnn: a hub name or a local directory."})
     epochs: float = field(default=0.0, metadata={
-        "help": "Training epochs (0: the method's default; early stopping may end sooner)."})
+        "help": "Training epochs (0: the method's default, for textcnn from the data size; "
+                "early stopping may end sooner)."})
     batch_size: int = field(default=0, metadata={"help": "Batch size (0: method default)."})
     learning_rate: float = field(default=0.0, metadata={
         "help": "Peak learning rate (0: method default)."})
@@ -407,6 +408,7 @@ class NeuralClassifier:
 
         from zhtext.classify.loss import classification_loss
 
+        auto_epochs = self.settings.epochs == 0
         s = self.settings = _resolved(self.method, self.settings)
         self.labels_ = list(labels)
         self.multi_label_ = multi_label
@@ -438,6 +440,10 @@ class NeuralClassifier:
 
             steps_per_epoch = math.ceil(len(train_set) / (s.batch_size * s.gradient_accumulation
                                                           * _world_size()))
+            if auto_epochs and self.method == "textcnn":
+                # Small data sets need more passes: at least ~2,000 steps, at most 30 epochs
+                # (early stopping on dev ends sooner); 2 epochs from 128,000 windows on.
+                s.epochs = float(min(30, max(s.epochs, math.ceil(2000 / steps_per_epoch))))
             eval_steps = max(1, steps_per_epoch // max(1, s.eval_per_epoch))
             use_cpu = s.device == "cpu" or (s.device == "auto" and not torch.cuda.is_available())
             if s.device == "cuda" and not torch.cuda.is_available():
