@@ -107,3 +107,22 @@ def test_evaluate_report(corpus) -> None:
     assert 0.9 <= report.accuracy <= 1.0
     assert {c["label"] for c in report.per_class} == set(clf.labels_)
     assert sum(map(sum, report.confusion)) == report.n
+
+
+def test_parallel_featurisation_equals_serial(corpus, monkeypatch) -> None:
+    import zhtext.classify.linear as linear
+
+    texts, labels = corpus
+    clf = TextClassifier("linear").fit(texts, labels)
+    clf.model_.settings.predict_jobs = 1
+    serial = clf.predict_proba(texts)
+    monkeypatch.setattr(linear, "_PARALLEL_MIN", 10)
+    calls = []
+    real = linear._parallel_transform
+    monkeypatch.setattr(linear, "_parallel_transform",
+                        lambda *a: calls.append(1) or real(*a))
+    clf.model_.settings.predict_jobs = 2
+    parallel = clf.predict_proba(texts)
+    assert calls  # the forked path ran
+    np.testing.assert_array_equal(parallel, serial)
+    assert linear._FORK_FEATURES is None  # handed over for the fork only

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -51,6 +52,8 @@ class LinearSettings:
     class_weights: bool = field(default=False, metadata={
         "help": "Balance classes by inverse frequency."})
     jobs: int = field(default=2, metadata={"help": "Parallel fits (classes at once)."})
+    predict_jobs: int = field(default=2, metadata={
+        "help": "Processes that featurise large prediction batches (1: this process only)."})
     seed: int = field(default=42, metadata={"help": "Random seed (fold assignment)."})
 
     def __post_init__(self) -> None:
@@ -229,6 +232,43 @@ class _NBSVM(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return np.asarray(self.decision_function(x) > 0)
 
 
+# Featurisation is pure Python (scikit-learn's vectorisers), so large batches are split over
+# forked processes. The featuriser reaches the children through fork (shared copy-on-write,
+# never pickled): it is set here just before the pool starts and cleared right after.
+_PARALLEL_MIN = 4096
+_FORK_FEATURES: _Featurizer | None = None
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _transform_shard(texts: list[str]) -> Any:
+    assert _FORK_FEATURES is not None
+    return _FORK_FEATURES.transform(texts)
+
+
+def _parallel_transform(features: _Featurizer, texts: list[str], jobs: int) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from scipy.sparse import vstack
+
+    global _FORK_FEATURES
+    size = -(-len(texts) // jobs)
+    shards = [texts[i : i + size] for i in range(0, len(texts), size)]
+    _FORK_FEATURES = features
+    try:
+        with ProcessPoolExecutor(max_workers=len(shards),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_transform_shard, shards))
+    finally:
+        _FORK_FEATURES = None
+    return vstack(parts, format="csr")
+
+
 def _fit_one(x: Any, y: np.ndarray, s: LinearSettings) -> tuple[np.ndarray, float, float, float]:
     """One class against the rest: (coef, intercept, platt a, platt b)."""
     from sklearn.calibration import CalibratedClassifierCV
@@ -294,7 +334,12 @@ class LinearClassifier:
         self._check()
         assert self._features is not None and self.coef_ is not None
         assert self.intercept_ is not None
-        x = self._features.transform(texts)
+        jobs = self.settings.predict_jobs if self.settings.predict_jobs > 0 else (
+            os.cpu_count() or 1)
+        if jobs > 1 and len(texts) >= _PARALLEL_MIN and _can_fork():
+            x = _parallel_transform(self._features, list(texts), jobs)
+        else:
+            x = self._features.transform(texts)
         if self._weights_t is None:
             self._weights_t = np.ascontiguousarray(self.coef_.T)
         return np.asarray(x @ self._weights_t + self.intercept_, dtype=np.float64)
