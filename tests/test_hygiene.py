@@ -58,3 +58,14 @@ def test_version_matches_package_metadata() -> None:
     import zhtext
 
     assert zhtext.__version__ == version("zhtext")
+
+
+def test_classify_api_and_linear_do_not_import_torch() -> None:
+    mods = _modules_after("import zhtext.classify\nfrom zhtext.classify import TextClassifier")
+    assert not mods & set(HEAVY)
+    mods = _modules_after(
+        "from zhtext.classify import TextClassifier\n"
+        "c = TextClassifier('linear').fit(['球队赢了比赛', '央行下调利率'] * 5, "
+        "['体育', '财经'] * 5)\nc.predict(['球队'])"
+    )
+    assert "torch" not in mods and "transformers" not in mods

@@ -94,3 +94,40 @@ def test_force_starts_over_and_failed_start_leaves_nothing(data: tuple[Path, Pat
                     *SMALL, "--set", "epochs=1", "--force")
     assert forced.returncode == 0, forced.stderr
     assert not (model / "junk.txt").exists() and (model / "zhtext.json").is_file()
+
+
+def test_bert_cnn_lora_via_cli(data: tuple[Path, Path], tmp_path: Path) -> None:
+    pytest.importorskip("peft")
+    from tests.tiny_encoder import build_tiny_encoder
+
+    train, dev = data
+    texts = [line.split("\t")[1] for line in train.read_text(encoding="utf-8").splitlines()[1:]]
+    encoder = build_tiny_encoder(tmp_path / "tiny-bert", [*texts, "这是一段文本"])
+    model = tmp_path / "m"
+    out = zhtext("classify", "train", "--method", "bert-cnn", "--model", encoder, "--lora",
+                 "--train", train, "--dev", dev, "-o", model, "--set", "epochs=1",
+                 "--set", "num_filters=8", "--set", "tensorboard=false")
+    assert out.returncode == 0, out.stderr
+    assert (model / "adapter" / "adapter_config.json").is_file()
+    assert (model / "model" / "model.safetensors").is_file()
+    pred = zhtext("classify", "predict", model, dev)
+    assert pred.returncode == 0, pred.stderr
+    assert len(pred.stdout.splitlines()) == 20
+    wrong = zhtext("classify", "train", "--method", "linear", "--lora", "--train", train,
+                   "-o", tmp_path / "x")
+    assert_clean_error(wrong, "--lora", "linear")
+
+
+def test_multi_label_via_cli(tmp_path: Path) -> None:
+    rows = make_rows(20)
+    lines = ["text\tlabel"] + [f"{t}\t{y},长" if len(t) > 12 else f"{t}\t{y}"
+                               for _, t, y in rows]
+    train = tmp_path / "multi.tsv"
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = tmp_path / "m"
+    out = zhtext("classify", "train", "--train", train, "--multi-label", "-o", model,
+                 "--dev-split", "0")
+    assert out.returncode == 0, out.stderr
+    pred = zhtext("classify", "predict", model, train)
+    first = json.loads(pred.stdout.splitlines()[0])
+    assert isinstance(first["labels"], list) and "长" in first["scores"]
