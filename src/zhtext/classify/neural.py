@@ -498,6 +498,11 @@ class NeuralClassifier:
                               data_collator=_collate(self._pad_id()),
                               compute_loss_func=loss_func, compute_metrics=compute_metrics,
                               callbacks=callbacks)
+            if not _stderr_is_tty():  # Trainer prints its logs to stdout: log them instead
+                from transformers.trainer_callback import PrinterCallback
+
+                trainer.remove_callback(PrinterCallback)
+            trainer.add_callback(_log_callback())
             checkpoint = _last_checkpoint(work / "checkpoints") if resume else None
             if resume and checkpoint is None:
                 logger.warning("no checkpoint in %s yet; training from the start", work)
@@ -628,6 +633,27 @@ class NeuralClassifier:
                              "the directory is damaged or incomplete", path=str(d)) from None
         obj.model_.eval()
         return obj
+
+
+def _log_callback_class() -> Any:
+    from transformers import TrainerCallback
+
+    class LogCallback(TrainerCallback):  # type: ignore[misc]
+        """Training logs (loss, dev metrics) through ``logging``, not stdout."""
+
+        def on_log(self, args: Any, state: Any, control: Any, logs: Any = None,
+                   **kwargs: Any) -> None:
+            if logs and state.is_world_process_zero:
+                shown = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                                  for k, v in logs.items())
+                logger.info("step %d: %s", state.global_step, shown)
+
+    return LogCallback
+
+
+def _log_callback() -> Any:
+    """A new logging callback (its class is built on first use: transformers loads lazily)."""
+    return _log_callback_class()()
 
 
 def _first_line(e: BaseException) -> str:
