@@ -126,3 +126,19 @@ def test_parallel_featurisation_equals_serial(corpus, monkeypatch) -> None:
     assert calls  # the forked path ran
     np.testing.assert_array_equal(parallel, serial)
     assert linear._FORK_FEATURES is None  # handed over for the fork only
+
+
+def test_label_names_file_ids_map_at_evaluate(corpus, tmp_path: Path) -> None:
+    texts, labels = corpus
+    names = ["体育", "财经", "科技"]
+    clf = TextClassifier("linear").fit(texts, labels, label_order=names)
+    assert clf.labels_ == names
+    again = TextClassifier.load(clf.save(tmp_path / "m"))
+    ids = [str(names.index(y)) for y in labels]
+    report = again.evaluate(texts, ids)  # class ids of the names file it was trained with
+    assert report.accuracy >= 0.9
+    with pytest.raises(InputError, match="never seen"):
+        again.evaluate(texts[:1], ["7"])
+    plain = TextClassifier("linear").fit(texts, labels)  # no names file: ids mean nothing
+    with pytest.raises(InputError, match="never seen"):
+        plain.evaluate(texts[:1], ["0"])

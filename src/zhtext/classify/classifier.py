@@ -50,6 +50,10 @@ def method_settings(method: str) -> dict[str, str]:
     return {f.name: str(f.metadata.get("help", "")) for f in fields(cls)}
 
 
+def _is_int(s: str) -> bool:
+    return s.lstrip("-").isdigit()
+
+
 def _coerce(value: Any, default: Any, name: str) -> Any:
     """A setting given as a string (``--set k=v``) converted to its default's type."""
     if not isinstance(value, str) or isinstance(default, str) or default is None:
@@ -102,6 +106,7 @@ class TextClassifier:
         self.model_: Any = None
         self.train_seconds_: float | None = None
         self.report_: ClassificationReport | None = None
+        self.ids_are_positions_ = False
 
     def _settings(self) -> Any:
         if self.method == "linear":
@@ -132,8 +137,11 @@ class TextClassifier:
         index = {name: i for i, name in enumerate(known)}
         shape = (len(labels), len(known)) if self.multi_label else (len(labels),)
         y: np.ndarray = np.zeros(shape, dtype=np.int64)
+        positions = self.ids_are_positions_ and not any(_is_int(k) for k in known)
         for row, labs in enumerate(labels):
             for lab in labs:
+                if lab not in index and positions and _is_int(lab) and 0 <= int(lab) < len(known):
+                    lab = known[int(lab)]  # a class id of the label-names file it trained with
                 if lab not in index:
                     line = where[row] if where is not None else row + 1
                     shown = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "")
@@ -184,6 +192,7 @@ class TextClassifier:
                 raise InputError(f"text {i} is empty; every training text needs content")
         counts = Counter(x for ls in labs for x in ls)
         known = list(label_order) if label_order is not None else sort_labels(counts)
+        self.ids_are_positions_ = label_order is not None
         present = [k for k in known if counts.get(k)]
         if len(present) < 2 and not (self.multi_label and present):
             found = ", ".join(f"{k!r}" for k in present) or "none"
@@ -287,6 +296,7 @@ class TextClassifier:
             if extra_files is not None:
                 extra_files(tmp)
             return {"labels": self.labels_, "multi_label": self.multi_label,
+                    "label_ids_are_positions": self.ids_are_positions_,
                     "threshold": self.threshold, "params": self.params,
                     "train_seconds": round(self.train_seconds_ or 0.0, 3),
                     "metrics": "metrics.json" if report is not None else None, **entries}
@@ -317,6 +327,7 @@ class TextClassifier:
         obj.labels_ = [str(x) for x in labels]
         obj.train_seconds_ = manifest.get("train_seconds")
         obj.report_ = None
+        obj.ids_are_positions_ = bool(manifest.get("label_ids_are_positions", False))
         if method == "linear":
             from zhtext.classify.linear import LinearClassifier
 

@@ -153,6 +153,10 @@ def train(
     if device not in ("auto", "cpu", "cuda"):
         raise typer.BadParameter(f"{device!r}; expected auto, cpu or cuda", param_hint="--device")
     neural = method != "linear"
+    if method in ("bert", "bert-cnn") and not model and not any(
+            s.startswith("model=") for s in settings or []):
+        raise InputError(f"method {method!r} needs an encoder: pass --model NAME_OR_DIR (a hub "
+                         "name such as bert-base-chinese, or a local directory)")
     params = _params(method, settings, model=model, lora=lora, epochs=epochs,
                      class_weights=class_weights,
                      device=device if neural and device != "auto" else None,
