@@ -14,7 +14,7 @@ pytest.importorskip("transformers")
 from zhtext.classify import TextClassifier
 from zhtext.errors import InputError, ZhtextError
 
-FAST = {"epochs": 6, "batch_size": 16, "tensorboard": False}
+FAST = {"epochs": 6, "batch_size": 16, "tensorboard": False, "patience": 0}
 
 
 def _accuracy(clf: TextClassifier, texts: list[str], labels: list[str]) -> float:
