@@ -6,12 +6,22 @@ import json
 import logging
 import shutil
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from zhtext.cli.common import Encoding, Force, Output, output_stream, parse_settings
+from zhtext.cli.common import (
+    Encoding,
+    Force,
+    Output,
+    Quiet,
+    output_stream,
+    parse_settings,
+    show_progress,
+)
 from zhtext.errors import InputError, ZhtextError
 
 if TYPE_CHECKING:
@@ -192,11 +202,13 @@ def train(
         work = output
         _training_state(output, method, params, train_file, resume)
     try:
-        clf.fit(train_data.texts, labels,
-                dev_texts=dev_data.texts if dev_data is not None else None,
-                dev_labels=(dev_data.labels if multi_label else dev_data.single_labels())
-                if dev_data is not None else None,
-                work_dir=work, resume=resume, label_order=names if names else None)
+        with _status(f"training {method} on {len(train_data):,} texts",
+                     enabled=not neural and show_progress(False)):
+            clf.fit(train_data.texts, labels,
+                    dev_texts=dev_data.texts if dev_data is not None else None,
+                    dev_labels=(dev_data.labels if multi_label else dev_data.single_labels())
+                    if dev_data is not None else None,
+                    work_dir=work, resume=resume, label_order=names if names else None)
     except BaseException as e:
         if work is not None and created and not _has_checkpoints(work):
             shutil.rmtree(work, ignore_errors=True)
@@ -347,10 +359,11 @@ def predict(
     header: Header = None,
     data_format: DataFmt = "auto",
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
-                                            help="Texts per batch.")] = 2048,
+                                            help="Texts per batch.")] = 8192,
     encoding: Encoding = "utf-8",
     output: Output = None,
     force: Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """Predict labels: one JSON object per input row, in order.
 
@@ -362,9 +375,10 @@ def predict(
     data = _read(data_file, text_col=text_col, label_col=None, id_col=id_col, label_names=None,
                  multi_label=False, label_sep=",", header=header, data_format=data_format,
                  encoding=encoding, require_labels=False)
-    with output_stream(output, force=force) as out:
+    with output_stream(output, force=force) as out, _progress(len(data), quiet) as advance:
         for a in range(0, len(data), batch_size):
             texts = data.texts[a : a + batch_size]
+            advance(len(texts))
             for doc_id, p in zip(data.ids[a : a + batch_size], clf.predict(texts)):
                 if fmt == "jsonl":
                     out.write(json.dumps({"id": doc_id, **p.to_dict(
@@ -372,6 +386,33 @@ def predict(
                 else:
                     shown = ",".join(p.labels) if clf.multi_label else p.label
                     out.write(f"{doc_id}\t{shown}\t{p.score:.6f}\n")
+
+
+@contextmanager
+def _status(message: str, *, enabled: bool) -> Iterator[None]:
+    """A spinner with elapsed time on stderr for work without steps (only on a terminal)."""
+    if not enabled:
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar over rows on stderr (only on a terminal); yields ``advance(n)``."""
+    if not show_progress(quiet):
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("predict", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("predict", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 @app.command()
