@@ -54,6 +54,12 @@ def main() -> None:
     Typer (standalone mode) reports usage errors itself (exit code 2); errors zhtext raises
     for bad input are printed as ``error: ...`` with exit code 1, without a traceback.
     """
+    if sys.stderr is None or not sys.stderr.isatty():
+        # Hugging Face libraries draw progress bars (loading and writing weights) even when
+        # stderr is a file; the command line shows bars on terminals only.
+        import os
+
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         app()
     except ZhtextError as e:
