@@ -229,6 +229,9 @@ def _read_delimited(
     p: Path, delimiter: str, header: bool | None, encoding: str
 ) -> tuple[list[Row], list[str] | None]:
     rows: list[Row] = []
+    # Long documents (THUCNews full texts) exceed csv's default field limit; it is a process
+    # setting, so it is raised for this read only and restored after.
+    old_limit = csv.field_size_limit(_FIELD_LIMIT)
     try:
         with open(p, encoding=encoding, newline="") as f:
             # TSV files in this field are rarely quoted (THUCNews titles contain '"'), so
@@ -236,8 +239,6 @@ def _read_delimited(
             quoting: Literal[0, 1, 2, 3] = (csv.QUOTE_NONE if delimiter == "\t"
                                             else csv.QUOTE_MINIMAL)
             reader = csv.reader(f, delimiter=delimiter, quoting=quoting)
-            if csv.field_size_limit() < _FIELD_LIMIT:  # long documents (THUCNews full text)
-                csv.field_size_limit(_FIELD_LIMIT)
             prev_line = 0
             for cells in reader:
                 line = prev_line + 1
@@ -252,6 +253,8 @@ def _read_delimited(
     except csv.Error as e:
         raise InputError(f"malformed {'TSV' if delimiter == chr(9) else 'CSV'} ({e}); check "
                          "quoting", path=str(p), line=reader.line_num or None) from None
+    finally:
+        csv.field_size_limit(old_limit)
     if not rows:
         return [], None
     if header is None:
