@@ -169,3 +169,24 @@ def test_word2vec_initialisation(corpus) -> None:
         return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
 
     assert cos("球", "队") > cos("球", "芯")
+
+
+def test_conv_max_pool_ignores_padding() -> None:
+    import torch
+    from torch import nn
+
+    from zhtext.classify.conv import conv_max_pool
+
+    torch.manual_seed(0)
+    convs = nn.ModuleList([nn.Conv1d(4, 3, 2, padding=1), nn.Conv1d(4, 3, 3, padding=1)])
+    states = torch.randn(1, 5, 4)
+    mask = torch.tensor([[1, 1, 1, 0, 0]])
+    padded = states.clone()
+    padded[:, 3:] = 100.0  # huge values in the padding must change nothing
+    a = conv_max_pool(states, mask, convs)
+    b = conv_max_pool(padded, mask, convs)
+    assert a.shape == (1, 6)
+    torch.testing.assert_close(a, b)
+    # the same as the text alone, without padding
+    c = conv_max_pool(states[:, :3], torch.ones(1, 3, dtype=torch.long), convs)
+    torch.testing.assert_close(a, c)

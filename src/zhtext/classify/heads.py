@@ -15,6 +15,7 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
+from zhtext.classify.conv import conv_max_pool
 from zhtext.classify.loss import classification_loss
 
 __all__ = ["BertCnnConfig", "BertCnnForSequenceClassification"]
@@ -116,15 +117,8 @@ class BertCnnForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
         if attention_mask is None:
             attention_mask = torch.ones(states.shape[:2], dtype=torch.long,
                                         device=states.device)
-        x = (states * attention_mask.unsqueeze(-1).to(states.dtype)).transpose(1, 2)
-        keep = attention_mask.unsqueeze(1).bool()
-        neg = torch.finfo(x.dtype).min
-        length = states.shape[1]
-        pooled = []
-        for conv in self.convs:
-            h = torch.relu(conv(x))[:, :, :length]
-            pooled.append(h.masked_fill(~keep, neg).max(dim=2).values)
-        logits = self.classifier(self.dropout(torch.cat(pooled, dim=1)))
+        logits = self.classifier(self.dropout(conv_max_pool(states, attention_mask,
+                                                            self.convs)))
         loss = None
         if labels is not None:
             loss = classification_loss(logits, labels, self.config.problem_type)

@@ -16,6 +16,7 @@ from torch import nn
 from transformers import PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
+from zhtext.classify.conv import conv_max_pool
 from zhtext.classify.loss import classification_loss
 
 __all__ = ["TextCNNConfig", "TextCNNForSequenceClassification"]
@@ -131,17 +132,7 @@ class TextCNNForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
             x = x + self.word_embeddings(word_ids)
         if attention_mask is None:
             attention_mask = (input_ids != self.config.pad_token_id).long()
-        mask = attention_mask.unsqueeze(-1).to(x.dtype)
-        x = (x * mask).transpose(1, 2)  # (batch, dim, time)
-        neg = torch.finfo(x.dtype).min
-        pooled = []
-        length = input_ids.shape[1]
-        keep = attention_mask.unsqueeze(1).bool()
-        for conv in self.convs:
-            h = torch.relu(conv(x))[:, :, :length]
-            h = h.masked_fill(~keep[:, :, : h.shape[2]], neg)
-            pooled.append(h.max(dim=2).values)
-        features = self.dropout(torch.cat(pooled, dim=1))
+        features = self.dropout(conv_max_pool(x, attention_mask, self.convs))
         logits = self.classifier(features)
         loss = None
         if labels is not None:
