@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from zhtext.evaluate.classification import ClassificationReport
 
-__all__ = ["METHODS", "TextClassifier", "method_settings"]
+__all__ = ["METHODS", "TextClassifier", "method_settings", "settings_class"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,24 +34,23 @@ METHODS = ("linear", "textcnn", "bert", "bert-cnn")
 LabelsIn = Sequence[str] | Sequence[Sequence[str]]
 
 
-def method_settings(method: str) -> dict[str, str]:
-    """Setting names of a method with their help text (for ``--set`` and error messages)."""
+def settings_class(method: str) -> Any:
+    """The settings dataclass of a method (``LinearSettings`` or ``NeuralSettings``)."""
     if method == "linear":
         from zhtext.classify.linear import LinearSettings
 
-        cls: Any = LinearSettings
-    elif method in ("textcnn", "bert", "bert-cnn"):
+        return LinearSettings
+    if method in ("textcnn", "bert", "bert-cnn"):
         from zhtext.classify.neural import NeuralSettings
 
-        cls = NeuralSettings
-    else:
-        raise ZhtextError(f"unknown classification method {method!r}; expected one of "
-                          f"{', '.join(METHODS)}")
-    return {f.name: str(f.metadata.get("help", "")) for f in fields(cls)}
+        return NeuralSettings
+    raise ZhtextError(f"unknown classification method {method!r}; expected one of "
+                      f"{', '.join(METHODS)}")
 
 
-def _is_int(s: str) -> bool:
-    return s.lstrip("-").isdigit()
+def method_settings(method: str) -> dict[str, str]:
+    """Setting names of a method with their help text (for ``--set`` and error messages)."""
+    return {f.name: str(f.metadata.get("help", "")) for f in fields(settings_class(method))}
 
 
 def _coerce(value: Any, default: Any, name: str) -> Any:
@@ -109,14 +108,7 @@ class TextClassifier:
         self.ids_are_positions_ = False
 
     def _settings(self) -> Any:
-        if self.method == "linear":
-            from zhtext.classify.linear import LinearSettings
-
-            cls: Any = LinearSettings
-        else:
-            from zhtext.classify.neural import NeuralSettings
-
-            cls = NeuralSettings
+        cls = settings_class(self.method)
         defaults = {f.name: f.default for f in fields(cls)}
         return cls(**{k: _coerce(v, defaults[k], k) for k, v in self.params.items()})
 
@@ -137,10 +129,12 @@ class TextClassifier:
         index = {name: i for i, name in enumerate(known)}
         shape = (len(labels), len(known)) if self.multi_label else (len(labels),)
         y: np.ndarray = np.zeros(shape, dtype=np.int64)
-        positions = self.ids_are_positions_ and not any(_is_int(k) for k in known)
+        from zhtext.classify.data import is_int
+
+        positions = self.ids_are_positions_ and not any(is_int(k) for k in known)
         for row, labs in enumerate(labels):
             for lab in labs:
-                if lab not in index and positions and _is_int(lab) and 0 <= int(lab) < len(known):
+                if lab not in index and positions and is_int(lab) and 0 <= int(lab) < len(known):
                     lab = known[int(lab)]  # a class id of the label-names file it trained with
                 if lab not in index:
                     line = where[row] if where is not None else row + 1

@@ -14,7 +14,7 @@ import json
 import logging
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,7 +61,6 @@ class LabeledData:
     path: str = "<memory>"
     text_col: str | int | None = None
     label_col: str | int | None = None
-    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -94,12 +93,13 @@ class LabeledData:
 def sort_labels(labels: Iterable[str]) -> list[str]:
     """Labels sorted numerically when they are all integers, else as strings."""
     items = list(labels)
-    if items and all(_is_int(x) for x in items):
+    if items and all(is_int(x) for x in items):
         return sorted(items, key=int)
     return sorted(items)
 
 
-def _is_int(s: str) -> bool:
+def is_int(s: str) -> bool:
+    """Whether a label (or cell) is an integer, such as a class id."""
     try:
         int(s)
     except ValueError:
@@ -290,7 +290,7 @@ def _looks_like_header(rows: list[Row]) -> bool:
     later = rows[1 : _SNIFF_ROWS]
     for j, cell in enumerate(first):
         col = [str(c[j]) for _, c in later if j < len(c)]
-        if col and all(_is_int(v.strip()) for v in col) and not _is_int(cell):
+        if col and all(is_int(v.strip()) for v in col) and not is_int(cell):
             return True
     return False
 
@@ -472,9 +472,8 @@ def _to_data(
                                      "needs a label", path=str(p), line=line)
                 value = ""
             labels.append((value,))
-    out = LabeledData(texts=texts, labels=labels, ids=ids, lines=lines, path=str(p),
-                      text_col=tcol, label_col=lcol)
-    return out
+    return LabeledData(texts=texts, labels=labels, ids=ids, lines=lines, path=str(p),
+                       text_col=tcol, label_col=lcol)
 
 
 def _parse_labels(
@@ -516,7 +515,7 @@ def _parse_labels(
             for part in parts:
                 if part in names:
                     mapped.append(part)
-                elif _is_int(part) and 0 <= int(part) < len(names):
+                elif is_int(part) and 0 <= int(part) < len(names):
                     mapped.append(names[int(part)])
                 else:
                     raise InputError(f"label {part!r} is neither a class name nor an id in "

@@ -10,7 +10,6 @@ the class probabilities are averaged per text.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -720,8 +719,3 @@ def _stderr_is_tty() -> bool:
     import sys
 
     return sys.stderr is not None and sys.stderr.isatty()
-
-
-def history_json(history: list[dict[str, Any]]) -> str:
-    """The training log as JSON (for the report)."""
-    return json.dumps(history, ensure_ascii=False)

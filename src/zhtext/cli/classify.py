@@ -280,14 +280,9 @@ def _evaluate(clf: TextClassifier, data: LabeledData, multi_label: bool) -> Any:
 
 
 def _load(model_dir: Path) -> TextClassifier:
-    from zhtext.artifacts import read_manifest
     from zhtext.classify.classifier import TextClassifier
 
-    manifest = read_manifest(model_dir)
-    if manifest.get("task") != "classify":
-        raise InputError(f"not a classifier (task {manifest.get('task')!r}); make one with "
-                         "'zhtext classify train'", path=str(model_dir))
-    return TextClassifier.load(model_dir, manifest)
+    return TextClassifier.load(model_dir)
 
 
 @app.command()
@@ -420,16 +415,10 @@ def settings(method: Annotated[str, typer.Argument(help="A method name.")]) -> N
     """List a method's settings (for --set KEY=VALUE)."""
     from dataclasses import fields
 
-    from zhtext.classify.classifier import method_settings
+    from zhtext.classify.classifier import settings_class
 
-    help_text = method_settings(method)
-    if method == "linear":
-        from zhtext.classify.linear import LinearSettings as cls
-    else:
-        from zhtext.classify.neural import NeuralSettings as cls  # type: ignore[assignment]
-    defaults = {f.name: f.default for f in fields(cls)}
-    for name, text in help_text.items():
-        typer.echo(f"{name:<22} {defaults[name]!s:<12} {text}")
+    for f in fields(settings_class(method)):
+        typer.echo(f"{f.name:<22} {f.default!s:<12} {f.metadata.get('help', '')}")
 
 
 @app.command()
