@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zhtext.cli import classify, keywords, topics
+from zhtext.cli import classify, keywords, tag, topics
 from zhtext.errors import ZhtextError
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
 app.add_typer(keywords.app, name="keywords")
 app.add_typer(topics.app, name="topics")
 app.add_typer(classify.app, name="classify")
+app.add_typer(tag.app, name="tag")
 
 
 def _version(value: bool) -> None:

@@ -6,8 +6,6 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,6 +20,7 @@ from zhtext.cli.common import (
     parse_settings,
     show_progress,
 )
+from zhtext.cli.runs import check_output, has_checkpoints, progress, status, training_state
 from zhtext.errors import InputError, ZhtextError
 
 if TYPE_CHECKING:
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Text classification: train, evaluate, predict, compare methods.",
                   no_args_is_help=True)
 logger = logging.getLogger(__name__)
-
-TRAINING_STATE = "training.json"
 
 Method = Annotated[str, typer.Option(
     "--method", "-m", help="linear (default) | textcnn | bert | bert-cnn.")]
@@ -69,36 +66,6 @@ def _read(path: Path, *, text_col: str | None, label_col: str | None, id_col: st
                      fmt=data_format,  # type: ignore[arg-type]
                      header=header, label_names=label_names, multi_label=multi_label,
                      label_sep=label_sep, encoding=encoding, require_labels=require_labels)
-
-
-def _check_output(output: Path, *, force: bool, resume: bool) -> None:
-    from zhtext.artifacts import MANIFEST
-
-    if force and resume:
-        raise typer.BadParameter("--force starts over and --resume continues; give one",
-                                 param_hint="--force/--resume")
-    if not output.exists():
-        if resume:
-            raise InputError("nothing to resume: the directory does not exist; drop --resume",
-                             path=str(output))
-        return
-    if not output.is_dir():
-        raise InputError("output path is a file; give a directory", path=str(output))
-    if force:
-        return
-    if resume:
-        if (output / MANIFEST).exists():
-            raise InputError("this model is already trained, nothing to resume; pass --force "
-                             "to train it again", path=str(output))
-        if not (output / TRAINING_STATE).exists():
-            raise InputError("not a zhtext training directory (no training.json); nothing to "
-                             "resume", path=str(output))
-        return
-    if (output / TRAINING_STATE).exists() and not (output / MANIFEST).exists():
-        raise InputError("holds an unfinished training run; pass --resume to continue it or "
-                         "--force to start over", path=str(output))
-    raise InputError("output directory already exists; choose another path, or pass --force "
-                     "to replace it", path=str(output))
 
 
 def _params(method: str, settings: list[str] | None, **named: Any) -> dict[str, Any]:
@@ -171,7 +138,7 @@ def train(
                      class_weights=class_weights,
                      device=device if neural and device != "auto" else None,
                      seed=seed if seed != 42 else None)
-    _check_output(output, force=force, resume=resume)
+    check_output(output, force=force, resume=resume)
     names = read_label_names(label_names) if label_names else None
     opts: dict[str, Any] = {"text_col": text_col, "label_col": label_col, "id_col": id_col,
                             "label_names": names, "multi_label": multi_label,
@@ -200,9 +167,9 @@ def train(
             output.mkdir(parents=True)
             created = True
         work = output
-        _training_state(output, method, params, train_file, resume)
+        training_state(output, method, params, train_file, resume)
     try:
-        with _status(f"training {method} on {len(train_data):,} texts",
+        with status(f"training {method} on {len(train_data):,} texts",
                      enabled=not neural and show_progress(False)):
             clf.fit(train_data.texts, labels,
                     dev_texts=dev_data.texts if dev_data is not None else None,
@@ -210,7 +177,7 @@ def train(
                     if dev_data is not None else None,
                     work_dir=work, resume=resume, label_order=names if names else None)
     except BaseException as e:
-        if work is not None and created and not _has_checkpoints(work):
+        if work is not None and created and not has_checkpoints(work):
             shutil.rmtree(work, ignore_errors=True)
         elif work is not None and isinstance(e, KeyboardInterrupt):
             typer.echo(f"interrupted; continue with: zhtext classify train ... -o {output} "
@@ -252,26 +219,6 @@ def _check_known(data: LabeledData, known: set[str]) -> None:
                 raise InputError(f"label {lab!r} does not occur in the training data; the "
                                  f"training labels are: {', '.join(sorted(known)[:30])}",
                                  path=data.path, line=line)
-
-
-def _has_checkpoints(work: Path) -> bool:
-    d = work / "checkpoints"
-    return d.is_dir() and any(p.name.startswith("checkpoint-") for p in d.iterdir())
-
-
-def _training_state(output: Path, method: str, params: dict[str, Any], train_file: Path,
-                    resume: bool) -> None:
-    state_file = output / TRAINING_STATE
-    state = {"method": method, "params": params, "train": str(train_file)}
-    if resume and state_file.exists():
-        old = json.loads(state_file.read_text(encoding="utf-8"))
-        if old.get("method") != method or old.get("params") != params:
-            raise InputError(f"--resume with other settings than the interrupted run (it was "
-                             f"method {old.get('method')!r} with {old.get('params')}); use the "
-                             "same options, or --force to start over", path=str(output))
-        return
-    state_file.write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n",
-                          encoding="utf-8")
 
 
 def _evaluate(clf: TextClassifier, data: LabeledData, multi_label: bool) -> Any:
@@ -370,7 +317,7 @@ def predict(
     data = _read(data_file, text_col=text_col, label_col=None, id_col=id_col, label_names=None,
                  multi_label=False, label_sep=",", header=header, data_format=data_format,
                  encoding=encoding, require_labels=False)
-    with output_stream(output, force=force) as out, _progress(len(data), quiet) as advance:
+    with output_stream(output, force=force) as out, progress(len(data), quiet) as advance:
         for a in range(0, len(data), batch_size):
             texts = data.texts[a : a + batch_size]
             advance(len(texts))
@@ -381,33 +328,6 @@ def predict(
                 else:
                     shown = ",".join(p.labels) if clf.multi_label else p.label
                     out.write(f"{doc_id}\t{shown}\t{p.score:.6f}\n")
-
-
-@contextmanager
-def _status(message: str, *, enabled: bool) -> Iterator[None]:
-    """A spinner with elapsed time on stderr for work without steps (only on a terminal)."""
-    if not enabled:
-        yield
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(message):
-        yield
-
-
-@contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
-    """A progress bar over rows on stderr (only on a terminal); yields ``advance(n)``."""
-    if not show_progress(quiet):
-        yield lambda n: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress("predict", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("predict", total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 @app.command()

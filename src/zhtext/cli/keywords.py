@@ -42,7 +42,8 @@ TopK = Annotated[int, typer.Option("--top-k", "-k", min=1, help="Keywords per do
 Phrases = Annotated[
     bool, typer.Option("--phrases/--no-phrases", help="Multi-word phrase candidates.")
 ]
-Segmenter = Annotated[str, typer.Option("--segmenter", help="rjieba | jieba | char.")]
+Segmenter = Annotated[str, typer.Option(
+    "--segmenter", help="rjieba | jieba | char, or a cws/pos model directory (zhtext tag train).")]
 UserDict = Annotated[
     Path | None, typer.Option("--user-dict", help="User dictionary in jieba's format.")
 ]
@@ -286,3 +287,56 @@ def evaluate(
     for r in results:
         table.add_row(str(r.k), f"{r.precision:.4f}", f"{r.recall:.4f}", f"{r.f1:.4f}")
     Console(file=sys.stdout).print(table)
+
+
+@app.command()
+def train(
+    train_file: Annotated[Path, typer.Option(
+        "--train", help="Documents with gold keywords: TSV (CSL layout) or JSONL.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to create.")],
+    method: Annotated[str, typer.Option(
+        "--method", "-m", help="supervised (a tagger trained on the gold keywords).")
+    ] = "supervised",
+    tagger: Annotated[str, typer.Option(
+        "--tagger", help="The tagger's method: crf (default) or bert.")] = "crf",
+    gold_sep: Annotated[str, typer.Option("--gold-sep", help="Separator of gold keywords.")]
+    = "_",
+    text_col: Annotated[
+        str | None, typer.Option("--text-col", help="Text column (number or header name).")
+    ] = None,
+    keywords_col: Annotated[
+        str | None, typer.Option("--keywords-col", help="Keywords column (number or name).")
+    ] = None,
+    segmenter: Segmenter = "rjieba",
+    settings: Annotated[list[str] | None, typer.Option(
+        "--set", help="A setting of the tagger's method KEY=VALUE (see 'zhtext tag settings "
+        "crf'). Repeatable.")] = None,
+    encoding: Encoding = "utf-8",
+    force: Force = False,
+) -> None:
+    """Train supervised keywords on documents with gold keywords.
+
+    Every occurrence of a document's keywords in its text becomes a tagged span; a tagger
+    learns them, and a ranker learns how to weigh its confidence against TF-IDF. Use it with
+    'zhtext keywords extract --model DIR'.
+    """
+    from zhtext.evaluate.keywords import read_gold
+    from zhtext.keywords.supervised import SupervisedKeywords
+
+    if method != "supervised":
+        raise ZhtextError(f"'keywords train' trains --method supervised; {method!r} learns no "
+                          "model from gold keywords (use 'zhtext keywords fit' for IDF)")
+    if output.exists() and not force:
+        raise ZhtextError(f"{output}: output directory already exists; choose another path "
+                          "or pass --force to replace it")
+    docs = list(read_gold(train_file, text_col=text_col, keywords_col=keywords_col,
+                          sep=gold_sep, encoding=encoding))
+    if not docs:
+        raise ZhtextError(f"{train_file}: no documents with gold keywords")
+    extractor = SupervisedKeywords(tagger_method=tagger, segmenter=segmenter,
+                                   method_settings=parse_settings(settings))
+    extractor.check()
+    extractor.fit([d.text for d in docs], [d.keywords for d in docs])
+    extractor.save(output, force=force)
+    typer.echo(f"saved supervised keywords model to {output} ({len(docs)} documents)",
+               err=True)

@@ -111,9 +111,10 @@ class KeywordExtractor:
         from zhtext.text.userdict import read_user_dict
 
         if isinstance(self.segmenter, str):
-            if self.segmenter not in SEGMENTER_NAMES:
+            if self.segmenter not in SEGMENTER_NAMES and not Path(self.segmenter).is_dir():
                 raise ZhtextError(f"unknown segmenter {self.segmenter!r}; expected one of: "
-                                  f"{', '.join(SEGMENTER_NAMES)}")
+                                  f"{', '.join(SEGMENTER_NAMES)}, or the directory of a model "
+                                  "trained with 'zhtext tag train --task cws'")
             if self.segmenter == "char" and self.user_dict is not None:
                 raise ZhtextError("the 'char' segmenter has no dictionary, so it cannot take a "
                                   "user dictionary; use --segmenter rjieba or jieba")

@@ -16,6 +16,7 @@ KEYWORD_METHODS: dict[str, str] = {
     "tfidf": "zhtext.keywords.tfidf:TfidfKeywords",
     "textrank": "zhtext.keywords.textrank:TextRankKeywords",
     "embedding": "zhtext.keywords.embedding:EmbeddingKeywords",
+    "supervised": "zhtext.keywords.supervised:SupervisedKeywords",
 }
 
 

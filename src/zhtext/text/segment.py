@@ -267,13 +267,21 @@ def get_segmenter(
     user_dict: str | Path | Sequence[DictEntry] | None = None,
     hmm: bool = True,
 ) -> Segmenter:
-    """A segmenter by name (``rjieba``, ``jieba``, ``char``), or the given one unchanged.
+    """A segmenter by name (``rjieba``, ``jieba``, ``char``), a model directory made by
+    ``zhtext tag train --task cws|pos``, or the given one unchanged.
 
     Raises:
         ZhtextError: The name is unknown, or a user dictionary was given for ``char``.
     """
     if not isinstance(name, str):
         return name
+    if name not in SEGMENTER_NAMES and Path(name).is_dir():
+        if user_dict is not None:
+            raise ZhtextError("a trained segmenter cannot take a user dictionary; train it "
+                              "with the words instead")
+        from zhtext.tag.segmenter import load_segmenter
+
+        return load_segmenter(name)
     if name == "rjieba":
         return RjiebaSegmenter(user_dict=user_dict, hmm=hmm)
     if name == "jieba":
@@ -286,7 +294,8 @@ def get_segmenter(
             )
         return CharSegmenter()
     raise ZhtextError(
-        f"unknown segmenter {name!r}; expected one of: {', '.join(SEGMENTER_NAMES)}"
+        f"unknown segmenter {name!r}; expected one of: {', '.join(SEGMENTER_NAMES)}, or the "
+        "directory of a model trained with 'zhtext tag train --task cws'"
     )
 
 

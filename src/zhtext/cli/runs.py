@@ -1,0 +1,103 @@
+"""Training-run directories shared by the ``train`` commands.
+
+The output checks behind ``--force`` / ``--resume``, the ``training.json`` marker of an
+unfinished run, and the spinner / progress bar shown on a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from zhtext.cli.common import show_progress
+from zhtext.errors import InputError
+
+__all__ = ["TRAINING_STATE", "check_output", "has_checkpoints", "progress", "status",
+           "training_state"]
+
+TRAINING_STATE = "training.json"
+
+
+def check_output(output: Path, *, force: bool, resume: bool) -> None:
+    """Refuse an existing output directory, unless ``--force`` or ``--resume`` (of a run)."""
+    from zhtext.artifacts import MANIFEST
+
+    if force and resume:
+        raise typer.BadParameter("--force starts over and --resume continues; give one",
+                                 param_hint="--force/--resume")
+    if not output.exists():
+        if resume:
+            raise InputError("nothing to resume: the directory does not exist; drop --resume",
+                             path=str(output))
+        return
+    if not output.is_dir():
+        raise InputError("output path is a file; give a directory", path=str(output))
+    if force:
+        return
+    if resume:
+        if (output / MANIFEST).exists():
+            raise InputError("this model is already trained, nothing to resume; pass --force "
+                             "to train it again", path=str(output))
+        if not (output / TRAINING_STATE).exists():
+            raise InputError("not a zhtext training directory (no training.json); nothing to "
+                             "resume", path=str(output))
+        return
+    if (output / TRAINING_STATE).exists() and not (output / MANIFEST).exists():
+        raise InputError("holds an unfinished training run; pass --resume to continue it or "
+                         "--force to start over", path=str(output))
+    raise InputError("output directory already exists; choose another path, or pass --force "
+                     "to replace it", path=str(output))
+
+
+def has_checkpoints(work: Path) -> bool:
+    """Whether ``work/checkpoints`` holds a Trainer checkpoint."""
+    d = work / "checkpoints"
+    return d.is_dir() and any(p.name.startswith("checkpoint-") for p in d.iterdir())
+
+
+def training_state(output: Path, method: str, params: dict[str, Any], train_file: Path,
+                    resume: bool) -> None:
+    """Write ``training.json``, or on ``--resume`` check the run keeps its settings."""
+    state_file = output / TRAINING_STATE
+    state = {"method": method, "params": params, "train": str(train_file)}
+    if resume and state_file.exists():
+        old = json.loads(state_file.read_text(encoding="utf-8"))
+        if old.get("method") != method or old.get("params") != params:
+            raise InputError(f"--resume with other settings than the interrupted run (it was "
+                             f"method {old.get('method')!r} with {old.get('params')}); use the "
+                             "same options, or --force to start over", path=str(output))
+        return
+    state_file.write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n",
+                          encoding="utf-8")
+
+
+@contextmanager
+def status(message: str, *, enabled: bool) -> Iterator[None]:
+    """A spinner with elapsed time on stderr for work without steps (only on a terminal)."""
+    if not enabled:
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
+@contextmanager
+def progress(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar over rows on stderr (only on a terminal); yields ``advance(n)``."""
+    if not show_progress(quiet):
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("predict", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("predict", total=total)
+        yield lambda n: bar.advance(task, n)

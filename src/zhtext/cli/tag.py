@@ -1,0 +1,341 @@
+"""``zhtext tag``: train, evaluate and predict with segmentation, POS and NER taggers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from zhtext.cli.common import Encoding, Force, Output, Quiet, output_stream, parse_settings
+from zhtext.cli.runs import check_output, has_checkpoints, progress, training_state
+from zhtext.errors import InputError, ZhtextError
+
+if TYPE_CHECKING:
+    from zhtext.tag.formats import Sentence
+    from zhtext.tag.tagger import Tagger
+
+app = typer.Typer(help="Token tasks: word segmentation (cws), POS tagging (pos) and named "
+                  "entities (ner).", no_args_is_help=True)
+logger = logging.getLogger(__name__)
+
+Task = Annotated[str, typer.Option("--task", "-t", help="cws | pos | ner.")]
+Method = Annotated[str, typer.Option("--method", "-m", help="crf (default) | bert.")]
+DataFmt = Annotated[str, typer.Option(
+    "--data-format", help="auto | peoples-daily | conll | json | segmented.")]
+Settings = Annotated[list[str] | None, typer.Option(
+    "--set", help="A method setting KEY=VALUE (see 'zhtext tag settings METHOD'). Repeatable.")]
+
+
+def _read(path: Path, fmt: str) -> list[Sentence]:
+    from zhtext.tag.formats import FORMATS, read_tagged
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"{fmt!r}; expected one of {', '.join(FORMATS)}",
+                                 param_hint="--data-format")
+    return read_tagged(path, fmt)  # type: ignore[arg-type]
+
+
+def _params(method: str, settings: list[str] | None, **named: Any) -> dict[str, Any]:
+    from zhtext.tag.tagger import method_settings
+
+    params = {k: v for k, v in named.items() if v is not None}
+    params.update(parse_settings(settings))
+    allowed = method_settings(method)
+    bad = sorted(set(params) - set(allowed))
+    if bad:
+        raise ZhtextError(f"{', '.join(bad)} does not apply to method {method!r}; its settings "
+                          f"are: {', '.join(sorted(allowed))}")
+    return params
+
+
+@app.command()
+def train(
+    train_file: Annotated[Path, typer.Option("--train", help="Annotated training data.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to create.")],
+    task: Task = "cws",
+    method: Method = "crf",
+    dev_file: Annotated[Path | None, typer.Option(
+        "--dev", help="Dev data: the report (and early stopping for bert).")] = None,
+    test_file: Annotated[Path | None, typer.Option(
+        "--test", help="Also evaluate on this file (test_metrics.json).")] = None,
+    dev_split: Annotated[float | None, typer.Option(
+        "--dev-split", help="Without --dev: share held out as dev (whole articles for "
+        "People's Daily). Default: 0 for crf (train on everything), 0.1 for bert.",
+        show_default=False)] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="bert: encoder, a hub name or a local directory.")] = None,
+    epochs: Annotated[float | None, typer.Option("--epochs", help="bert: epochs.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (dev split, bert).")] = 42,
+    data_format: DataFmt = "auto",
+    settings: Settings = None,
+    force: Force = False,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="bert: continue an interrupted run from the checkpoints in -o.")
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Train a tagger; writes the model (and metrics.json, report.html with dev data) to -o."""
+    from zhtext.tag.formats import split_dev
+    from zhtext.tag.tagger import METHODS, TASKS, Tagger
+
+    if task not in TASKS:
+        raise typer.BadParameter(f"{task!r}; expected one of {', '.join(TASKS)}",
+                                 param_hint="--task")
+    if method not in METHODS:
+        raise typer.BadParameter(f"{method!r}; expected one of {', '.join(METHODS)}",
+                                 param_hint="--method")
+    neural = method == "bert"
+    if neural and not model and not any(s.startswith("model=") for s in settings or []):
+        raise InputError("method 'bert' needs an encoder: pass --model NAME_OR_DIR (a hub name "
+                         "such as bert-base-chinese, or a local directory)")
+    params = _params(method, settings, model=model, epochs=epochs,
+                     seed=seed if neural and seed != 42 else None)
+    if resume and not neural:
+        raise InputError("--resume applies to bert runs (a CRF trains in one go); train again "
+                         "with --force")
+    check_output(output, force=force, resume=resume)
+    tagger = Tagger(task, method, settings=params)
+    train_data = _read(train_file, data_format)
+    dev_data = _read(dev_file, data_format) if dev_file else None
+    share = dev_split if dev_split is not None else (0.1 if neural else 0.0)
+    if dev_data is None and share > 0:
+        train_data, dev_data = split_dev(train_data, share, seed=seed)
+        logger.info("held out %d of %d sentences as dev (--dev-split %s)", len(dev_data),
+                    len(train_data) + len(dev_data), share)
+    test_data = _read(test_file, data_format) if test_file else None
+    work = None
+    created = False
+    if neural:
+        if force and output.exists():
+            shutil.rmtree(output)
+        if not output.exists():
+            output.mkdir(parents=True)
+            created = True
+        work = output
+        training_state(output, f"{task}/{method}", params, train_file, resume)
+    try:
+        with _crf_progress(not neural, quiet) as advance:
+            tagger.fit(train_data, dev_data, output_dir=work, resume=resume, progress=advance)
+    except BaseException as e:
+        if work is not None and created and not has_checkpoints(work):
+            shutil.rmtree(work, ignore_errors=True)
+        elif work is not None and isinstance(e, KeyboardInterrupt):
+            typer.echo(f"interrupted; continue with: zhtext tag train ... -o {output} --resume",
+                       err=True)
+        raise
+    report = None
+    if dev_data is not None:
+        report = tagger.evaluate(dev_data)
+        report.extra.update({"data": str(dev_file or f"{train_file} (held-out {share:.0%})"),
+                             "train_sentences": len(train_data),
+                             "train_seconds": round(tagger.train_seconds_ or 0.0, 1)})
+    test_report = tagger.evaluate(test_data) if test_data is not None else None
+
+    def extra_files(tmp: Path) -> None:
+        if test_report is not None:
+            (tmp / "test_metrics.json").write_text(
+                json.dumps(test_report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8")
+        if work is not None and (work / "logs").is_dir():
+            shutil.move(str(work / "logs"), str(tmp / "logs"))
+
+    tagger.save(output, force=force or neural, report=report, extra_files=extra_files)
+    msg = f"saved {task} {method} model to {output} ({tagger.train_seconds_:.0f} s training)"
+    if report is not None:
+        msg += f"; dev F1 {report.f1:.4f}"
+        if report.accuracy is not None:
+            msg += f", tag accuracy {report.accuracy:.4f}"
+    if test_report is not None:
+        msg += f"; test F1 {test_report.f1:.4f}"
+    typer.echo(msg, err=True)
+
+
+class _Advance:
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.task: Any = None
+        self.stage = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if done and done % 25 == 0:
+                logger.info("CRF iteration %d of at most %d", done, total)
+            return
+        if self.task is None or done < self.stage:
+            self.task = self.bar.add_task("CRF", total=total)
+        self.stage = done
+        self.bar.update(self.task, completed=done)
+
+
+class _NullContext:
+    def __enter__(self) -> _Advance:
+        return _Advance(None)
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _crf_progress(enabled: bool, quiet: bool) -> Any:
+    from zhtext.cli.common import show_progress
+
+    if not enabled or not show_progress(quiet):
+        return _NullContext()
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar() -> Iterator[_Advance]:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        with Progress("training: L-BFGS iteration", BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as p:
+            yield _Advance(p)
+
+    return bar()
+
+
+def _load(model_dir: Path) -> Tagger:
+    from zhtext.tag.tagger import Tagger
+
+    return Tagger.load(model_dir)
+
+
+@app.command()
+def evaluate(
+    model_dir: Annotated[Path, typer.Argument(help="A directory made by 'tag train'.")],
+    data_file: Annotated[Path, typer.Argument(help="Annotated data to score.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write metrics.json and report.html into this directory.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+    data_format: DataFmt = "auto",
+    force: Force = False,
+) -> None:
+    """Score a tagger: word / entity P/R/F1 (seqeval strict for NER), per type, POS accuracy."""
+    tagger = _load(model_dir)
+    data = _read(data_file, data_format)
+    if output is not None and output.exists() and not force:
+        raise InputError("output directory already exists; pass --force to replace it",
+                         path=str(output))
+    report = tagger.evaluate(data)
+    report.extra["data"] = str(data_file)
+    if output is not None:
+        from zhtext.artifacts import write_artifact
+        from zhtext.evaluate.tagging import write_tagging_report
+
+        def build(tmp: Path) -> dict[str, Any]:
+            (tmp / "metrics.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False,
+                                                         indent=2) + "\n", encoding="utf-8")
+            write_tagging_report(tmp / "report.html", report,
+                                 title=f"zhtext tag: {tagger.task} {tagger.method}")
+            return {"model": str(model_dir), "data": str(data_file)}
+
+        write_artifact(output, task="report", method=tagger.method, build=build, force=force)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_report(report)
+
+
+def _print_report(report: Any) -> None:
+    from zhtext.evaluate.classification_report import leaderboard_text
+
+    if report.per_type:
+        typer.echo(leaderboard_text([{"type": r["label"], "precision": r["precision"],
+                                      "recall": r["recall"], "f1": r["f1"],
+                                      "support": r["support"]} for r in report.per_type]))
+        typer.echo("")
+    typer.echo(report.summary())
+
+
+def _texts(path: Path, encoding: str) -> list[str]:
+    """Plain text, one text per line (CRLF / CR kept out); JSONL with a "text" field."""
+    from zhtext.tag.formats import read_lines
+
+    if encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
+        try:
+            raw = path.read_bytes().decode(encoding)
+        except (OSError, LookupError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot be read as {encoding}: {e}", path=str(path)) from None
+        import re
+
+        lines = list(enumerate(re.split(r"\r\n|\r|\n", raw), 1))
+    else:
+        lines = list(read_lines(path))
+    if lines and lines[-1][1] == "":
+        lines.pop()
+    if path.suffix.lower() in (".jsonl", ".json"):
+        out = []
+        for lineno, line in lines:
+            try:
+                obj = json.loads(line)
+                out.append(str(obj["text"]))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise InputError('expected one JSON object with a "text" field per line',
+                                 path=str(path), line=lineno) from None
+        return out
+    return [line for _, line in lines]
+
+
+@app.command()
+def predict(
+    model_dir: Annotated[Path, typer.Argument(help="A directory made by 'tag train'.")],
+    data_file: Annotated[Path, typer.Argument(
+        help="Plain text, one text per line (or JSONL with a \"text\" field).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | conll | sighan.")] = "jsonl",
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Texts per batch.")
+                          ] = 256,
+    encoding: Encoding = "utf-8",
+    output: Output = None,
+    force: Force = False,
+    quiet: Quiet = False,
+) -> None:
+    """Tag each line: JSONL {"tokens": [...]} / {"entities": [...]}, CoNLL, or SIGHAN
+    (the words of each line separated by spaces, for the SIGHAN scorer)."""
+    from zhtext.tag.schemes import to_tags
+
+    if fmt not in ("jsonl", "conll", "sighan"):
+        raise typer.BadParameter(f"{fmt!r}; expected jsonl, conll or sighan", param_hint="--format")
+    tagger = _load(model_dir)
+    if fmt == "sighan" and tagger.task == "ner":
+        raise InputError("--format sighan writes words; this is an ner model (use jsonl or "
+                         "conll)", path=str(model_dir))
+    texts = _texts(data_file, encoding)
+    with output_stream(output, force=force) as out, progress(len(texts), quiet) as advance:
+        for a in range(0, len(texts), batch_size):
+            batch = texts[a : a + batch_size]
+            spans = tagger.predict_spans(batch)
+            advance(len(batch))
+            for text, ss in zip(batch, spans, strict=True):
+                if fmt == "sighan":
+                    out.write(" ".join(text[s:e] for s, e, _ in ss if text[s:e].strip()) + "\n")
+                elif fmt == "conll":
+                    scheme = "bio" if tagger.task == "ner" else "bmes"
+                    for c, t in zip(text, to_tags(len(text), ss, scheme), strict=True):
+                        if not c.isspace():
+                            out.write(f"{c} {t}\n")
+                    out.write("\n")
+                elif tagger.task == "ner":
+                    out.write(json.dumps({"text": text, "entities": [
+                        {"text": text[s:e], "start": s, "end": e, "label": t}
+                        for s, e, t in ss]}, ensure_ascii=False) + "\n")
+                else:
+                    out.write(json.dumps({"text": text, "tokens": [
+                        {"text": text[s:e], "start": s, "end": e, "pos": t or None}
+                        for s, e, t in ss]}, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def settings(method: Annotated[str, typer.Argument(help="crf | bert.")]) -> None:
+    """List a method's settings (for --set KEY=VALUE)."""
+    from dataclasses import fields
+
+    from zhtext.tag.tagger import settings_class
+
+    for f in fields(settings_class(method)):
+        typer.echo(f"{f.name:<22} {f.default!s:<12} {f.metadata.get('help', '')}")

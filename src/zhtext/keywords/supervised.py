@@ -1,0 +1,304 @@
+"""Supervised keywords: a tagger trained on documents with gold keywords.
+
+Training marks every occurrence of a document's gold keywords in its text (longest first, no
+overlaps) as a ``KW`` span and trains an NER-style tagger (:class:`~zhtext.tag.tagger.Tagger`,
+CRF by default) on them. Extraction tags the document; each predicted keyword is scored by the
+tagger's confidence (mean marginal probability of its characters' tags) plus a bonus for each
+further occurrence. When the tagger finds fewer than ``top_k``, TF-IDF candidates fill the
+rest, ranked below every tagged keyword (``fill=False`` turns that off).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from zhtext.errors import NotFittedError, ZhtextError
+from zhtext.keywords.base import KeywordExtractor
+from zhtext.records import Keyword
+from zhtext.text.normalize import Normalizer, NormalizedText
+
+__all__ = ["SupervisedKeywords", "keyword_spans"]
+
+logger = logging.getLogger(__name__)
+
+TAGGER_DIR = "tagger"
+RANKER_FILE = "ranker.json"
+LABEL = "KW"
+
+
+def keyword_spans(text: str, keywords: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Every occurrence of the keywords in ``text``, longest keywords first, without overlaps.
+
+    Example:
+        >>> keyword_spans("深度学习与学习率", ["学习", "深度学习"])
+        [(0, 4, 'KW'), (5, 7, 'KW')]
+    """
+    taken = [False] * len(text)
+    spans: list[tuple[int, int, str]] = []
+    for kw in sorted({k.strip() for k in keywords if k.strip()}, key=len, reverse=True):
+        start = text.find(kw)
+        while start >= 0:
+            end = start + len(kw)
+            if not any(taken[start:end]):
+                spans.append((start, end, LABEL))
+                for i in range(start, end):
+                    taken[i] = True
+            start = text.find(kw, start + 1)
+    return sorted(spans)
+
+
+class SupervisedKeywords(KeywordExtractor):
+    """Keywords from a tagger trained on gold keywords (see the module doc).
+
+    Args:
+        method_settings: Settings of the tagger's method (``crf`` by default).
+        tagger_method: ``crf`` or ``bert``.
+        fill: Also score TF-IDF's top ``candidates`` with the tagger (besides the spans it
+            tags itself).
+        repeat_bonus: Score added per further occurrence (log-scaled).
+        tfidf_weight: Weight of the candidate's TF-IDF score (relative to the document's best).
+        candidates: TF-IDF candidates scored per document.
+        **kwargs: The base settings (segmenter, stop words ...) used by the TF-IDF fill.
+    """
+
+    method: ClassVar[str] = "supervised"
+
+    def __init__(self, *, tagger_method: str = "crf",
+                 method_settings: Mapping[str, Any] | None = None, fill: bool = True,
+                 repeat_bonus: float = 0.1, tfidf_weight: float = 0.3, candidates: int = 20,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tagger_method = tagger_method
+        self.method_settings = dict(method_settings or {})
+        self.fill = fill
+        self.repeat_bonus = repeat_bonus
+        self.tfidf_weight = tfidf_weight
+        self.candidates = candidates
+        self.tagger_: Any = None
+        self.ranker_: dict[str, Any] | None = None
+        self.n_docs_: int | None = None
+
+    def fit(self, texts: Iterable[str], keywords: Iterable[Iterable[str]] | None = None,
+            *, dev: Sequence[tuple[str, Sequence[str]]] | None = None) -> SupervisedKeywords:
+        """Train the tagger on documents and their gold keywords.
+
+        Raises:
+            ZhtextError: No keywords were given, or none occurs in the texts.
+        """
+        if keywords is None:
+            raise ZhtextError("supervised keywords need gold keywords to train on: "
+                              "fit(texts, keywords), or 'zhtext keywords train --train GOLD'")
+        from zhtext.tag.formats import Sentence
+        from zhtext.tag.tagger import Tagger
+
+        norm = Normalizer()
+        sentences = []
+        gold: list[set[str]] = []
+        found = total = 0
+        for i, (text, kws) in enumerate(zip(texts, keywords, strict=True)):
+            nt = norm.normalize(text).text
+            kw = [norm.normalize(k).text for k in kws]
+            spans = keyword_spans(nt, kw)
+            found += len({nt[a:b] for a, b, _ in spans})
+            total += len(set(kw))
+            if nt.strip():
+                sentences.append(Sentence(nt, spans, f"document {i + 1}"))
+                gold.append(set(kw))
+        if not found:
+            raise ZhtextError("none of the gold keywords occurs in its document's text; "
+                              "supervised keywords learn from keywords that appear in the text")
+        logger.info("%d documents; %d of %d gold keywords occur in their text", len(sentences),
+                    found, total)
+        if len(sentences) >= 20:
+            self._fit_ranker(sentences, gold)
+        self.tagger_ = Tagger("ner", self.tagger_method, settings=self.method_settings)
+        self.tagger_.fit(sentences)
+        self.n_docs_ = len(sentences)
+        return self
+
+    def _fill(self) -> KeywordExtractor:
+        fill = self.__dict__.get("_fill_extractor")
+        if fill is None:
+            from zhtext.keywords.tfidf import TfidfKeywords
+
+            params = {k: v for k, v in KeywordExtractor.get_params(self).items()
+                      if k != "segmenter"}
+            fill = TfidfKeywords(segmenter=self._components()[1], **params)
+            self.__dict__["_fill_extractor"] = fill
+        return fill
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.__dict__.pop("_fill_extractor", None)
+
+    def extract(self, texts: Iterable[str], top_k: int = 5) -> list[list[Keyword]]:
+        """The keywords of each text, best first (one tagger batch for all texts)."""
+        if isinstance(texts, str):
+            raise ZhtextError("extract() takes a list of texts, got a single string; for one "
+                              "text use extract([text])[0]")
+        if top_k < 1:
+            raise ZhtextError(f"top_k must be at least 1, got {top_k}")
+        if self.tagger_ is None:
+            raise NotFittedError(self)
+        docs = list(texts)
+        norm = self._components()[0]
+        nts = [norm.normalize(t) for t in docs]
+        marginals = self.tagger_.char_marginals([nt.text for nt in nts])
+        return [self._rank(nt, tags, probs, top_k) if nt.text.strip() else []
+                for nt, (tags, probs) in zip(nts, marginals, strict=True)]
+
+    @staticmethod
+    def _keyness(probs: Any, labels: Sequence[str]) -> Any:
+        """Per character: log P(B|S), log P(I|M), log P(E|S), log P(S) from the marginals."""
+        import numpy as np
+
+        from zhtext.tag.schemes import split_tag
+
+        prefix = [split_tag(t)[0] for t in labels]
+
+        def col(*ps: str) -> Any:
+            idx = [i for i, p in enumerate(prefix) if p in ps]
+            return np.log(np.clip(probs[:, idx].sum(axis=1), 1e-9, 1.0))
+
+        return col("B"), col("I", "M"), col("E"), col("S")
+
+    def _features(self, nt: NormalizedText, tags: list[str], probs: Any,
+                  labels: Sequence[str]) -> tuple[list[str], list[list[float]]]:
+        """The candidates of one document and their ranking features.
+
+        Candidates: the tagger's own spans and every TF-IDF candidate (content words and
+        phrases of up to ``max_words`` words). Features: the tagger's confidence in the
+        candidate as one span (geometric mean of its characters' boundary marginals, best
+        occurrence), whether the tagger tagged it, TF-IDF (relative to the document's best,
+        and as a reciprocal rank), count, first position, first / last sentence, length.
+        """
+        from zhtext.tag.schemes import to_spans
+
+        text = nt.text
+        n = max(len(text), 1)
+        begin, inside, end, single = self._keyness(probs, labels)
+        tagged = {text[a:b].strip() for a, b, _ in to_spans(tags)}
+        fill = self._fill()
+        cands = fill._candidates(nt)
+        tfidf = fill._score(cands) if cands.count else {}
+        top = max(tfidf.values(), default=1.0) or 1.0
+        rank = {k: i for i, (k, _) in enumerate(sorted(tfidf.items(), key=lambda kv: -kv[1]))}
+        first = cands.in_first or set()
+        last = cands.in_last or set()
+        keys: list[str] = []
+        rows: list[list[float]] = []
+        for key in sorted(tagged | set(tfidf)):
+            if len(key) < 2 and not key.isascii():
+                continue
+            best = -30.0
+            count = 0
+            first_at = -1
+            start = text.find(key)
+            while start >= 0:
+                stop = start + len(key)
+                count += 1
+                if first_at < 0:
+                    first_at = start
+                if stop - start == 1:
+                    lp = float(single[start])
+                else:
+                    lp = (float(begin[start]) + float(inside[start + 1:stop - 1].sum())
+                          + float(end[stop - 1])) / (stop - start)
+                best = max(best, lp)
+                start = text.find(key, start + 1)
+            if count == 0:
+                continue
+            keys.append(key)
+            rows.append([math.exp(best), best / 10.0, float(key in tagged),
+                         tfidf.get(key, 0.0) / top, 1.0 / (rank.get(key, 99) + 1),
+                         math.log(count), first_at / n, float(key in first),
+                         float(key in last), min(len(key), 12) / 12.0,
+                         float(key.isascii())])
+        return keys, rows
+
+    def _rank(self, nt: NormalizedText, tags: list[str], probs: Any,
+              top_k: int) -> list[Keyword]:
+        keys, rows = self._features(nt, tags, probs, self.tagger_.labels)
+        if not keys:
+            return []
+        scores = self._score_rows(rows)
+        ranked = sorted(zip(keys, scores, strict=True), key=lambda kv: (-kv[1], kv[0]))
+        out: list[tuple[str, float]] = []
+        for key, score in ranked:
+            if any(key in k or k in key for k, _ in out):
+                continue  # a part of, or a phrase around, a better keyword
+            out.append((key, score))
+            if len(out) == top_k:
+                break
+        return self._records(nt, out)
+
+    def _score_rows(self, rows: list[list[float]]) -> list[float]:
+        import numpy as np
+
+        x = np.asarray(rows, dtype=float)
+        if self.ranker_ is None:  # untrained ranker: the tagger's confidence plus TF-IDF
+            return list(x[:, 0] + 0.3 * x[:, 3])
+        w = np.asarray(self.ranker_["coef"], dtype=float)
+        z = (x - np.asarray(self.ranker_["mean"])) / np.asarray(self.ranker_["scale"])
+        return list(z @ w + float(self.ranker_["intercept"]))
+
+    def _fit_ranker(self, sentences: Sequence[Any], gold: Sequence[set[str]]) -> None:
+        """Cross-fitted: each half's features come from a tagger trained on the other half,
+        so the ranker learns how far to trust the tagger on unseen text."""
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
+        from zhtext.tag.tagger import Tagger
+
+        norm = self._components()[0]
+        half = len(sentences) // 2
+        folds = [(range(0, half), range(half, len(sentences))),
+                 (range(half, len(sentences)), range(0, half))]
+        xs: list[list[float]] = []
+        ys: list[int] = []
+        for train_idx, eval_idx in folds:
+            t = Tagger("ner", self.tagger_method, settings=self.method_settings)
+            t.fit([sentences[i] for i in train_idx])
+            texts = [sentences[i].text for i in eval_idx]
+            for i, (tags, probs) in zip(eval_idx, t.char_marginals(texts), strict=True):
+                keys, rows = self._features(norm.normalize(sentences[i].text), tags, probs,
+                                            t.labels)
+                xs.extend(rows)
+                ys.extend(int(k in gold[i]) for k in keys)
+        x = np.asarray(xs)
+        scaler = StandardScaler().fit(x)
+        lr = LogisticRegression(C=1.0, max_iter=1000).fit(scaler.transform(x), ys)
+        self.ranker_ = {"coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0]),
+                        "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist()}
+        logger.info("keyword ranker: %d candidates, %d keywords", len(ys), sum(ys))
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings, as stored in ``zhtext.json``."""
+        return {**super().get_params(), "tagger_method": self.tagger_method,
+                "method_settings": self.method_settings, "fill": self.fill,
+                "repeat_bonus": self.repeat_bonus, "tfidf_weight": self.tfidf_weight,
+                "candidates": self.candidates}
+
+    def _save_parts(self, directory: Path) -> dict[str, str]:
+        if self.tagger_ is None:
+            raise NotFittedError(self)
+        self.tagger_.save(directory / TAGGER_DIR)
+        if self.ranker_ is not None:
+            (directory / RANKER_FILE).write_text(json.dumps(self.ranker_, indent=2) + "\n",
+                                                 encoding="utf-8")
+        return {"tagger": TAGGER_DIR, **({"ranker": RANKER_FILE} if self.ranker_ else {})}
+
+    def _load_parts(self, directory: Path, manifest: dict[str, Any]) -> None:
+        from zhtext.tag.tagger import Tagger
+
+        sub = (manifest.get("files") or {}).get("tagger", TAGGER_DIR)
+        self.tagger_ = Tagger.load(directory / sub)
+        ranker = (manifest.get("files") or {}).get("ranker")
+        if ranker:
+            self.ranker_ = json.loads((directory / ranker).read_text(encoding="utf-8"))

@@ -1,0 +1,224 @@
+"""The ``crf`` method: a linear-chain CRF (CRFsuite through python-crfsuite) over character
+features (:mod:`zhtext.tag.features`).
+
+CRFsuite trains with L-BFGS and elastic-net regularisation; the model file is CRFsuite's own
+binary format (no pickle). Prediction is Viterbi; marginals give per-character confidences.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+from zhtext.errors import ZhtextError
+from zhtext.tag.features import FeatureSettings, features_of, load_dictionary
+
+__all__ = ["CrfSettings", "CrfTagger"]
+
+logger = logging.getLogger(__name__)
+
+DICT_FILE = "dictionary.txt"
+
+
+@dataclass
+class CrfSettings:
+    """Settings of the ``crf`` method; each can be set with ``--set NAME=VALUE``."""
+
+    c1: float = field(default=0.05, metadata={"help": "L1 regularisation."})
+    c2: float = field(default=0.01, metadata={"help": "L2 regularisation."})
+    max_iterations: int = field(default=150, metadata={"help": "L-BFGS iterations at most."})
+    min_freq: int = field(default=1, metadata={
+        "help": "Features seen fewer times than this are dropped."})
+    window: int = field(default=2, metadata={"help": "Character unigrams c[-w..w]."})
+    bigrams: bool = field(default=True, metadata={"help": "Character bigram features."})
+    classes: bool = field(default=True, metadata={"help": "Character-class features."})
+    dictionary: str = field(default="jieba", metadata={
+        "help": "Dictionary features: 'jieba' (jieba's dict.txt), a word-per-line file, "
+                "or 'none'."})
+    segmenter: bool = field(default=True, metadata={
+        "help": "Features from rjieba's words and POS tags."})
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The setting names."""
+        return [f.name for f in fields(cls)]
+
+    def features(self) -> FeatureSettings:
+        """The feature groups these settings ask for."""
+        return FeatureSettings(window=self.window, bigrams=self.bigrams, classes=self.classes,
+                               dictionary=self.dictionary != "none", segmenter=self.segmenter)
+
+
+class CrfTagger:
+    """A character-level linear-chain CRF tagger."""
+
+    def __init__(self, settings: CrfSettings | None = None, *,
+                 unit: Literal["char", "word"] = "char") -> None:
+        self.settings = settings or CrfSettings()
+        self.unit = unit
+        self.labels: list[str] = []
+        self._dictionary: frozenset[str] | None = None
+        self._model_path: Path | None = None
+        self._tagger: Any = None
+
+    def _dict(self) -> frozenset[str] | None:
+        if self._dictionary is None and self.settings.dictionary != "none":
+            if self.settings.dictionary == "jieba":
+                self._dictionary = load_dictionary()
+            else:
+                p = Path(self.settings.dictionary)
+                if not p.is_file():
+                    raise ZhtextError(
+                        f"dictionary file {p} not found; give a word-per-line file, 'jieba' "
+                        "or 'none'")
+                words = (ln.split()[0] for ln in p.read_text(encoding="utf-8").splitlines()
+                         if ln.strip())
+                self._dictionary = load_dictionary(words)
+        return self._dictionary
+
+    def featurize(self, texts: Sequence[Any]) -> list[list[list[str]]]:
+        """The feature lists of every character of every text (``unit="word"``: of every
+        word of every word list)."""
+        if self.unit == "word":
+            from zhtext.tag.pos import jieba_tags, word_features
+
+            tags = jieba_tags()
+            return [word_features(ws, tags) for ws in texts]
+        jb = None
+        if self.settings.segmenter:
+            jb = self.__dict__.get("_jieba")
+            if jb is None:
+                import rjieba
+
+                jb = self.__dict__["_jieba"] = rjieba.Jieba()  # private, built once
+        return features_of(texts, self.settings.features(), self._dict(), jb)
+
+    def fit(self, texts: Sequence[Any], tags: Sequence[Sequence[str]], *,
+            work_dir: Path, name: str = "model", progress: Callable[[int, int], None] | None = None
+            ) -> dict[str, Any]:
+        """Train on texts and their per-character tags; the model file goes to ``work_dir``."""
+        import pycrfsuite
+
+        t0 = time.perf_counter()
+        s = self.settings
+        trainer = _trainer_class()(verbose=False)
+        trainer.progress = progress
+        trainer.total = s.max_iterations
+        labels: set[str] = set()
+        for feats, ys in zip(self.featurize(texts), tags, strict=True):
+            if feats:
+                trainer.append(feats, list(ys))
+                labels.update(ys)
+        self.labels = sorted(labels)
+        trainer.set_params({"c1": s.c1, "c2": s.c2, "max_iterations": s.max_iterations,
+                            "feature.minfreq": s.min_freq,
+                            "feature.possible_transitions": True})
+        featurized = time.perf_counter() - t0
+        logger.info("CRF: %d sentences featurised in %.0f s; training (at most %d iterations)",
+                    len(texts), featurized, s.max_iterations)
+        work_dir.mkdir(parents=True, exist_ok=True)
+        path = work_dir / f"{name}.crfsuite"
+        trainer.train(str(path))
+        self._model_path = path
+        self._tagger = None
+        last = trainer.logparser.last_iteration or {}
+        return {"featurise_seconds": round(featurized, 1),
+                "seconds": round(time.perf_counter() - t0, 1),
+                "iterations": len(trainer.logparser.iterations),
+                "loss": last.get("loss"),
+                "features": trainer.logparser.last_iteration.get("active_features")
+                if trainer.logparser.last_iteration else None}
+
+    def _open(self) -> Any:
+        if self._tagger is None:
+            import pycrfsuite
+
+            if self._model_path is None:
+                raise ZhtextError("the CRF tagger is not trained; call fit() or load() first")
+            self._tagger = pycrfsuite.Tagger()
+            self._tagger.open(str(self._model_path))
+        return self._tagger
+
+    def predict_tags(self, texts: Sequence[Any]) -> list[list[str]]:
+        """Viterbi tags of each character."""
+        tagger = self._open()
+        return [list(tagger.tag(f)) if f else [] for f in self.featurize(texts)]
+
+    def predict_marginals(self, texts: Sequence[Any]) -> list[tuple[list[str], Any]]:
+        """Viterbi tags, and each character's marginal probability of every label: an array
+        of shape ``(characters, len(self.labels))``."""
+        import numpy as np
+
+        tagger = self._open()
+        out: list[tuple[list[str], Any]] = []
+        for f in self.featurize(texts):
+            if not f:
+                out.append(([], np.zeros((0, len(self.labels)))))
+                continue
+            ys = list(tagger.tag(f))
+            margs = np.array([[tagger.marginal(y, i) for y in self.labels]
+                              for i in range(len(f))])
+            out.append((ys, margs))
+        return out
+
+    def save(self, d: Path, name: str = "model") -> dict[str, Any]:
+        """Write the model into directory ``d``; the manifest part it needs to load."""
+        if self._model_path is None:
+            raise ZhtextError("the CRF tagger is not trained")
+        d.mkdir(parents=True, exist_ok=True)
+        target = d / f"{name}.crfsuite"
+        if self._model_path.resolve() != target.resolve():
+            target.write_bytes(self._model_path.read_bytes())
+        settings = asdict(self.settings)
+        if self.settings.dictionary not in ("jieba", "none"):
+            words = sorted(self._dict() or ())
+            (d / DICT_FILE).write_text("\n".join(words) + "\n", encoding="utf-8")
+            settings["dictionary"] = DICT_FILE
+        return {"settings": settings, "labels": self.labels, "model": target.name,
+                "unit": self.unit}
+
+    @classmethod
+    def load(cls, d: Path, manifest: dict[str, Any]) -> CrfTagger:
+        """Load what :meth:`save` wrote."""
+        raw = dict(manifest.get("settings", {}))
+        if raw.get("dictionary") == DICT_FILE:
+            raw["dictionary"] = str(d / DICT_FILE)
+        known = set(CrfSettings.names())
+        self = cls(CrfSettings(**{k: v for k, v in raw.items() if k in known}),
+                   unit=manifest.get("unit", "char"))
+        self.labels = list(manifest.get("labels", []))
+        self._model_path = d / str(manifest.get("model", "model.crfsuite"))
+        if not self._model_path.is_file():
+            raise ZhtextError(f"{d} has no {self._model_path.name}; the model directory is "
+                              "incomplete")
+        return self
+
+    def __del__(self) -> None:
+        if self._tagger is not None:
+            try:
+                self._tagger.close()
+            except Exception:  # pragma: no cover - interpreter shutdown
+                pass
+
+
+
+def _trainer_class() -> Any:
+    """``pycrfsuite.Trainer`` that reports each L-BFGS iteration to a progress callback."""
+    import pycrfsuite
+
+    class _Trainer(pycrfsuite.Trainer):  # type: ignore[misc]
+        progress: Callable[[int, int], None] | None = None
+        total = 0
+
+        def message(self, message: str) -> None:
+            # CRFsuite's log goes to the log parser (for the history) and, once per L-BFGS
+            # iteration, to the progress callback; nothing is printed.
+            event = self.logparser.feed(message)
+            if event == "iteration" and self.progress is not None:
+                self.progress(len(self.logparser.iterations), self.total)
+
+    return _Trainer

@@ -1,0 +1,441 @@
+"""``Tagger``: word segmentation (``cws``), POS tagging (``pos``) and NER (``ner``) behind one
+estimator-shaped facade, with the methods ``crf`` (CRFsuite over character features) and
+``bert`` (any encoder, token classification, optional CRF layer).
+
+Every task is per-character tagging underneath: segmentation in BMES, POS as BMES joined with
+the word's tag (``bert``) or, for ``crf``, segmentation followed by a word-level CRF; NER in
+BIOES. Predictions are :class:`~zhtext.records.Token` / :class:`~zhtext.records.Entity` with
+offsets into the text as given: characters are normalised one by one for the features only.
+Long texts are cut at sentence ends into pieces the model can take, never truncated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+from zhtext.errors import InputError, NotFittedError, ZhtextError
+from zhtext.records import Entity, Token
+from zhtext.tag.crf import CrfSettings, CrfTagger
+from zhtext.tag.formats import Sentence
+from zhtext.tag.schemes import Span, split_tag, to_spans, to_tags
+
+__all__ = ["METHODS", "TASKS", "Tagger", "method_settings", "settings_class"]
+
+logger = logging.getLogger(__name__)
+
+TASKS = ("cws", "pos", "ner")
+METHODS = ("crf", "bert")
+VOCABULARY_FILE = "vocabulary.txt"
+#: Pieces of a long text given to the CRF at once (cut at sentence ends).
+CRF_PIECE_CHARS = 1000
+
+Progress = Callable[[int, int], None]
+
+
+def settings_class(method: str) -> Any:
+    """The settings dataclass of a method."""
+    if method == "crf":
+        return CrfSettings
+    if method == "bert":
+        from zhtext.tag.neural import NeuralTaggerSettings
+
+        return NeuralTaggerSettings
+    raise ZhtextError(f"unknown method {method!r}; expected one of: {', '.join(METHODS)}")
+
+
+def method_settings(method: str) -> dict[str, str]:
+    """Setting name -> help text of a method."""
+    return {f.name: str(f.metadata.get("help", "")) for f in fields(settings_class(method))}
+
+
+def _coerce(value: Any, default: Any, name: str) -> Any:
+    from zhtext.classify.classifier import _coerce as coerce
+
+    return coerce(value, default, name)
+
+
+def pieces(text: str, limit: int) -> list[tuple[int, int]]:
+    """Cut ``text`` into ``(start, end)`` pieces of at most ``limit`` characters, at sentence
+    ends where possible (a sentence longer than ``limit`` is cut at ``limit``)."""
+    if len(text) <= limit:
+        return [(0, len(text))]
+    from zhtext.text.sentences import sentence_spans
+
+    out: list[tuple[int, int]] = []
+    start = 0
+    end = 0
+    for _, b in sentence_spans(text):
+        if b - start > limit and end > start:
+            out.append((start, end))
+            start = end
+        while b - start > limit:
+            out.append((start, start + limit))
+            start += limit
+        end = b
+    if len(text) > start:
+        out.append((start, len(text)))
+    return [p for p in out if p[1] > p[0]]
+
+
+class Tagger:
+    """A trainable tagger for Chinese segmentation, POS and named entities.
+
+    Args:
+        task: ``cws``, ``pos`` or ``ner``.
+        method: ``crf`` (default; fast on a CPU) or ``bert`` (needs ``model=``).
+        settings: Method settings by name (see :func:`method_settings`).
+
+    Example:
+        >>> from zhtext.tag.formats import Sentence
+        >>> data = [Sentence("我爱北京", [(0, 1, ""), (1, 2, ""), (2, 4, "")], words=True)] * 20
+        >>> tagger = Tagger("cws", settings={"dictionary": "none", "segmenter": False})
+        >>> [t.text for t in tagger.fit(data).predict(["我爱北京"])[0]]
+        ['我', '爱', '北京']
+    """
+
+    def __init__(self, task: str = "cws", method: str = "crf", *,
+                 settings: Mapping[str, Any] | None = None) -> None:
+        if task not in TASKS:
+            raise ZhtextError(f"unknown task {task!r}; expected one of: {', '.join(TASKS)}")
+        cls = settings_class(method)
+        self.task = task
+        self.method = method
+        raw = dict(settings or {})
+        known = {f.name: f for f in fields(cls)}
+        bad = sorted(set(raw) - set(known))
+        if bad:
+            raise ZhtextError(f"unknown setting(s) {', '.join(bad)} for method {method!r}; "
+                              f"its settings are: {', '.join(sorted(known))}")
+        defaults = cls()
+        self.settings = cls(**{k: _coerce(v, getattr(defaults, k), k) for k, v in raw.items()})
+        self.labels: list[str] = []
+        self.vocabulary: frozenset[str] = frozenset()
+        self.history: dict[str, Any] = {}
+        self.train_seconds_: float | None = None
+        self._model: Any = None
+        self._pos: CrfTagger | None = None
+        self._work: tempfile.TemporaryDirectory[str] | None = None
+
+    # ------------------------------------------------------------------ data
+
+    def _check(self, sentences: Sequence[Sentence], what: str) -> None:
+        if not sentences:
+            raise InputError(f"no {what} sentences")
+        for s in sentences:
+            path, _, line = s.source.rpartition(":")
+            where = {"path": path or None, "line": int(line) if line.isdigit() else None}
+            if not s.text.strip():
+                raise InputError("empty sentence; remove it or give it text", **where)
+            if self.task in ("cws", "pos"):
+                covered = sum(b - a for a, b, _ in s.spans)
+                if not s.words and covered != len(s.text):
+                    raise InputError(
+                        f"this holds entities (spans with gaps, O tags), but task {self.task!r}"
+                        " needs segmented words; use --task ner, or give segmentation data "
+                        "(People's Daily word/TAG, BMES, SIGHAN)", **where)
+            if self.task == "pos" and all(not t for _, _, t in s.spans):
+                raise InputError("the words have no POS tags; use --task cws, or give "
+                                 "word/TAG data", **where)
+            if self.task == "ner" and s.words and len(s.spans) > 1:
+                raise InputError(
+                    "this holds segmented words, not entities; use --task cws or pos, or "
+                    "give NER data (CoNLL BIO/BIOES/BMES with O, or CLUENER JSON)", **where)
+
+    def _char_tags(self, s: Sentence) -> list[str]:
+        n = len(s.text)
+        if self.task == "cws" or (self.task == "pos" and self.method == "crf"):
+            return to_tags(n, [(a, b, "") for a, b, _ in s.spans], "bmes")
+        if self.task == "pos":
+            return to_tags(n, s.spans, "bmes")
+        return to_tags(n, s.spans, "bioes")
+
+    @property
+    def outside(self) -> str:
+        """The tag of a character outside every span (``S`` for words, ``O`` for entities)."""
+        return "O" if self.task == "ner" else "S"
+
+    # ------------------------------------------------------------------ training
+
+    def fit(self, sentences: Sequence[Sentence], dev: Sequence[Sentence] | None = None, *,
+            output_dir: Path | None = None, resume: bool = False,
+            progress: Progress | None = None) -> Tagger:
+        """Train on annotated sentences (see :func:`zhtext.tag.formats.read_tagged`).
+
+        Args:
+            sentences: Training data.
+            dev: Dev data (``bert``: early stopping and the best checkpoint).
+            output_dir: ``bert``: where checkpoints go (``output_dir/checkpoints``).
+            resume: ``bert``: continue from the newest checkpoint in ``output_dir``.
+            progress: Called with ``(done, total)`` as training advances (``crf``).
+        """
+        self._check(sentences, "training")
+        if dev is not None:
+            self._check(dev, "dev")
+        t0 = time.perf_counter()
+        texts = [s.text for s in sentences]
+        tags = [self._char_tags(s) for s in sentences]
+        if self.task in ("cws", "pos"):
+            self.vocabulary = frozenset(s.text[a:b] for s in sentences for a, b, _ in s.spans)
+        if self.method == "crf":
+            self._work = tempfile.TemporaryDirectory(prefix="zhtext-crf-")
+            work = Path(self._work.name)
+            model = CrfTagger(self.settings)
+            self.history = {"chars": model.fit(texts, tags, work_dir=work, progress=progress)}
+            self._model = model
+            self.labels = model.labels
+            if self.task == "pos":
+                words = [[s.text[a:b] for a, b, _ in s.spans] for s in sentences]
+                wtags = [[t for _, _, t in s.spans] for s in sentences]
+                pos = CrfTagger(self.settings, unit="word")
+                logger.info("training the word-level POS CRF")
+                self.history["words"] = pos.fit(words, wtags, work_dir=work, name="pos",
+                                                progress=progress)
+                self._pos = pos
+                self.labels = pos.labels
+        else:
+            from zhtext.tag.neural import NeuralTagger
+
+            if output_dir is None:
+                raise ZhtextError("method 'bert' needs an output directory for its checkpoints")
+            labels = sorted({t for ts in tags for t in ts} | {self.outside})
+            dev_pair = None
+            if dev is not None:
+                dev_tags = [self._char_tags(s) for s in dev]
+                unknown = {t for ts in dev_tags for t in ts} - set(labels)
+                if unknown:
+                    raise InputError(f"dev data has tags the training data lacks: "
+                                     f"{', '.join(sorted(unknown)[:20])}")
+                dev_pair = ([self._fold(s.text) for s in dev], dev_tags)
+            model = NeuralTagger(self.settings)
+            self.history = model.fit([self._fold(t) for t in texts], tags, labels=labels,
+                                     outside=self.outside, dev=dev_pair, output_dir=output_dir,
+                                     resume=resume, dev_metric=self._dev_metric)
+            self._model = model
+            self.labels = labels
+        self.train_seconds_ = time.perf_counter() - t0
+        return self
+
+    def _dev_metric(self, gold: list[list[str]], pred: list[list[str]]) -> float:
+        tp = n_gold = n_pred = 0
+        for g, p in zip(gold, pred, strict=True):
+            gs, ps = set(to_spans(g)), set(to_spans(p))
+            tp += len(gs & ps)
+            n_gold += len(gs)
+            n_pred += len(ps)
+        return 2 * tp / (n_gold + n_pred) if n_gold + n_pred else 0.0
+
+    @staticmethod
+    def _fold(text: str) -> list[str]:
+        from zhtext.tag.features import fold_chars
+
+        return fold_chars(text)
+
+    # ------------------------------------------------------------------ prediction
+
+    def _require(self) -> None:
+        if self._model is None:
+            raise NotFittedError(self)
+
+    def _piece_limit(self) -> int:
+        # bert windows long pieces itself (overlapping windows); the cut only bounds memory
+        return CRF_PIECE_CHARS if self.method == "crf" else 20 * CRF_PIECE_CHARS
+
+    def predict_char_tags(self, texts: Sequence[str]) -> list[list[str]]:
+        """The per-character tags of each text (pieces of long texts joined back)."""
+        self._require()
+        flat: list[str] = []
+        owner: list[tuple[int, int]] = []
+        for i, text in enumerate(texts):
+            for a, b in pieces(text, self._piece_limit()):
+                flat.append(text[a:b])
+                owner.append((i, a))
+        if self.method == "crf":
+            tagged = self._model.predict_tags(flat)
+        else:
+            tagged = self._model.predict_tags([self._fold(t) for t in flat])
+        out: list[list[str]] = [[] for _ in texts]
+        for (i, _), tags in zip(owner, tagged, strict=True):
+            out[i].extend(tags)
+        return out
+
+    def predict_spans(self, texts: Sequence[str]) -> list[list[Span]]:
+        """Words (``(start, end, pos)``, pos ``""`` for cws) or entities of each text."""
+        char_tags = self.predict_char_tags(texts)
+        spans = [to_spans(t) for t in char_tags]
+        if self.task == "pos" and self.method == "crf":
+            assert self._pos is not None
+            words = [[text[a:b] for a, b, _ in ss] for text, ss in zip(texts, spans, strict=True)]
+            wtags = self._pos.predict_tags(words)
+            spans = [[(a, b, t) for (a, b, _), t in zip(ss, ts, strict=True)]
+                     for ss, ts in zip(spans, wtags, strict=True)]
+        elif self.task == "cws":
+            spans = [[(a, b, "") for a, b, _ in ss] for ss in spans]
+        return spans
+
+    def char_marginals(self, texts: Sequence[str]) -> list[tuple[list[str], Any]]:
+        """Per text: the predicted character tags and each character's probability of every
+        label in :attr:`labels` (an array ``(characters, labels)``; CRF or bert marginals)."""
+        import numpy as np
+
+        self._require()
+        out: list[tuple[list[str], Any]] = []
+        for text in texts:
+            tags: list[str] = []
+            probs: list[Any] = []
+            for a, b in pieces(text, self._piece_limit()):
+                if self.method == "crf":
+                    ys, p = self._model.predict_marginals([text[a:b]])[0]
+                else:
+                    p = self._model.predict_marginals([self._fold(text[a:b])])[0]
+                    ys = [self.labels[int(i)] for i in p.argmax(axis=1)]
+                tags.extend(ys)
+                probs.append(p)
+            out.append((tags, np.concatenate(probs) if probs
+                        else np.zeros((0, len(self.labels)))))
+        return out
+
+    def predict(self, texts: Sequence[str]) -> list[list[Token]] | list[list[Entity]]:
+        """Tokens (cws, pos) or entities (ner) of each text, offsets into that text."""
+        spans = self.predict_spans(texts)
+        if self.task == "ner":
+            return [[Entity(text[a:b], t, a, b) for a, b, t in ss]
+                    for text, ss in zip(texts, spans, strict=True)]
+        return [[Token(text[a:b], a, b, t or None) for a, b, t in ss]
+                for text, ss in zip(texts, spans, strict=True)]
+
+    def tag_words(self, words: Sequence[Sequence[str]]) -> list[list[str]]:
+        """POS tags of given words (gold segmentation); ``pos`` only."""
+        self._require()
+        if self.task != "pos":
+            raise ZhtextError(f"tag_words needs a pos model; this one is {self.task!r}")
+        if self._pos is not None:
+            return list(self._pos.predict_tags(words))
+        # bert: tag the joined text, then give each word the tag of its first character
+        texts = ["".join(ws) for ws in words]
+        out: list[list[str]] = []
+        for ws, tags in zip(words, self.predict_char_tags(texts), strict=True):
+            row, i = [], 0
+            for w in ws:
+                row.append(split_tag(tags[i])[1] if w else "")
+                i += len(w)
+            out.append(row)
+        return out
+
+    def evaluate(self, sentences: Sequence[Sentence]) -> Any:
+        """Scores on annotated sentences: a :class:`~zhtext.evaluate.tagging.TaggingReport`."""
+        from zhtext.evaluate.tagging import evaluate_spans
+
+        self._check(sentences, "evaluation")
+        texts = [s.text for s in sentences]
+        t0 = time.perf_counter()
+        pred = self.predict_spans(texts)
+        seconds = time.perf_counter() - t0
+        gold = [list(s.spans) for s in sentences]
+        if self.task == "cws":
+            gold = [[(a, b, "") for a, b, _ in g] for g in gold]
+        if self.task == "ner":
+            unknown = {t for g in gold for _, _, t in g} - self.entity_types()
+            if unknown:
+                raise InputError(f"the data has entity types the model does not know: "
+                                 f"{', '.join(sorted(unknown))}; the model's types are "
+                                 f"{', '.join(sorted(self.entity_types()))}")
+        gold_seg = None
+        if self.task == "pos":
+            gold_seg = self.tag_words([[s.text[a:b] for a, b, _ in s.spans] for s in sentences])
+        report = evaluate_spans(self.task, texts, gold, pred,
+                                vocabulary=self.vocabulary if self.task != "ner" else None,
+                                gold_seg_tags=gold_seg, sources=[s.source for s in sentences])
+        chars = sum(len(t) for t in texts)
+        report.extra.update({"method": self.method, "sentences_per_second":
+                             round(len(texts) / seconds, 1) if seconds else None,
+                             "characters_per_second": round(chars / seconds) if seconds
+                             else None})
+        return report
+
+    def entity_types(self) -> set[str]:
+        """NER: the entity types the model knows."""
+        return {split_tag(t)[1] for t in self.labels if split_tag(t)[1]}
+
+    def as_segmenter(self, name: str = "model") -> Any:
+        """This cws/pos model as a :class:`~zhtext.text.segment.Segmenter`."""
+        from zhtext.tag.segmenter import TaggerSegmenter
+
+        return TaggerSegmenter(self, name=name)
+
+    # ------------------------------------------------------------------ artifacts
+
+    def save(self, path: str | Path, *, force: bool = False,
+             report: Any = None, extra_files: Callable[[Path], None] | None = None) -> Path:
+        """Write the model directory atomically (``zhtext.json`` manifest, the model files,
+        ``vocabulary.txt`` for cws/pos, ``metrics.json`` / ``report.html`` with a report)."""
+        from zhtext.artifacts import write_artifact
+
+        self._require()
+
+        def build(tmp: Path) -> dict[str, Any]:
+            if self.method == "crf":
+                model = self._model.save(tmp, name="model")
+                pos = self._pos.save(tmp, name="pos") if self._pos is not None else None
+            else:
+                model = self._model.save(tmp / "model")
+                pos = None
+            if self.vocabulary:
+                (tmp / VOCABULARY_FILE).write_text("\n".join(sorted(self.vocabulary)) + "\n",
+                                                   encoding="utf-8")
+            if report is not None:
+                from zhtext.evaluate.tagging import write_tagging_report
+
+                (tmp / "metrics.json").write_text(
+                    json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                    encoding="utf-8")
+                write_tagging_report(tmp / "report.html", report)
+            if extra_files is not None:
+                extra_files(tmp)
+            return {"tag_task": self.task, "settings": _plain(asdict(self.settings)),
+                    "labels": self.labels, "model": model, "pos_model": pos,
+                    "history": self.history,
+                    "train_seconds": round(self.train_seconds_ or 0.0, 1)}
+
+        return write_artifact(path, task="tag", method=self.method, build=build, force=force)
+
+    @classmethod
+    def load(cls, path: str | Path, manifest: dict[str, Any] | None = None) -> Tagger:
+        """Load a model directory written by :meth:`save` (or ``zhtext tag train``)."""
+        from zhtext.artifacts import read_manifest
+
+        d = Path(path)
+        m = manifest or read_manifest(d)
+        if m.get("task") != "tag":
+            raise InputError(f"is a {m.get('task')!r} model, not a tagger (zhtext tag train "
+                             "makes those)", path=str(d))
+        method = str(m.get("method"))
+        self = cls(str(m.get("tag_task")), method)
+        known = {f.name for f in fields(settings_class(method))}
+        self.settings = settings_class(method)(
+            **{k: v for k, v in dict(m.get("settings", {})).items() if k in known})
+        self.labels = list(m.get("labels", []))
+        self.history = dict(m.get("history", {}))
+        self.train_seconds_ = m.get("train_seconds")
+        if method == "crf":
+            self._model = CrfTagger.load(d, m["model"])
+            if m.get("pos_model"):
+                self._pos = CrfTagger.load(d, m["pos_model"])
+        else:
+            from zhtext.tag.neural import NeuralTagger
+
+            self._model = NeuralTagger.load(d / "model", m["model"])
+        vocab = d / VOCABULARY_FILE
+        if vocab.is_file():
+            self.vocabulary = frozenset(vocab.read_text(encoding="utf-8").split("\n")) - {""}
+        return self
+
+
+def _plain(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in d.items()}
