@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -22,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 
 from zhtext.errors import InputError, ZhtextError
+from zhtext.training import Windows, first_line, last_checkpoint, run_trainer, world_size
 
 __all__ = ["NEURAL_METHODS", "NeuralClassifier", "NeuralSettings"]
 
@@ -125,24 +125,6 @@ def _resolved(method: str, s: NeuralSettings) -> NeuralSettings:
     if s.lora and s.learning_rate == 0:
         d["learning_rate"] = 5e-4
     return NeuralSettings(**d)
-
-
-class _Windows:
-    """A torch-style dataset of encoded windows with their labels."""
-
-    def __init__(self, features: dict[str, list[list[int]]], labels: Any | None) -> None:
-        self.features = features
-        self.labels = labels
-        self.n = len(next(iter(features.values())))
-
-    def __len__(self) -> int:
-        return self.n
-
-    def __getitem__(self, i: int) -> dict[str, Any]:
-        item: dict[str, Any] = {k: v[i] for k, v in self.features.items()}
-        if self.labels is not None:
-            item["labels"] = self.labels[i]
-        return item
 
 
 def _collate(pad_id: int) -> Any:
@@ -262,7 +244,7 @@ class NeuralClassifier:
                 num_labels=len(labels), id2label=id2label, label2id=label2id,
                 problem_type=problem)
             self.model_ = TextCNNForSequenceClassification(config)
-            if s.word2vec and not (state_dir and _last_checkpoint(state_dir / "checkpoints")):
+            if s.word2vec and not (state_dir and last_checkpoint(state_dir / "checkpoints")):
                 self._word2vec(texts)
             if s.vectors:
                 self._load_vectors(Path(s.vectors))
@@ -274,7 +256,7 @@ class NeuralClassifier:
             self.tokenizer_ = AutoTokenizer.from_pretrained(s.model)
             enc_config = AutoConfig.from_pretrained(s.model)
         except (OSError, ValueError) as e:
-            raise InputError(f"cannot load encoder {s.model!r}: {_first_line(e)}; give a local "
+            raise InputError(f"cannot load encoder {s.model!r}: {first_line(e)}; give a local "
                              "directory with config.json, the weights and a tokenizer, or a hub "
                              "name (needs network access)") from None
         cap = int(getattr(enc_config, "max_position_embeddings", 512) or 512)
@@ -403,7 +385,6 @@ class NeuralClassifier:
         import tempfile
 
         import torch
-        from transformers import EarlyStoppingCallback, Trainer, TrainingArguments
 
         from zhtext.classify.loss import classification_loss
 
@@ -420,12 +401,12 @@ class NeuralClassifier:
             y_windows = y[np.asarray(owner)]
             if multi_label:
                 y_windows = y_windows.astype(np.float32)
-            train_set = _Windows(feats, y_windows)
+            train_set = Windows(feats, y_windows)
             eval_set = None
             dev_owner: list[int] = []
             if dev is not None:
                 dfeats, dev_owner = self._encode(dev[0])
-                eval_set = _Windows(dfeats, dev[1][np.asarray(dev_owner)])
+                eval_set = Windows(dfeats, dev[1][np.asarray(dev_owner)])
             weights = None
             if s.class_weights:
                 weights = torch.tensor(_inverse_frequency(y, len(labels), multi_label),
@@ -438,75 +419,19 @@ class NeuralClassifier:
                                            else "single_label_classification", w)
 
             steps_per_epoch = math.ceil(len(train_set) / (s.batch_size * s.gradient_accumulation
-                                                          * _world_size()))
+                                                          * world_size()))
             if auto_epochs and self.method == "textcnn":
                 # Small data sets need more passes: at least ~2,000 steps, at most 30 epochs
                 # (early stopping on dev ends sooner); 2 epochs from 128,000 windows on.
                 s.epochs = float(min(30, max(s.epochs, math.ceil(2000 / steps_per_epoch))))
-            eval_steps = max(1, steps_per_epoch // max(1, s.eval_per_epoch))
-            use_cpu = s.device == "cpu" or (s.device == "auto" and not torch.cuda.is_available())
-            if s.device == "cuda" and not torch.cuda.is_available():
-                raise InputError("--device cuda, but no CUDA device is available; use "
-                                 "--device auto or cpu")
-            mp = s.mixed_precision
-            if mp == "auto":
-                mp = "no" if use_cpu else "fp16"
             metric = "micro_f1" if multi_label else "accuracy"
-            args = TrainingArguments(
-                output_dir=str(work / "checkpoints"),
-                num_train_epochs=s.epochs,
-                per_device_train_batch_size=s.batch_size,
-                per_device_eval_batch_size=max(s.batch_size, 64),
-                gradient_accumulation_steps=s.gradient_accumulation,
-                learning_rate=s.learning_rate,
-                weight_decay=s.weight_decay,
-                warmup_steps=int(s.warmup_ratio * steps_per_epoch * s.epochs),
-                lr_scheduler_type="linear",
-                eval_strategy="steps" if eval_set is not None else "no",
-                save_strategy="steps",
-                eval_steps=eval_steps,
-                save_steps=eval_steps,
-                save_total_limit=2,
-                load_best_model_at_end=eval_set is not None,
-                metric_for_best_model=metric if eval_set is not None else None,
-                greater_is_better=True,
-                logging_steps=max(1, min(50, steps_per_epoch // 4)),
-                report_to=[],
-                seed=s.seed,
-                data_seed=s.seed,
-                use_cpu=use_cpu,
-                fp16=mp == "fp16",
-                bf16=mp == "bf16",
-                disable_tqdm=not _stderr_is_tty(),
-                remove_unused_columns=False,
-                dataloader_num_workers=0,
-                save_only_model=False,
-            )
-            callbacks: list[Any] = (
-                [EarlyStoppingCallback(early_stopping_patience=s.patience)]
-                if eval_set is not None and s.patience > 0 else [])
-            if s.tensorboard and _has_tensorboard():
-                from torch.utils.tensorboard import SummaryWriter
-                from transformers.integrations.integration_utils import TensorBoardCallback
-
-                callbacks.append(TensorBoardCallback(SummaryWriter(log_dir=str(work / "logs"))))
             compute_metrics = (self._metrics_fn(dev_owner, dev[1]) if dev is not None
                                else None)
-            trainer = Trainer(model=self.model_, args=args, train_dataset=train_set,
-                              eval_dataset=eval_set,
-                              data_collator=_collate(self._pad_id()),
-                              compute_loss_func=loss_func, compute_metrics=compute_metrics,
-                              callbacks=callbacks)
-            if not _stderr_is_tty():  # Trainer prints its logs to stdout: log them instead
-                from transformers.trainer_callback import PrinterCallback
-
-                trainer.remove_callback(PrinterCallback)
-            trainer.add_callback(_log_callback())
-            checkpoint = _last_checkpoint(work / "checkpoints") if resume else None
-            if resume and checkpoint is None:
-                logger.warning("no checkpoint in %s yet; training from the start", work)
-            self.resumed_from_ = int(Path(checkpoint).name.split("-")[-1]) if checkpoint else None
-            trainer.train(resume_from_checkpoint=checkpoint)
+            trainer, self.resumed_from_ = run_trainer(
+                self.model_, s, work=work, train_set=train_set, eval_set=eval_set,
+                collate=_collate(self._pad_id()), steps_per_epoch=steps_per_epoch,
+                metric=metric, compute_metrics=compute_metrics, resume=resume,
+                compute_loss_func=loss_func)
             self.history_ = [dict(h) for h in trainer.state.log_history]
             self.model_ = trainer.model
             if s.lora:  # keep the adapters to save; predict with them merged in (faster)
@@ -628,35 +553,10 @@ class NeuralClassifier:
         except InputError:
             raise
         except Exception as e:
-            raise InputError(f"cannot load the model ({type(e).__name__}: {_first_line(e)}); "
+            raise InputError(f"cannot load the model ({type(e).__name__}: {first_line(e)}); "
                              "the directory is damaged or incomplete", path=str(d)) from None
         obj.model_.eval()
         return obj
-
-
-def _log_callback_class() -> Any:
-    from transformers import TrainerCallback
-
-    class LogCallback(TrainerCallback):  # type: ignore[misc]
-        """Training logs (loss, dev metrics) through ``logging``, not stdout."""
-
-        def on_log(self, args: Any, state: Any, control: Any, logs: Any = None,
-                   **kwargs: Any) -> None:
-            if logs and state.is_world_process_zero:
-                shown = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
-                                  for k, v in logs.items())
-                logger.info("step %d: %s", state.global_step, shown)
-
-    return LogCallback
-
-
-def _log_callback() -> Any:
-    """A new logging callback (its class is built on first use: transformers loads lazily)."""
-    return _log_callback_class()()
-
-
-def _first_line(e: BaseException) -> str:
-    return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
 
 
 def _probabilities(logits: np.ndarray, multi_label: bool) -> np.ndarray:
@@ -685,37 +585,3 @@ def _inverse_frequency(y: np.ndarray, k: int, multi_label: bool) -> list[float]:
         return [float(n / p) if p else 1.0 for p, n in zip(pos, neg)]
     counts = np.bincount(y, minlength=k).astype(np.float64)
     return [float(len(y) / (k * c)) if c else 0.0 for c in counts]
-
-
-def _last_checkpoint(d: Path) -> str | None:
-    """The newest complete checkpoint (an interruption may leave the newest half-written)."""
-    if not d.is_dir():
-        return None
-    found = []
-    for p in d.iterdir():
-        step = p.name.removeprefix("checkpoint-")
-        if p.is_dir() and step.isdigit():
-            found.append((int(step), p))
-    for _, p in sorted(found, reverse=True):
-        has_weights = any(p.glob("*.safetensors")) or any(p.glob("*.bin"))
-        if (p / "trainer_state.json").is_file() and has_weights:
-            return str(p)
-        logger.warning("skipping incomplete checkpoint %s", p)
-    return None
-
-
-def _world_size() -> int:
-    return int(os.environ.get("WORLD_SIZE", "1") or 1)
-
-
-def _has_tensorboard() -> bool:
-    import importlib.util
-
-    return (importlib.util.find_spec("tensorboard") is not None
-            or importlib.util.find_spec("tensorboardX") is not None)
-
-
-def _stderr_is_tty() -> bool:
-    import sys
-
-    return sys.stderr is not None and sys.stderr.isatty()

@@ -1,0 +1,692 @@
+"""The neural token tagger: an encoder, a linear layer per token and, by default, a CRF on top.
+
+Every sequence is a list of characters with one tag each. The characters go through the
+encoder's tokenizer as pre-split words (``is_split_into_words=True``); the first sub-token of a
+character carries its tag (later sub-tokens are masked), and a character the tokenizer makes no
+token for (whitespace) is tagged ``outside``. The CRF runs over the characters of a window, not
+over sub-tokens.
+
+Sequences longer than the window are cut into overlapping windows of ``max_length`` tokens
+(``[CLS]``/``[SEP]`` included) whose starts are ``stride`` tokens apart; nothing is truncated.
+Each window is decoded on its own (Viterbi with the CRF) and every character takes its tag from
+the window in which it lies farthest from a cut edge (the text's own start and end are not
+edges), so it is tagged with the most context on both sides.
+
+Training is ``Trainer``'s (:func:`zhtext.training.run_trainer`), the same path as the neural
+classifiers: early stopping on the dev metric, checkpoints, resume, seeds, mixed precision.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from zhtext.errors import InputError, NotFittedError
+
+__all__ = ["NeuralTagger", "NeuralTaggerSettings"]
+
+logger = logging.getLogger(__name__)
+
+DevMetric = Callable[[list[list[str]], list[list[str]]], float]
+_DEVICES = ("auto", "cpu", "cuda")
+_PRECISIONS = ("auto", "no", "fp16", "bf16")
+
+
+@dataclass
+class NeuralTaggerSettings:
+    """Settings of the neural tagger; each can be set with ``--set NAME=VALUE``."""
+
+    model: str | None = field(default=None, metadata={
+        "help": "Encoder: a hub name (e.g. bert-base-chinese) or a local directory."})
+    crf: bool = field(default=True, metadata={
+        "help": "A CRF layer on top (Viterbi decoding, consistent tag sequences)."})
+    # Usual values for fine-tuning a BERT-base tagger; not tuned on this project's data.
+    epochs: float = field(default=3.0, metadata={
+        "help": "Training epochs (early stopping on dev may end sooner)."})
+    batch_size: int = field(default=16, metadata={"help": "Windows per batch."})
+    learning_rate: float = field(default=3e-5, metadata={
+        "help": "Peak learning rate of the encoder."})
+    crf_learning_rate: float = field(default=0.0, metadata={
+        "help": "Peak learning rate of the linear layer and the CRF (0: 100 x learning_rate; "
+                "the new layers learn far slower at the encoder's rate)."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    warmup_ratio: float = field(default=0.06, metadata={"help": "Linear warm-up share."})
+    max_length: int = field(default=0, metadata={
+        "help": "Window length in tokens with [CLS]/[SEP] (0: from the training data, at most "
+                "512 and the encoder's positions); longer texts get overlapping windows."})
+    stride: int = field(default=0, metadata={
+        "help": "Tokens between window starts in long texts (0: half a window)."})
+    patience: int = field(default=2, metadata={
+        "help": "Evaluations without dev improvement before stopping early (0: never stop)."})
+    eval_per_epoch: int = field(default=2, metadata={"help": "Dev evaluations per epoch."})
+    seed: int = field(default=42, metadata={"help": "Random seed."})
+    gradient_accumulation: int = field(default=1, metadata={
+        "help": "Batches per optimiser step."})
+    device: Literal["auto", "cpu", "cuda"] = field(default="auto", metadata={
+        "help": "auto | cpu | cuda."})
+    mixed_precision: Literal["auto", "no", "fp16", "bf16"] = field(default="auto", metadata={
+        "help": "auto: fp16 on CUDA, none on CPU."})
+    dropout: float = field(default=0.1, metadata={"help": "Dropout before the linear layer."})
+    tensorboard: bool = field(default=True, metadata={
+        "help": "TensorBoard logs in DIR/logs (when tensorboard is installed)."})
+    predict_batch_size: int = field(default=64, metadata={"help": "Windows per batch at "
+                                                                  "prediction."})
+
+    def __post_init__(self) -> None:
+        positive = {"epochs": self.epochs, "batch_size": self.batch_size,
+                    "learning_rate": self.learning_rate, "eval_per_epoch": self.eval_per_epoch,
+                    "gradient_accumulation": self.gradient_accumulation,
+                    "predict_batch_size": self.predict_batch_size}
+        for name, value in positive.items():
+            if not value > 0:
+                raise InputError(f"`{name}` should be positive, got {value}.")
+        at_least_0 = {"crf_learning_rate": self.crf_learning_rate, "stride": self.stride,
+                      "patience": self.patience, "weight_decay": self.weight_decay,
+                      "max_length": self.max_length}
+        for name, value in at_least_0.items():
+            if value < 0:
+                raise InputError(f"`{name}` should be at least 0, got {value}.")
+        if 0 < self.max_length < 3:
+            raise InputError(f"`max_length` should be at least 3 ([CLS], a token, [SEP]) or 0 "
+                             f"(from the data), got {self.max_length}.")
+        if not 0 <= self.warmup_ratio < 1:
+            raise InputError(f"`warmup_ratio` should be in [0, 1), got {self.warmup_ratio}.")
+        if not 0 <= self.dropout < 1:
+            raise InputError(f"`dropout` should be in [0, 1), got {self.dropout}.")
+        if self.device not in _DEVICES:
+            raise InputError(f"`device` should be one of {', '.join(_DEVICES)}, got "
+                             f"{self.device!r}.")
+        if self.mixed_precision not in _PRECISIONS:
+            raise InputError(f"`mixed_precision` should be one of {', '.join(_PRECISIONS)}, "
+                             f"got {self.mixed_precision!r}.")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The setting names."""
+        return [f.name for f in fields(cls)]
+
+
+class _Layout:
+    """Where the windows' tagged positions sit in the sequences.
+
+    For window ``w``: ``owner[w]`` is its sequence, ``chars[w]`` the characters it tags (in
+    order) and ``dist[w]`` how far each lies from the nearest cut edge of the window.
+    """
+
+    def __init__(self, lengths: list[int]) -> None:
+        self.lengths = lengths
+        self.owner: list[int] = []
+        self.chars: list[list[int]] = []
+        self.dist: list[list[int]] = []
+
+    def stitch(self, values: Sequence[Sequence[Any]], fill: Any) -> list[list[Any]]:
+        """Per sequence, each character's value from the window where it is most central."""
+        out = [[fill] * n for n in self.lengths]
+        best = [[-1] * n for n in self.lengths]
+        for w, seq in enumerate(self.owner):
+            o, b = out[seq], best[seq]
+            for c, d, v in zip(self.chars[w], self.dist[w], values[w]):
+                if d > b[c]:
+                    b[c] = d
+                    o[c] = v
+        return out
+
+
+class NeuralTagger:
+    """Per-character tags from a fine-tuned encoder (``Tagger`` method ``bert``).
+
+    Usage:
+        >>> tagger = NeuralTagger(NeuralTaggerSettings(model="bert-base-chinese"))
+        >>> tagger.fit([list("我在北京")], [["O", "O", "B-LOC", "I-LOC"]],
+        ...            labels=["O", "B-LOC", "I-LOC"], outside="O", output_dir=Path("run"))
+        >>> tagger.predict_tags([list("他去北京")])
+
+    Args:
+        settings: Model and training settings.
+    """
+
+    def __init__(self, settings: NeuralTaggerSettings | None = None) -> None:
+        self.settings = settings or NeuralTaggerSettings()
+        self.model_: Any = None
+        self.tokenizer_: Any = None
+        self.labels_: list[str] = []
+        self.outside_ = ""
+        self.max_length_ = 0
+        self.stride_ = 0
+        self.cap_ = 512
+        self.history_: dict[str, Any] = {}
+
+    # -- sequences -> windows -------------------------------------------------------------
+    def _specials(self) -> tuple[list[int], list[int]]:
+        """The ids the tokenizer puts before and after a sequence (``[CLS]``, ``[SEP]``)."""
+        enc = self.tokenizer_([["中"]], is_split_into_words=True)
+        ids, words = enc["input_ids"][0], enc.word_ids(0)
+        real = [i for i, w in enumerate(words) if w is not None]
+        return list(ids[: real[0]]), list(ids[real[-1] + 1 :])
+
+    def _tokenize(self, seqs: Sequence[Sequence[str]]) -> list[tuple[list[int], list[int]]]:
+        """Token ids of each sequence and the character of each token (no special tokens)."""
+        out = []
+        for a in range(0, len(seqs), 1000):
+            chunk = [list(x) for x in seqs[a : a + 1000]]
+            enc = self.tokenizer_(chunk, is_split_into_words=True, add_special_tokens=False,
+                                  verbose=False)
+            for i in range(len(chunk)):
+                out.append((list(enc["input_ids"][i]), list(enc.word_ids(i))))
+        return out
+
+    def _encode(self, seqs: Sequence[Sequence[str]], tag_ids: list[list[int]] | None = None,
+                tokens: list[tuple[list[int], list[int]]] | None = None
+                ) -> tuple[dict[str, list[list[int]]], _Layout]:
+        """Windows of ``max_length_`` tokens every ``stride_`` tokens, with their layout."""
+        prefix, suffix = self._specials()
+        width = self.max_length_ - len(prefix) - len(suffix)
+        step = self.stride_
+        feats: dict[str, list[list[int]]] = {"input_ids": [], "tag_mask": []}
+        if tag_ids is not None:
+            feats["labels"] = []
+        layout = _Layout([len(x) for x in seqs])
+        for seq, (ids, words) in enumerate(tokens or self._tokenize(seqs)):
+            n = len(ids)
+            if n == 0:
+                continue
+            first = [w is not None and (p == 0 or words[p - 1] != w) for p, w in enumerate(words)]
+            starts = list(range(0, max(n - width, 0) + 1, step))
+            if starts[-1] + width < n:
+                starts.append(n - width)
+            for a in starts:
+                b = min(n, a + width)
+                positions = [p for p in range(a, b) if first[p]]
+                mask = [0] * (b - a)
+                for p in positions:
+                    mask[p - a] = 1
+                feats["input_ids"].append(prefix + ids[a:b] + suffix)
+                feats["tag_mask"].append([0] * len(prefix) + mask + [0] * len(suffix))
+                if tag_ids is not None:
+                    labels = [-100] * (b - a)
+                    for p in positions:
+                        labels[p - a] = tag_ids[seq][words[p]]
+                    feats["labels"].append([-100] * len(prefix) + labels + [-100] * len(suffix))
+                left_open, right_open = a == 0, b == n  # the text's own ends are no cut
+                layout.owner.append(seq)
+                layout.chars.append([words[p] for p in positions])
+                layout.dist.append([min(n if left_open else p - a, n if right_open else b - 1 - p)
+                                    for p in positions])
+        return feats, layout
+
+    def _collate(self) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
+        import torch
+
+        pad = {"input_ids": int(self.tokenizer_.pad_token_id or 0), "tag_mask": 0,
+               "labels": -100}
+
+        def collate(batch: list[dict[str, Any]]) -> dict[str, Any]:
+            width = max(len(b["input_ids"]) for b in batch)
+            out = {key: torch.tensor([b[key] + [fill] * (width - len(b[key])) for b in batch],
+                                     dtype=torch.long)
+                   for key, fill in pad.items() if key in batch[0]}
+            out["attention_mask"] = torch.tensor(
+                [[1] * len(b["input_ids"]) + [0] * (width - len(b["input_ids"])) for b in batch],
+                dtype=torch.long)
+            return out
+
+        return collate
+
+    def _tag_ids(self, chars: Sequence[Sequence[str]], tags: Sequence[Sequence[str]],
+                 what: str) -> list[list[int]]:
+        if len(chars) != len(tags):
+            raise InputError(f"{what}: {len(chars)} sequences of characters but {len(tags)} of "
+                             "tags; give one tag sequence per character sequence")
+        ids = {t: i for i, t in enumerate(self.labels_)}
+        out = []
+        for i, (cs, ts) in enumerate(zip(chars, tags)):
+            if len(cs) != len(ts):
+                raise InputError(f"{what} sequence {i + 1}: {len(cs)} characters but {len(ts)} "
+                                 "tags; give one tag per character")
+            try:
+                out.append([ids[t] for t in ts])
+            except KeyError as e:
+                raise InputError(f"{what} sequence {i + 1}: tag {e.args[0]!r} is not one of the "
+                                 f"labels ({', '.join(self.labels_[:30])}); add it to `labels`"
+                                 ) from None
+        return out
+
+    # -- building -------------------------------------------------------------------------
+    def _build(self, labels: list[str], outside: str) -> None:
+        import torch
+        from transformers import AutoConfig, AutoTokenizer
+
+        from zhtext.training import first_line
+
+        s = self.settings
+        assert s.model is not None
+        try:
+            self.tokenizer_ = AutoTokenizer.from_pretrained(s.model)
+            enc_config = AutoConfig.from_pretrained(s.model)
+        except (OSError, ValueError) as e:
+            raise InputError(f"cannot load encoder {s.model!r}: {first_line(e)}; give a local "
+                             "directory with config.json, the weights and a tokenizer, or a hub "
+                             "name (needs network access)") from None
+        if not getattr(self.tokenizer_, "is_fast", False):
+            raise InputError(f"encoder {s.model!r} has no fast tokenizer (tokenizer.json); the "
+                             "tagger needs one to map tokens back to characters")
+        cap = int(getattr(enc_config, "max_position_embeddings", 512) or 512)
+        model_max = int(getattr(self.tokenizer_, "model_max_length", 0) or 0)
+        self.cap_ = min(512, cap, model_max if 0 < model_max < 100_000 else cap)
+        config_cls, model_cls = _model_classes()
+        config = config_cls(crf=s.crf, dropout=s.dropout, outside=outside,
+                            num_labels=len(labels), id2label=dict(enumerate(labels)),
+                            label2id={t: i for i, t in enumerate(labels)})
+        torch.manual_seed(s.seed)  # the new layers' initial weights
+        self.model_ = model_cls.from_encoder(s.model, config)
+
+    def _pick_window(self, tokens: list[tuple[list[int], list[int]]]) -> None:
+        s = self.settings
+        n_special = sum(map(len, self._specials()))
+        if s.max_length:
+            if s.max_length > self.cap_:
+                raise InputError(f"max_length {s.max_length} is more than the encoder takes "
+                                 f"({self.cap_} tokens); set max_length to at most {self.cap_}")
+            length = s.max_length
+        else:
+            lens = sorted(len(ids) for ids, _ in tokens[:: max(1, len(tokens) // 2000)])
+            p98 = lens[min(len(lens) - 1, int(0.98 * len(lens)))] if lens else 16
+            length = int(min(self.cap_, max(16, p98 + n_special)))
+        width = length - n_special
+        if width < 1:
+            raise InputError(f"max_length {length} leaves no room for tokens besides the "
+                             f"{n_special} special ones; raise max_length")
+        if s.stride > width:
+            raise InputError(f"stride {s.stride} is more than a window's {width} tokens: the "
+                             f"tokens between windows would get no tag; set stride to at most "
+                             f"{width} (0: half a window)")
+        self.max_length_ = length
+        self.stride_ = s.stride or max(1, width // 2)
+
+    def _optimizer(self) -> Any:
+        """AdamW with the larger rate for the new layers; no decay for biases, norms, CRF."""
+        import torch
+
+        s = self.settings
+        head_lr = s.crf_learning_rate or 100 * s.learning_rate
+        groups: dict[tuple[bool, bool], list[Any]] = {}
+        for name, p in self.model_.named_parameters():
+            if p.requires_grad:
+                head = name.startswith(("classifier.", "crf."))
+                decay = p.ndim >= 2 and not name.startswith("crf.")
+                groups.setdefault((head, decay), []).append(p)
+        return torch.optim.AdamW(
+            [{"params": ps, "lr": head_lr if head else s.learning_rate,
+              "weight_decay": s.weight_decay if decay else 0.0}
+             for (head, decay), ps in groups.items()], lr=s.learning_rate)
+
+    # -- training -------------------------------------------------------------------------
+    def fit(
+        self,
+        chars: Sequence[Sequence[str]],
+        tags: Sequence[Sequence[str]],
+        *,
+        labels: Sequence[str],
+        outside: str,
+        dev: tuple[Sequence[Sequence[str]], Sequence[Sequence[str]]] | None = None,
+        output_dir: Path,
+        resume: bool = False,
+        dev_metric: DevMetric | None = None,
+    ) -> dict[str, Any]:
+        """Fine-tune the encoder on character sequences and their tags.
+
+        Args:
+            chars: Sequences of characters (already normalised).
+            tags: One tag per character.
+            labels: Every tag, in a fixed order (their ids).
+            outside: The tag of characters the tokenizer makes no token for (whitespace):
+                ``O`` for NER, ``S`` for segmentation. One of ``labels``.
+            dev: Dev characters and tags: early stopping and the best checkpoint.
+            output_dir: The run's directory: ``checkpoints/`` and ``logs/`` go there.
+            resume: Continue from the newest complete checkpoint in ``output_dir``.
+            dev_metric: ``dev_metric(gold_tags, predicted_tags)``, higher is better (default:
+                the share of characters tagged right).
+
+        Returns:
+            ``best_metric`` (on dev), ``epochs`` and ``steps`` run, ``seconds``,
+            ``resumed_from_step``, ``train_windows``, ``max_length`` and ``stride``.
+        """
+        from zhtext.training import Windows, run_trainer, world_size
+
+        t0 = time.perf_counter()
+        s = self.settings
+        if not s.model:
+            raise InputError("the neural tagger needs an encoder: set model=NAME_OR_DIR (a "
+                             "Hugging Face hub name such as bert-base-chinese, or a local "
+                             "directory)")
+        self.labels_ = list(labels)
+        if len(set(self.labels_)) != len(self.labels_) or not self.labels_:
+            raise InputError(f"`labels` should be distinct tags, got {self.labels_[:30]}")
+        if outside not in self.labels_:
+            raise InputError(f"the outside tag {outside!r} is not one of the labels "
+                             f"({', '.join(self.labels_[:30])}); add it")
+        self.outside_ = outside
+        train_ids = self._tag_ids(chars, tags, "training")
+        dev_ids = self._tag_ids(dev[0], dev[1], "dev") if dev is not None else None
+        output_dir = Path(output_dir)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        self._build(self.labels_, outside)
+        tokens = self._tokenize(chars)
+        self._pick_window(tokens)
+        self.model_.config.window_length = self.max_length_
+        self.model_.config.window_stride = self.stride_
+        self._warn_untokenized(tokens, train_ids)
+        feats, _ = self._encode(chars, train_ids, tokens)
+        if not feats["input_ids"]:
+            raise InputError("the training data has no characters the tokenizer makes tokens "
+                             "for; give non-empty sequences")
+        train_set = Windows(feats)
+        eval_set = None
+        compute_metrics = None
+        preprocess = None
+        if dev is not None and dev_ids is not None:
+            dfeats, dev_layout = self._encode(dev[0], dev_ids)
+            if dfeats["input_ids"]:
+                eval_set = Windows(dfeats)
+                compute_metrics = self._metrics_fn(dev_layout, [list(t) for t in dev[1]],
+                                                   dev_metric or _token_accuracy)
+                preprocess = self._decode_for_metrics
+            else:
+                logger.warning("the dev data has no tokens; training without dev evaluation")
+        steps_per_epoch = math.ceil(len(train_set) / (s.batch_size * s.gradient_accumulation
+                                                      * world_size()))
+        try:
+            trainer, resumed_from = run_trainer(
+                self.model_, s, work=output_dir, train_set=train_set, eval_set=eval_set,
+                collate=self._collate(), steps_per_epoch=steps_per_epoch, metric="score",
+                compute_metrics=compute_metrics, resume=resume,
+                optimizers=(self._optimizer(), None),
+                preprocess_logits_for_metrics=preprocess)
+        except KeyboardInterrupt:
+            logger.warning("training interrupted; the complete checkpoints in %s continue it "
+                           "(resume=True)", output_dir / "checkpoints")
+            raise
+        self.model_ = trainer.model
+        self.model_.eval()
+        state = trainer.state
+        self.history_ = {
+            "best_metric": state.best_metric,
+            "epochs": round(float(state.epoch or 0.0), 3),
+            "steps": int(state.global_step),
+            "seconds": round(time.perf_counter() - t0, 1),
+            "resumed_from_step": resumed_from,
+            "train_windows": len(train_set),
+            "max_length": self.max_length_,
+            "stride": self.stride_,
+        }
+        return dict(self.history_)
+
+    def _warn_untokenized(self, tokens: list[tuple[list[int], list[int]]],
+                          tag_ids: list[list[int]]) -> None:
+        outside = self.labels_.index(self.outside_)
+        lost = 0
+        for (_, words), ids in zip(tokens, tag_ids):
+            seen = set(words)
+            lost += sum(1 for c, t in enumerate(ids) if t != outside and c not in seen)
+        if lost:
+            logger.warning("%d tagged characters make no token (whitespace, control "
+                           "characters) and are always tagged %r", lost, self.outside_)
+
+    def _decode_for_metrics(self, logits: Any, labels: Any) -> Any:
+        """Trainer's hook: a dev batch's decoded tag ids, left-aligned, -100 padded."""
+        import torch
+
+        paths = self.model_.decode(logits, labels != -100)
+        out = torch.full((len(paths), max([len(p) for p in paths] + [1])), -100,
+                         dtype=torch.long, device=logits.device)
+        for i, p in enumerate(paths):
+            out[i, : len(p)] = torch.tensor(p, dtype=torch.long)
+        return out
+
+    def _metrics_fn(self, layout: _Layout, gold: list[list[str]], metric: DevMetric
+                    ) -> Callable[[Any], dict[str, float]]:
+        def compute(pred: Any) -> dict[str, float]:
+            ids = np.asarray(pred.predictions).tolist()
+            return {"score": float(metric(gold, self._tags(layout, ids)))}
+
+        return compute
+
+    def _tags(self, layout: _Layout, ids: Sequence[Sequence[int]]) -> list[list[str]]:
+        labels = self.labels_
+        return [[labels[i] for i in seq]
+                for seq in layout.stitch(ids, labels.index(self.outside_))]
+
+    # -- prediction -----------------------------------------------------------------------
+    def _run(self, chars: Sequence[Sequence[str]], batch_size: int | None,
+             marginals: bool) -> tuple[_Layout, list[Any]]:
+        import torch
+
+        if self.model_ is None:
+            raise NotFittedError(self)
+        feats, layout = self._encode(chars)
+        values: list[Any] = [None] * len(layout.owner)
+        bs = batch_size or self.settings.predict_batch_size
+        collate = self._collate()
+        device = next(self.model_.parameters()).device
+        order = sorted(range(len(values)), key=lambda i: len(feats["input_ids"][i]))
+        self.model_.eval()
+        with torch.inference_mode():
+            for a in range(0, len(order), bs):
+                idx = order[a : a + bs]
+                batch = {k: v.to(device) for k, v in collate(
+                    [{k: v[i] for k, v in feats.items()} for i in idx]).items()}
+                mask = batch.pop("tag_mask").bool()
+                logits = self.model_(**batch).logits
+                if marginals:
+                    probs = self.model_.marginals(logits, mask).float().cpu().numpy()
+                    found = [probs[j, :n] for j, n in enumerate(mask.sum(1).tolist())]
+                else:
+                    found = self.model_.decode(logits, mask)
+                for i, v in zip(idx, found):
+                    values[i] = v
+        return layout, values
+
+    def predict_tags(self, chars: Sequence[Sequence[str]], *, batch_size: int | None = None
+                     ) -> list[list[str]]:
+        """One tag per character of each sequence (Viterbi with the CRF, else argmax)."""
+        layout, ids = self._run(chars, batch_size, marginals=False)
+        return self._tags(layout, ids)
+
+    def predict_marginals(self, chars: Sequence[Sequence[str]], *,
+                          batch_size: int | None = None) -> list[np.ndarray]:
+        """Each character's label probabilities, ``(n_chars, n_labels)`` per sequence.
+
+        With the CRF these are its forward-backward marginals; characters without a token
+        have probability 1 for the outside tag.
+        """
+        layout, rows = self._run(chars, batch_size, marginals=True)
+        k = len(self.labels_)
+        fill = np.zeros(k, dtype=np.float32)
+        fill[self.labels_.index(self.outside_)] = 1.0
+        return [np.stack(seq).astype(np.float32) if seq else np.zeros((0, k), np.float32)
+                for seq in layout.stitch(rows, fill)]
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, d: Path) -> dict[str, Any]:
+        """Write the model (safetensors) and tokenizer into directory ``d``; manifest entries."""
+        if self.model_ is None:
+            raise NotFittedError(self)
+        d = Path(d)
+        self.model_.save_pretrained(d, safe_serialization=True)
+        self.tokenizer_.save_pretrained(d)
+        return {"settings": asdict(self.settings), "labels": list(self.labels_),
+                "outside": self.outside_, "max_length": self.max_length_,
+                "stride": self.stride_, "history": dict(self.history_)}
+
+    @classmethod
+    def load(cls, d: Path, manifest: dict[str, Any]) -> NeuralTagger:
+        """Read a model written by :meth:`save` (safetensors; no code from the directory)."""
+        from transformers import AutoTokenizer
+
+        from zhtext.training import first_line
+
+        d = Path(d)
+        known = set(NeuralTaggerSettings.names())
+        settings = NeuralTaggerSettings(**{k: v for k, v in manifest.get("settings", {}).items()
+                                           if k in known})
+        obj = cls(settings)
+        if not (d / "config.json").is_file():
+            raise InputError("the model directory has no config.json; it is damaged or "
+                             "incomplete (retrain it)", path=str(d))
+        try:
+            obj.tokenizer_ = AutoTokenizer.from_pretrained(d)
+            obj.model_ = _model_classes()[1].from_pretrained(d, use_safetensors=True)
+        except Exception as e:
+            raise InputError(f"cannot load the model ({type(e).__name__}: {first_line(e)}); "
+                             "the directory is damaged or incomplete", path=str(d)) from None
+        config = obj.model_.config
+        obj.labels_ = [config.id2label[i] for i in range(config.num_labels)]
+        obj.outside_ = config.outside
+        obj.max_length_ = int(config.window_length)
+        obj.stride_ = int(config.window_stride)
+        obj.history_ = dict(manifest.get("history", {}))
+        obj.model_.eval()
+        return obj
+
+
+def _token_accuracy(gold: list[list[str]], pred: list[list[str]]) -> float:
+    n = sum(len(g) for g in gold)
+    hits = sum(a == b for g, p in zip(gold, pred) for a, b in zip(g, p))
+    return hits / n if n else 0.0
+
+
+@functools.cache
+def _model_classes() -> tuple[Any, Any]:
+    """The config and model classes (built on first use: torch and transformers load here)."""
+    import torch
+    from torch import nn
+    from transformers import AutoModel, PretrainedConfig, PreTrainedModel
+    from transformers.modeling_outputs import TokenClassifierOutput
+
+    from zhtext.classify.heads import _encoder_config
+    from zhtext.tag.crf_layer import CRF
+
+    class TokenTaggerConfig(PretrainedConfig):  # type: ignore[no-untyped-call]
+        """Settings of an encoder + linear layer (+ CRF) token tagger.
+
+        Args:
+            encoder_config: The encoder's config as a dict (``PretrainedConfig.to_dict()``).
+            crf: A CRF layer over the characters of a window.
+            dropout: Dropout before the linear layer.
+            outside: The tag of characters without a token.
+            window_length: Tokens per window, special tokens included.
+            window_stride: Tokens between window starts.
+        """
+
+        model_type = "zhtext-token-tagger"
+
+        def __init__(self, encoder_config: dict[str, Any] | None = None, crf: bool = True,
+                     dropout: float = 0.1, outside: str = "O", window_length: int = 0,
+                     window_stride: int = 0, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.encoder_config = dict(encoder_config or {})
+            self.crf = crf
+            self.dropout = dropout
+            self.outside = outside
+            self.window_length = window_length
+            self.window_stride = window_stride
+
+    def compact(mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Indices that left-align the masked positions of each row, and the new mask."""
+        lengths = mask.sum(1)
+        width = int(lengths.max()) if mask.numel() else 0
+        order = torch.sort((~mask).to(torch.int32), dim=1, stable=True).indices[:, :width]
+        new_mask = torch.arange(width, device=mask.device).unsqueeze(0) < lengths.unsqueeze(1)
+        return order, new_mask
+
+    class TokenTagger(PreTrainedModel):  # type: ignore[no-untyped-call]
+        """Encoder token states -> dropout -> linear layer -> (CRF over the tagged tokens)."""
+
+        config_class = TokenTaggerConfig
+        base_model_prefix = "encoder"
+        main_input_name = "input_ids"
+        supports_gradient_checkpointing = True
+
+        def __init__(self, config: TokenTaggerConfig, encoder: Any | None = None) -> None:
+            super().__init__(config)
+            self.encoder = encoder if encoder is not None else AutoModel.from_config(
+                _encoder_config(config.encoder_config))  # type: ignore[no-untyped-call]
+            self.dropout = nn.Dropout(config.dropout)
+            k = int(config.num_labels or 2)
+            self.classifier = nn.Linear(self.encoder.config.hidden_size, k)
+            nn.init.normal_(self.classifier.weight, std=0.02)
+            nn.init.zeros_(self.classifier.bias)
+            self.crf = CRF(k) if config.crf else None
+            self.post_init()  # type: ignore[no-untyped-call]
+
+        @classmethod
+        def from_encoder(cls, name_or_path: str, config: TokenTaggerConfig) -> TokenTagger:
+            """New layers on a pretrained encoder (hub name or local directory)."""
+            encoder = AutoModel.from_pretrained(name_or_path)
+            config.encoder_config = encoder.config.to_dict()
+            return cls(config, encoder=encoder)
+
+        def _init_weights(self, module: nn.Module) -> None:
+            # The encoder initialises itself; the new layers are initialised in __init__.
+            return
+
+        def get_input_embeddings(self) -> nn.Module:
+            """The encoder's token embeddings."""
+            return self.encoder.get_input_embeddings()  # type: ignore[no-any-return]
+
+        def forward(self, input_ids: torch.Tensor | None = None,
+                    attention_mask: torch.Tensor | None = None,
+                    token_type_ids: torch.Tensor | None = None,
+                    tag_mask: torch.Tensor | None = None,
+                    labels: torch.Tensor | None = None, **kwargs: Any) -> TokenClassifierOutput:
+            """Per-token scores (and the loss when ``labels`` are given, -100 untagged)."""
+            enc: dict[str, Any] = {"input_ids": input_ids, "attention_mask": attention_mask}
+            if token_type_ids is not None:
+                enc["token_type_ids"] = token_type_ids
+            states = self.encoder(**enc).last_hidden_state
+            logits = self.classifier(self.dropout(states))
+            loss = None
+            if labels is not None:
+                mask = labels != -100 if tag_mask is None else tag_mask.bool()
+                if self.crf is not None:
+                    idx, m = compact(mask)
+                    loss = self.crf.neg_log_likelihood(
+                        self._gather(logits, idx), labels.gather(1, idx), m,
+                        reduction="token_mean")
+                else:
+                    flat = torch.where(mask, labels, torch.full_like(labels, -100))
+                    loss = nn.functional.cross_entropy(
+                        logits.float().flatten(0, 1), flat.flatten(), ignore_index=-100,
+                        reduction="sum") / mask.sum().clamp(min=1)
+            return TokenClassifierOutput(loss=loss, logits=logits)
+
+        @staticmethod
+        def _gather(logits: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+            return logits.gather(1, idx.unsqueeze(2).expand(-1, -1, logits.shape[2]))
+
+        def decode(self, logits: torch.Tensor, tag_mask: torch.Tensor) -> list[list[int]]:
+            """The tag ids of the tagged positions of each row (Viterbi or argmax)."""
+            idx, m = compact(tag_mask.bool())
+            emissions = self._gather(logits, idx)
+            if self.crf is not None:
+                return self.crf.viterbi(emissions, m)
+            best = emissions.argmax(2).tolist()
+            return [row[:n] for row, n in zip(best, m.sum(1).tolist())]
+
+        def marginals(self, logits: torch.Tensor, tag_mask: torch.Tensor) -> torch.Tensor:
+            """``(batch, tagged, labels)`` probabilities of the tagged positions, left-aligned."""
+            idx, m = compact(tag_mask.bool())
+            emissions = self._gather(logits, idx)
+            if self.crf is not None:
+                return self.crf.marginals(emissions, m)
+            return torch.softmax(emissions.float(), dim=2) * m.unsqueeze(2)
+
+    return TokenTaggerConfig, TokenTagger

@@ -1,0 +1,231 @@
+"""The ``Trainer`` set-up shared by the neural classifiers and the neural tagger.
+
+One place builds ``TrainingArguments`` from our settings, adds early stopping, TensorBoard and
+the logging callback, resumes from the newest complete checkpoint and runs ``Trainer.train``.
+Nothing here is imported before a neural model trains (transformers loads inside functions).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from zhtext.errors import InputError
+
+__all__ = ["TrainSettings", "Windows", "first_line", "last_checkpoint", "run_trainer",
+           "stderr_is_tty", "world_size"]
+
+logger = logging.getLogger(__name__)
+
+
+class TrainSettings(Protocol):
+    """The settings :func:`run_trainer` reads (``NeuralSettings``, ``NeuralTaggerSettings``)."""
+
+    @property
+    def epochs(self) -> float: ...  # noqa: D102
+    @property
+    def batch_size(self) -> int: ...  # noqa: D102
+    @property
+    def learning_rate(self) -> float: ...  # noqa: D102
+    @property
+    def weight_decay(self) -> float: ...  # noqa: D102
+    @property
+    def warmup_ratio(self) -> float: ...  # noqa: D102
+    @property
+    def patience(self) -> int: ...  # noqa: D102
+    @property
+    def eval_per_epoch(self) -> int: ...  # noqa: D102
+    @property
+    def seed(self) -> int: ...  # noqa: D102
+    @property
+    def gradient_accumulation(self) -> int: ...  # noqa: D102
+    @property
+    def device(self) -> str: ...  # noqa: D102
+    @property
+    def mixed_precision(self) -> str: ...  # noqa: D102
+    @property
+    def tensorboard(self) -> bool: ...  # noqa: D102
+
+
+class Windows:
+    """A torch-style dataset of encoded windows (feature lists) with optional labels."""
+
+    def __init__(self, features: dict[str, list[list[int]]], labels: Any | None = None) -> None:
+        self.features = features
+        self.labels = labels
+        self.n = len(next(iter(features.values())))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        item: dict[str, Any] = {k: v[i] for k, v in self.features.items()}
+        if self.labels is not None:
+            item["labels"] = self.labels[i]
+        return item
+
+
+def run_trainer(
+    model: Any,
+    s: TrainSettings,
+    *,
+    work: Path,
+    train_set: Any,
+    eval_set: Any | None,
+    collate: Callable[[list[dict[str, Any]]], dict[str, Any]],
+    steps_per_epoch: int,
+    metric: str | None,
+    compute_metrics: Callable[[Any], dict[str, float]] | None,
+    resume: bool,
+    **trainer_kwargs: Any,
+) -> tuple[Any, int | None]:
+    """Train ``model`` with ``Trainer``; returns the trainer and the step resumed from.
+
+    Checkpoints go to ``work/checkpoints`` (the best and the newest kept), TensorBoard logs to
+    ``work/logs``. With ``eval_set`` the model is evaluated ``s.eval_per_epoch`` times per
+    epoch, the best checkpoint by ``eval_{metric}`` (higher is better) is loaded at the end and
+    ``s.patience`` evaluations without improvement stop early. A ``KeyboardInterrupt`` passes
+    through; the complete checkpoints stay, for ``resume=True``.
+
+    Args:
+        model: A ``PreTrainedModel`` whose ``forward`` takes the collated batch.
+        s: Training settings.
+        work: The run's directory.
+        train_set: Training windows (a sized, indexable dataset of feature dicts).
+        eval_set: Dev windows, or ``None`` (no evaluation, the last model is kept).
+        collate: Batches of feature dicts -> tensors.
+        steps_per_epoch: Optimiser steps per epoch (sets warm-up and evaluation intervals).
+        metric: The key ``compute_metrics`` returns that picks the best checkpoint.
+        compute_metrics: ``Trainer``'s metric function.
+        resume: Continue from the newest complete checkpoint in ``work/checkpoints``.
+        **trainer_kwargs: More ``Trainer`` arguments (``compute_loss_func``, ``optimizers``...).
+    """
+    import torch
+    from transformers import EarlyStoppingCallback, Trainer, TrainingArguments
+
+    use_cpu = s.device == "cpu" or (s.device == "auto" and not torch.cuda.is_available())
+    if s.device == "cuda" and not torch.cuda.is_available():
+        raise InputError("--device cuda, but no CUDA device is available; use --device auto "
+                         "or cpu")
+    mp = s.mixed_precision
+    if mp == "auto":
+        mp = "no" if use_cpu else "fp16"
+    evaluate = eval_set is not None
+    eval_steps = max(1, steps_per_epoch // max(1, s.eval_per_epoch))
+    args = TrainingArguments(
+        output_dir=str(work / "checkpoints"),
+        num_train_epochs=s.epochs,
+        per_device_train_batch_size=s.batch_size,
+        per_device_eval_batch_size=max(s.batch_size, 64),
+        gradient_accumulation_steps=s.gradient_accumulation,
+        learning_rate=s.learning_rate,
+        weight_decay=s.weight_decay,
+        warmup_steps=int(s.warmup_ratio * steps_per_epoch * s.epochs),
+        lr_scheduler_type="linear",
+        eval_strategy="steps" if evaluate else "no",
+        save_strategy="steps",
+        eval_steps=eval_steps,
+        save_steps=eval_steps,
+        save_total_limit=2,
+        load_best_model_at_end=evaluate,
+        metric_for_best_model=metric if evaluate else None,
+        greater_is_better=True,
+        logging_steps=max(1, min(50, steps_per_epoch // 4)),
+        report_to=[],
+        seed=s.seed,
+        data_seed=s.seed,
+        use_cpu=use_cpu,
+        fp16=mp == "fp16",
+        bf16=mp == "bf16",
+        disable_tqdm=not stderr_is_tty(),
+        remove_unused_columns=False,
+        dataloader_num_workers=0,
+        save_only_model=False,
+    )
+    callbacks: list[Any] = ([EarlyStoppingCallback(early_stopping_patience=s.patience)]
+                            if evaluate and s.patience > 0 else [])
+    if s.tensorboard and _has_tensorboard():
+        from torch.utils.tensorboard import SummaryWriter
+        from transformers.integrations.integration_utils import TensorBoardCallback
+
+        writer = SummaryWriter(log_dir=str(work / "logs"))
+        callbacks.append(TensorBoardCallback(writer))  # type: ignore[no-untyped-call]
+    trainer = Trainer(model=model, args=args, train_dataset=train_set, eval_dataset=eval_set,
+                      data_collator=collate, compute_metrics=compute_metrics,
+                      callbacks=callbacks, **trainer_kwargs)
+    if not stderr_is_tty():  # Trainer prints its logs to stdout: log them instead
+        from transformers.trainer_callback import PrinterCallback
+
+        trainer.remove_callback(PrinterCallback)
+    trainer.add_callback(_log_callback())
+    checkpoint = last_checkpoint(work / "checkpoints") if resume else None
+    if resume and checkpoint is None:
+        logger.warning("no checkpoint in %s yet; training from the start", work)
+    resumed_from = int(Path(checkpoint).name.split("-")[-1]) if checkpoint else None
+    trainer.train(resume_from_checkpoint=checkpoint)
+    return trainer, resumed_from
+
+
+def _log_callback_class() -> Any:
+    from transformers import TrainerCallback
+
+    class LogCallback(TrainerCallback):
+        """Training logs (loss, dev metrics) through ``logging``, not stdout."""
+
+        def on_log(self, args: Any, state: Any, control: Any, logs: Any = None,
+                   **kwargs: Any) -> None:
+            if logs and state.is_world_process_zero:
+                shown = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                                  for k, v in logs.items())
+                logger.info("step %d: %s", state.global_step, shown)
+
+    return LogCallback
+
+
+def _log_callback() -> Any:
+    """A new logging callback (its class is built on first use: transformers loads lazily)."""
+    return _log_callback_class()()
+
+
+def last_checkpoint(d: Path) -> str | None:
+    """The newest complete checkpoint (an interruption may leave the newest half-written)."""
+    if not d.is_dir():
+        return None
+    found = []
+    for p in d.iterdir():
+        step = p.name.removeprefix("checkpoint-")
+        if p.is_dir() and step.isdigit():
+            found.append((int(step), p))
+    for _, p in sorted(found, reverse=True):
+        has_weights = any(p.glob("*.safetensors")) or any(p.glob("*.bin"))
+        if (p / "trainer_state.json").is_file() and has_weights:
+            return str(p)
+        logger.warning("skipping incomplete checkpoint %s", p)
+    return None
+
+
+def first_line(e: BaseException) -> str:
+    """The first line of an exception's message (for errors that quote a library's)."""
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
+
+
+def world_size() -> int:
+    """Processes training together (``torchrun`` / ``accelerate launch`` set ``WORLD_SIZE``)."""
+    return int(os.environ.get("WORLD_SIZE", "1") or 1)
+
+
+def _has_tensorboard() -> bool:
+    import importlib.util
+
+    return (importlib.util.find_spec("tensorboard") is not None
+            or importlib.util.find_spec("tensorboardX") is not None)
+
+
+def stderr_is_tty() -> bool:
+    """Whether progress bars make sense."""
+    import sys
+
+    return sys.stderr is not None and sys.stderr.isatty()
