@@ -81,7 +81,7 @@ def test_errors_name_file_line_and_value(tmp_path: Path) -> None:
         read_tagged(q)
     r = tmp_path / "mixed.txt"
     r.write_text("张 B-PER\n三 I-PER\n\n李 B-PER\n四 M-PER\n五 E-PER\n", encoding="utf-8")
-    with pytest.raises(InputError, match="mix I- .* and M-"):
+    with pytest.raises(InputError, match=r"mix I- .* and M-"):
         read_tagged(r)
     u = tmp_path / "unknown.txt"
     u.write_text("张 X-PER\n三 O\n", encoding="utf-8")

@@ -51,7 +51,7 @@ def test_detect_scheme_and_mixtures() -> None:
     assert detect_scheme(["B-PER", "I-PER", "O"]) == "bio"
     assert detect_scheme(["B-PER", "E-PER", "S-LOC", "O"]) == "bioes"
     assert detect_scheme(["B", "M", "E", "S"]) == "bmes"
-    with pytest.raises(ZhtextError, match="mix I- .* and M-"):
+    with pytest.raises(ZhtextError, match=r"mix I- .* and M-"):
         detect_scheme(["B-PER", "I-PER", "M-PER"])
     with pytest.raises(ZhtextError, match="unknown tag prefix"):
         detect_scheme(["X-PER", "O"])

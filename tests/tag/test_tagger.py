@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.tag.conftest import FAST
+
 from zhtext.errors import InputError, NotFittedError, ZhtextError
 from zhtext.records import Entity, Token
 from zhtext.tag.formats import Sentence, read_tagged
@@ -26,7 +26,7 @@ def ner(corpora: Path) -> Tagger:
 
 def test_cws_learns_the_segmentation(cws: Tagger, corpora: Path) -> None:
     report = cws.evaluate(read_tagged(corpora / "pd_dev.txt"))
-    assert report.f1 > 0.95 and report.oov_recall is None or report.f1 > 0.95
+    assert (report.f1 > 0.95 and report.oov_recall is None) or report.f1 > 0.95
     tokens = cws.predict(["王芳今天访问杭州，讨论合作。"])[0]
     assert all(isinstance(t, Token) for t in tokens)
     assert [t.text for t in tokens] == ["王", "芳", "今天", "访问", "杭州", "，", "讨论", "合作",
@@ -131,7 +131,7 @@ def test_bad_input() -> None:
         Tagger("ner").fit([Sentence("", [], "h.txt:2")])
     with pytest.raises(ZhtextError, match="unknown task 'srl'"):
         Tagger("srl")
-    with pytest.raises(ZhtextError, match="unknown setting.*c3"):
+    with pytest.raises(ZhtextError, match=r"unknown setting.*c3"):
         Tagger("cws", settings={"c3": 1})
     with pytest.raises(NotFittedError):
         Tagger("cws").predict(["我"])

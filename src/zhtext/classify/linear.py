@@ -42,6 +42,9 @@ class LinearSettings:
     words: Literal["cut+sub", "search", "cut"] = field(default="cut+sub", metadata={
         "help": "Word features from rjieba: cut+sub (words and word bigrams, plus the "
                 "sub-words of search mode as extra features), search, or cut."})
+    segmenter: str = field(default="rjieba", metadata={
+        "help": "Word segmenter: rjieba, jieba, char, or a cws model directory (zhtext tag "
+                "train); search-mode sub-words always come from rjieba."})
     min_df: int = field(default=2, metadata={"help": "Drop n-grams in fewer documents."})
     C: float = field(default=0.5, metadata={"help": "Inverse regularisation of the plain SVM."})
     C_nb: float = field(default=0.2, metadata={
@@ -114,9 +117,18 @@ class _Featurizer:
         lo, hi = self.settings._range("word_ngrams")
         mode = self.settings.words
 
+        seg = None
+        if self.settings.segmenter != "rjieba":
+            from zhtext.text.segment import get_segmenter
+
+            seg = get_segmenter(self.settings.segmenter)
+
         def analyze(text: str) -> list[str]:
             jb = self._cutter()
-            base = jb.cut_for_search(text) if mode == "search" else jb.cut(text)
+            if seg is not None and mode != "search":
+                base = seg.cut(text)
+            else:
+                base = jb.cut_for_search(text) if mode == "search" else jb.cut(text)
             words = [w for w in base if w.strip()]
             out = list(words) if lo == 1 else []
             for n in range(max(2, lo), hi + 1):

@@ -18,6 +18,7 @@ from zhtext.cli.common import (
     Quiet,
     output_stream,
     parse_settings,
+    segmenter_arg,
     show_progress,
 )
 from zhtext.cli.runs import check_output, has_checkpoints, progress, status, training_state
@@ -104,6 +105,9 @@ def train(
     class_weights: Annotated[bool, typer.Option(
         "--class-weights", help="Weight classes by inverse frequency.")] = False,
     device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda.")] = "auto",
+    segmenter: Annotated[str | None, typer.Option(
+        "--segmenter", help="Words of linear (and textcnn --set unit=word): rjieba, jieba, "
+        "char, or a cws model directory (zhtext tag train).")] = None,
     settings: Settings = None,
     text_col: TextColOpt = None,
     label_col: LabelColOpt = None,
@@ -136,6 +140,7 @@ def train(
                          "name such as bert-base-chinese, or a local directory)")
     params = _params(method, settings, model=model, lora=lora, epochs=epochs,
                      class_weights=class_weights,
+                     segmenter=segmenter_arg(segmenter) if segmenter else None,
                      device=device if neural and device != "auto" else None,
                      seed=seed if seed != 42 else None)
     check_output(output, force=force, resume=resume)

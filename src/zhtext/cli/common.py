@@ -121,3 +121,9 @@ def parse_settings(items: list[str] | None) -> dict[str, Any]:
             value = raw
         out[key.strip().replace("-", "_")] = value
     return out
+
+
+def segmenter_arg(name: str) -> str:
+    """A ``--segmenter`` value as stored in models: a model directory becomes absolute."""
+    p = Path(name)
+    return str(p.resolve()) if name not in ("rjieba", "jieba", "char") and p.is_dir() else name

@@ -24,6 +24,7 @@ from zhtext.cli.common import (
     output_stream,
     parse_settings,
     progress_bar,
+    segmenter_arg,
     show_progress,
 )
 from zhtext.errors import ZhtextError
@@ -102,7 +103,8 @@ def _extractor(
             extractor.phrases = False
             extractor._reset()
         return extractor
-    params: dict[str, Any] = {"phrases": phrases, "segmenter": segmenter, "t2s": t2s,
+    params: dict[str, Any] = {"phrases": phrases, "segmenter": segmenter_arg(segmenter),
+                              "t2s": t2s,
                               "stopwords": stopwords}
     if user_dict is not None:
         params["user_dict"] = user_dict
@@ -209,7 +211,8 @@ def fit(
                           "with 'zhtext keywords extract --method embedding --encoder MODEL'")
     reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=None,
                          doc_per_file=doc_per_file, encoding=encoding)
-    params: dict[str, Any] = {"phrases": phrases, "segmenter": segmenter, "t2s": t2s,
+    params: dict[str, Any] = {"phrases": phrases, "segmenter": segmenter_arg(segmenter),
+                              "t2s": t2s,
                               "stopwords": stopwords}
     if user_dict is not None:
         params["user_dict"] = user_dict
@@ -333,7 +336,7 @@ def train(
                           sep=gold_sep, encoding=encoding))
     if not docs:
         raise ZhtextError(f"{train_file}: no documents with gold keywords")
-    extractor = SupervisedKeywords(tagger_method=tagger, segmenter=segmenter,
+    extractor = SupervisedKeywords(tagger_method=tagger, segmenter=segmenter_arg(segmenter),
                                    method_settings=parse_settings(settings))
     extractor.check()
     extractor.fit([d.text for d in docs], [d.keywords for d in docs])

@@ -295,9 +295,12 @@ def predict(
     force: Force = False,
     quiet: Quiet = False,
 ) -> None:
-    """Tag each line: JSONL {"tokens": [...]} / {"entities": [...]}, CoNLL, or SIGHAN
-    (the words of each line separated by spaces, for the SIGHAN scorer)."""
-    from zhtext.tag.schemes import to_tags
+    """Tag each line.
+
+    JSONL {"tokens": [...]} / {"entities": [...]}, CoNLL, or SIGHAN (the words of each line
+    separated by spaces, for the SIGHAN scorer).
+    """
+    from zhtext.tag.schemes import Scheme, to_tags
 
     if fmt not in ("jsonl", "conll", "sighan"):
         raise typer.BadParameter(f"{fmt!r}; expected jsonl, conll or sighan", param_hint="--format")
@@ -315,7 +318,7 @@ def predict(
                 if fmt == "sighan":
                     out.write(" ".join(text[s:e] for s, e, _ in ss if text[s:e].strip()) + "\n")
                 elif fmt == "conll":
-                    scheme = "bio" if tagger.task == "ner" else "bmes"
+                    scheme: Scheme = "bio" if tagger.task == "ner" else "bmes"
                     for c, t in zip(text, to_tags(len(text), ss, scheme), strict=True):
                         if not c.isspace():
                             out.write(f"{c} {t}\n")

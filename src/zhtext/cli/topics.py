@@ -19,6 +19,7 @@ from zhtext.cli.common import (
     TextCol,
     make_reader,
     output_stream,
+    segmenter_arg,
 )
 from zhtext.errors import InputError, ZhtextError
 
@@ -45,6 +46,9 @@ def fit(
                                           "share of documents.")] = 0.5,
     phrases: Annotated[bool, typer.Option("--phrases", help="Merge collocations (gensim "
                                           "Phrases) into single tokens first.")] = False,
+    segmenter: Annotated[str, typer.Option(
+        "--segmenter", help="rjieba | jieba | char, or a cws/pos model directory (zhtext tag "
+        "train).")] = "rjieba",
     input_format: InputFormatOpt = "auto",
     text_col: TextCol = "text",
     doc_per_file: DocPerFile = False,
@@ -74,7 +78,7 @@ def fit(
                                  param_hint="--passes")
     model = TopicModel(k=k_value, k_range=(k_min, k_max), seed=seed, restarts=restarts,
                        passes=passes if passes == "auto" else int(passes), min_df=min_df,
-                       max_df=max_df, phrases=phrases)
+                       max_df=max_df, phrases=phrases, segmenter=segmenter_arg(segmenter))
     model.fit(d.text for d in reader)
     model.save(output, force=force)
     typer.echo(f"saved {model.k_} topics of {model.n_docs_} documents to {output} "

@@ -1,6 +1,8 @@
-"""Token-task metrics: word-span P/R/F1 (segmentation, with OOV / IV recall as the SIGHAN
-scorer reports them), POS accuracy and joint (span, tag) F1, and entity P/R/F1 computed by
-seqeval in strict mode, with a per-type table and the sentences with the most errors.
+"""Token-task metrics.
+
+word-span P/R/F1 (segmentation, with OOV / IV recall as the SIGHAN scorer reports them), POS
+accuracy and joint (span, tag) F1, and entity P/R/F1 computed by seqeval in strict mode, with a
+per-type table and the sentences with the most errors.
 """
 
 from __future__ import annotations
@@ -143,11 +145,11 @@ def evaluate_spans(
                         oov_n += 1
                         oov_hit += hit
             if task == "pos":
-                for a, b, t in g:
+                for _, _, t in g:
                     by_type.setdefault(t, Counter())["gold"] += 1
-                for a, b, t in q:
+                for _, _, t in q:
                     by_type.setdefault(t, Counter())["pred"] += 1
-                for a, b, t in g & q:
+                for _, _, t in g & q:
                     by_type[t]["tp"] += 1
         p, r, f = _prf(tp, n_pred, n_gold)
         report = TaggingReport(task, n, p, r, f)
@@ -204,8 +206,10 @@ def _seqeval(texts: Sequence[str], gold: Sequence[Sequence[Span]],
 
 def write_tagging_report(path: Path, report: TaggingReport, *,
                          title: str = "zhtext tagging report") -> None:
-    """Write one evaluation as a self-contained UTF-8 HTML page (the layout of the
-    classification report: summary, details, per type, worst examples)."""
+    """Write one evaluation as a self-contained UTF-8 HTML page.
+
+    The layout of the classification report: summary, details, per type, worst examples.
+    """
     unit = {"cws": "words", "pos": "(word, tag) pairs", "ner": "entities (seqeval strict)"}
     rows: list[list[Any]] = [["precision", report.precision], ["recall", report.recall],
                              ["F1", report.f1]]

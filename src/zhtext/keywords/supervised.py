@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from zhtext.errors import NotFittedError, ZhtextError
 from zhtext.keywords.base import KeywordExtractor
 from zhtext.records import Keyword
-from zhtext.text.normalize import Normalizer, NormalizedText
+from zhtext.text.normalize import NormalizedText, Normalizer
 
 __all__ = ["SupervisedKeywords", "keyword_spans"]
 
@@ -214,11 +214,19 @@ class SupervisedKeywords(KeywordExtractor):
             if count == 0:
                 continue
             keys.append(key)
+            tf = tfidf.get(key, 0.0)
             rows.append([math.exp(best), best / 10.0, float(key in tagged),
-                         tfidf.get(key, 0.0) / top, 1.0 / (rank.get(key, 99) + 1),
+                         tf / top, 1.0 / (rank.get(key, 99) + 1),
                          math.log(count), first_at / n, float(key in first),
                          float(key in last), min(len(key), 12) / 12.0,
-                         float(key.isascii())])
+                         float(key.isascii()), tf / count / 10.0,
+                         float(len(key) == 2), float(len(key) >= 6),
+                         best / 10.0 * tf / top])
+        # how often each candidate is part of a longer one (heads of term families)
+        inside = [sum(1 for other in keys if key != other and key in other) for key in keys]
+        around = [sum(1 for other in keys if key != other and other in key) for key in keys]
+        for row, a, b in zip(rows, inside, around, strict=True):
+            row.extend([math.log1p(a), math.log1p(b)])
         return keys, rows
 
     def _rank(self, nt: NormalizedText, tags: list[str], probs: Any,
@@ -248,8 +256,11 @@ class SupervisedKeywords(KeywordExtractor):
         return list(z @ w + float(self.ranker_["intercept"]))
 
     def _fit_ranker(self, sentences: Sequence[Any], gold: Sequence[set[str]]) -> None:
-        """Cross-fitted: each half's features come from a tagger trained on the other half,
-        so the ranker learns how far to trust the tagger on unseen text."""
+        """Cross-fitted.
+
+        each half's features come from a tagger trained on the other half, so the ranker
+        learns how far to trust the tagger on unseen text.
+        """
         import numpy as np
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler

@@ -1,5 +1,7 @@
-"""The ``crf`` method: a linear-chain CRF (CRFsuite through python-crfsuite) over character
-features (:mod:`zhtext.tag.features`).
+"""The ``crf`` method.
+
+a linear-chain CRF (CRFsuite through python-crfsuite) over character features
+(:mod:`zhtext.tag.features`).
 
 CRFsuite trains with L-BFGS and elastic-net regularisation; the model file is CRFsuite's own
 binary format (no pickle). Prediction is Viterbi; marginals give per-character confidences.
@@ -81,8 +83,7 @@ class CrfTagger:
         return self._dictionary
 
     def featurize(self, texts: Sequence[Any]) -> list[list[list[str]]]:
-        """The feature lists of every character of every text (``unit="word"``: of every
-        word of every word list)."""
+        """The feature lists of every character (``unit="word"``: word) of every text."""
         if self.unit == "word":
             from zhtext.tag.pos import jieba_tags, word_features
 
@@ -101,8 +102,6 @@ class CrfTagger:
             work_dir: Path, name: str = "model", progress: Callable[[int, int], None] | None = None
             ) -> dict[str, Any]:
         """Train on texts and their per-character tags; the model file goes to ``work_dir``."""
-        import pycrfsuite
-
         t0 = time.perf_counter()
         s = self.settings
         trainer = _trainer_class()(verbose=False)
@@ -149,8 +148,10 @@ class CrfTagger:
         return [list(tagger.tag(f)) if f else [] for f in self.featurize(texts)]
 
     def predict_marginals(self, texts: Sequence[Any]) -> list[tuple[list[str], Any]]:
-        """Viterbi tags, and each character's marginal probability of every label: an array
-        of shape ``(characters, len(self.labels))``."""
+        """Viterbi tags, and each character's marginal probability of every label.
+
+        The marginals are an array of shape ``(characters, len(self.labels))``.
+        """
         import numpy as np
 
         tagger = self._open()

@@ -1,5 +1,6 @@
-"""Character features for the CRF tagger: n-grams, character classes, a dictionary, and the
-words of a dictionary segmenter.
+"""Character features for the CRF tagger.
+
+n-grams, character classes, a dictionary, and the words of a dictionary segmenter.
 
 Each character gets a list of feature strings (python-crfsuite takes them as binary
 features). Characters are folded one by one (NFKC: full-width digits and letters to ASCII,
@@ -34,8 +35,11 @@ def fold_chars(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def char_class(c: str) -> str:
-    """A one-letter class: digit ``d``, Chinese numeral ``n``, date unit ``t``, Latin ``l``,
-    punctuation ``p``, space ``s``, Han ``h``, other ``o``."""
+    """A one-letter class.
+
+    digit ``d``, Chinese numeral ``n``, date unit ``t``, Latin ``l``, punctuation ``p``, space
+    ``s``, Han ``h``, other ``o``.
+    """
     if c.isdigit():
         return "d"
     if c in _CN_DIGITS:
@@ -148,6 +152,8 @@ def sentence_features(text: str, settings: FeatureSettings, *,
 
 def features_of(texts: Sequence[str], settings: FeatureSettings,
                 dictionary: frozenset[str] | None, jieba: Any = None) -> list[list[list[str]]]:
-    """:func:`sentence_features` for many texts (``jieba``: an ``rjieba.Jieba`` instance for
-    the segmenter features)."""
+    """:func:`sentence_features` for many texts.
+
+    ``jieba`` is an ``rjieba.Jieba`` instance for the segmenter features.
+    """
     return [sentence_features(t, settings, dictionary=dictionary, jieba=jieba) for t in texts]

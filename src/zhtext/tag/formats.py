@@ -1,12 +1,15 @@
-"""Reading annotated token data: People's Daily, CoNLL (one character per line), JSON spans,
-and whitespace-segmented text. Every reader returns :class:`Sentence` records.
+"""Reading annotated token data.
+
+People's Daily, CoNLL (one character per line), JSON spans, and whitespace-segmented text. Every
+reader returns :class:`Sentence` records.
 
 - ``peoples-daily``: ``19980101-01-001-001/m  迈向/v  充满/v ...`` — the paragraph id first (kept
   as the sentence id; articles are its ``date-page-article`` prefix), then ``word/TAG`` tokens;
   bracketed compounds ``[中国/ns  政府/n]nt`` are read as their words. The same ``word/TAG``
   format without ids is read too.
-- ``conll``: ``char TAG`` per line (a line may hold a multi-code-point character), a blank line between sentences, tags in BIO, BIOES or BMES
-  (detected per file). Weibo NER's ``char<digit>`` first column is read as the character.
+- ``conll``: ``char TAG`` per line (a line may hold a multi-code-point character), a blank
+  line between sentences, tags in BIO, BIOES or BMES (detected per file). Weibo NER's
+  ``char<digit>`` first column is read as the character.
 - ``json``: JSON Lines with ``text`` and either CLUENER's ``label`` (``{type: {entity:
   [[start, end_inclusive], ...]}}``), zhtext's own ``entities`` (``[{start, end, label}]``) or
   ``tokens`` (``[{start, end, pos}]``), as ``zhtext tag predict --format jsonl`` writes them.
@@ -27,7 +30,8 @@ from typing import Any, Literal
 from zhtext.errors import InputError, ZhtextError
 from zhtext.tag.schemes import Scheme, Span, check_tags, detect_scheme, split_tag, to_spans
 
-__all__ = ["FORMATS", "Format", "Sentence", "read_lines", "read_tagged", "sniff_format", "split_dev"]
+__all__ = ["FORMATS", "Format", "Sentence", "read_lines", "read_tagged", "sniff_format",
+           "split_dev"]
 
 Format = Literal["auto", "peoples-daily", "conll", "json", "segmented"]
 FORMATS: tuple[str, ...] = ("auto", "peoples-daily", "conll", "json", "segmented")
@@ -311,8 +315,11 @@ def _check_spans(s: Sentence, path: str | Path, lineno: int) -> None:
 
 def split_dev(sentences: Sequence[Sentence], share: float, *, seed: int = 42
               ) -> tuple[list[Sentence], list[Sentence]]:
-    """Hold out ``share`` of the data as dev, seeded: whole articles when the sentences carry
-    People's Daily ids (so no article is on both sides), single sentences otherwise."""
+    """Hold out ``share`` of the data as dev, seeded.
+
+    whole articles when the sentences carry People's Daily ids (so no article is on both sides),
+    single sentences otherwise.
+    """
     import random
 
     if not 0 < share < 1:

@@ -34,7 +34,7 @@ def word_features(words: Sequence[str], dictionary: dict[str, str]) -> list[list
     """The feature strings of each word of one sentence."""
     folded = ["".join(fold_chars(w)) for w in words]
     n = len(folded)
-    pad = ["<s>", "<s>"] + folded + ["</s>", "</s>"]
+    pad = ["<s>", "<s>", *folded, "</s>", "</s>"]
     out: list[list[str]] = []
     for i, w in enumerate(folded):
         k = i + 2

@@ -123,8 +123,9 @@ def to_spans(tags: Sequence[str]) -> list[Span]:
 
 
 def detect_scheme(tag_sets: Iterable[str]) -> Scheme:
-    """The scheme a set of tags is written in: ``bmes`` if ``M`` occurs, ``bioes`` if ``E``/``S``
-    do, else ``bio``.
+    """The scheme a set of tags is written in.
+
+    ``bmes`` if ``M`` occurs, ``bioes`` if ``E``/``S`` do, else ``bio``.
 
     Raises:
         ZhtextError: ``I`` and ``M`` are mixed, or a prefix is not one of B/I/M/E/S/O.
@@ -160,10 +161,7 @@ def check_tags(tags: Sequence[str], scheme: Scheme) -> str | None:
                     f"tag {tag!r} at character {i + 1} continues a word that was not started")
         if scheme != "bio" and open_label is not None and not inside:
             return f"tag {tag!r} at character {i + 1} follows an unfinished span (expected E)"
-        if prefix in ("B", "I", "M"):
-            open_label = label
-        else:
-            open_label = None
+        open_label = label if prefix in ("B", "I", "M") else None
     if scheme != "bio" and open_label is not None:
         return "the last span is not finished (expected an E or S tag at the end)"
     return None

@@ -1,5 +1,7 @@
-"""A trained cws/pos tagger as a :class:`~zhtext.text.segment.Segmenter`, so that
-``--segmenter DIR`` works wherever zhtext segments text (keywords, topics, classification)."""
+"""A trained cws/pos tagger as a :class:`~zhtext.text.segment.Segmenter`.
+
+So ``--segmenter DIR`` works wherever zhtext segments text (keywords, topics, classification).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""``Tagger``: word segmentation (``cws``), POS tagging (``pos``) and NER (``ner``) behind one
+"""``Tagger``: segmentation, POS and NER behind one facade.
+
+Word segmentation (``cws``), POS tagging (``pos``) and NER (``ner``) behind one
 estimator-shaped facade, with the methods ``crf`` (CRFsuite over character features) and
 ``bert`` (any encoder, token classification, optional CRF layer).
 
@@ -62,8 +64,10 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
 
 
 def pieces(text: str, limit: int) -> list[tuple[int, int]]:
-    """Cut ``text`` into ``(start, end)`` pieces of at most ``limit`` characters, at sentence
-    ends where possible (a sentence longer than ``limit`` is cut at ``limit``)."""
+    """Cut ``text`` into ``(start, end)`` pieces of at most ``limit`` characters.
+
+    Cuts fall at sentence ends where possible; a sentence longer than ``limit`` is cut at it.
+    """
     if len(text) <= limit:
         return [(0, len(text))]
     from zhtext.text.sentences import sentence_spans
@@ -130,7 +134,8 @@ class Tagger:
             raise InputError(f"no {what} sentences")
         for s in sentences:
             path, _, line = s.source.rpartition(":")
-            where = {"path": path or None, "line": int(line) if line.isdigit() else None}
+            where: dict[str, Any] = {"path": path or None,
+                                     "line": int(line) if line.isdigit() else None}
             if not s.text.strip():
                 raise InputError("empty sentence; remove it or give it text", **where)
             if self.task in ("cws", "pos"):
@@ -213,11 +218,11 @@ class Tagger:
                     raise InputError(f"dev data has tags the training data lacks: "
                                      f"{', '.join(sorted(unknown)[:20])}")
                 dev_pair = ([self._fold(s.text) for s in dev], dev_tags)
-            model = NeuralTagger(self.settings)
-            self.history = model.fit([self._fold(t) for t in texts], tags, labels=labels,
+            neural = NeuralTagger(self.settings)
+            self.history = neural.fit([self._fold(t) for t in texts], tags, labels=labels,
                                      outside=self.outside, dev=dev_pair, output_dir=output_dir,
                                      resume=resume, dev_metric=self._dev_metric)
-            self._model = model
+            self._model = neural
             self.labels = labels
         self.train_seconds_ = time.perf_counter() - t0
         return self
@@ -280,8 +285,11 @@ class Tagger:
         return spans
 
     def char_marginals(self, texts: Sequence[str]) -> list[tuple[list[str], Any]]:
-        """Per text: the predicted character tags and each character's probability of every
-        label in :attr:`labels` (an array ``(characters, labels)``; CRF or bert marginals)."""
+        """Per text, the predicted character tags and marginal probabilities.
+
+        The predicted character tags and each character's probability of every label in
+        :attr:`labels` (an array ``(characters, labels)``; CRF or bert marginals).
+        """
         import numpy as np
 
         self._require()
@@ -373,8 +381,11 @@ class Tagger:
 
     def save(self, path: str | Path, *, force: bool = False,
              report: Any = None, extra_files: Callable[[Path], None] | None = None) -> Path:
-        """Write the model directory atomically (``zhtext.json`` manifest, the model files,
-        ``vocabulary.txt`` for cws/pos, ``metrics.json`` / ``report.html`` with a report)."""
+        """Write the model directory atomically.
+
+        It holds the ``zhtext.json`` manifest, the model files, ``vocabulary.txt`` for cws/pos,
+        and ``metrics.json`` / ``report.html`` when a report is given.
+        """
         from zhtext.artifacts import write_artifact
 
         self._require()

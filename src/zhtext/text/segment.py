@@ -267,8 +267,9 @@ def get_segmenter(
     user_dict: str | Path | Sequence[DictEntry] | None = None,
     hmm: bool = True,
 ) -> Segmenter:
-    """A segmenter by name (``rjieba``, ``jieba``, ``char``), a model directory made by
-    ``zhtext tag train --task cws|pos``, or the given one unchanged.
+    """A segmenter by name (``rjieba``, ``jieba``, ``char``), model directory, or as given.
+
+    A model directory is one made by ``zhtext tag train --task cws|pos``.
 
     Raises:
         ZhtextError: The name is unknown, or a user dictionary was given for ``char``.
