@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 TAGGER_DIR = "tagger"
 RANKER_FILE = "ranker.json"
+KEYPHRASES_FILE = "keyphrases.json"
 LABEL = "KW"
 
 
@@ -50,6 +51,25 @@ def keyword_spans(text: str, keywords: Iterable[str]) -> list[tuple[int, int, st
                     taken[i] = True
             start = text.find(kw, start + 1)
     return sorted(spans)
+
+
+def keyphrase_stats(texts: Sequence[str], gold: Sequence[set[str]]) -> dict[str, list[int]]:
+    """Per gold keyword: ``[documents where it is a keyword, documents containing it]``.
+
+    KEA's keyphrase frequency, from the training documents.
+    """
+    as_keyword: dict[str, int] = {}
+    for g in gold:
+        for k in g:
+            as_keyword[k] = as_keyword.get(k, 0) + 1
+    return {k: [n, sum(1 for t in texts if k in t)] for k, n in as_keyword.items()
+            if len(k) > 1}
+
+
+def _keyphraseness(stat: list[int] | None) -> list[float]:
+    if not stat:
+        return [0.0, 0.0]
+    return [stat[0] / (stat[1] + 1.0), math.log1p(stat[0])]
 
 
 class SupervisedKeywords(KeywordExtractor):
@@ -81,6 +101,7 @@ class SupervisedKeywords(KeywordExtractor):
         self.candidates = candidates
         self.tagger_: Any = None
         self.ranker_: dict[str, Any] | None = None
+        self.keyphrases_: dict[str, list[int]] = {}
         self.n_docs_: int | None = None
 
     def fit(self, texts: Iterable[str], keywords: Iterable[Iterable[str]] | None = None,
@@ -116,6 +137,7 @@ class SupervisedKeywords(KeywordExtractor):
                     found, total)
         if len(sentences) >= 20:
             self._fit_ranker(sentences, gold)
+        self.keyphrases_ = keyphrase_stats([s.text for s in sentences], gold)
         self.tagger_ = Tagger("ner", self.tagger_method, settings=self.method_settings)
         self.tagger_.fit(sentences)
         self.n_docs_ = len(sentences)
@@ -168,7 +190,8 @@ class SupervisedKeywords(KeywordExtractor):
         return col("B"), col("I", "M"), col("E"), col("S")
 
     def _features(self, nt: NormalizedText, tags: list[str], probs: Any,
-                  labels: Sequence[str]) -> tuple[list[str], list[list[float]]]:
+                  labels: Sequence[str], keyphrases: dict[str, list[int]] | None = None
+                  ) -> tuple[list[str], list[list[float]]]:
         """The candidates of one document and their ranking features.
 
         Candidates: the tagger's own spans and every TF-IDF candidate (content words and
@@ -192,7 +215,9 @@ class SupervisedKeywords(KeywordExtractor):
         last = cands.in_last or set()
         keys: list[str] = []
         rows: list[list[float]] = []
-        for key in sorted(tagged | set(tfidf)):
+        stats = self.keyphrases_ if keyphrases is None else keyphrases
+        known = {k for k in stats if k in text}
+        for key in sorted(tagged | set(tfidf) | known):
             if len(key) < 2 and not key.isascii():
                 continue
             best = -30.0
@@ -221,7 +246,7 @@ class SupervisedKeywords(KeywordExtractor):
                          float(key in last), min(len(key), 12) / 12.0,
                          float(key.isascii()), tf / count / 10.0,
                          float(len(key) == 2), float(len(key) >= 6),
-                         best / 10.0 * tf / top])
+                         best / 10.0 * tf / top, *_keyphraseness(stats.get(key))])
         # how often each candidate is part of a longer one (heads of term families)
         inside = [sum(1 for other in keys if key != other and key in other) for key in keys]
         around = [sum(1 for other in keys if key != other and other in key) for key in keys]
@@ -231,7 +256,7 @@ class SupervisedKeywords(KeywordExtractor):
 
     def _rank(self, nt: NormalizedText, tags: list[str], probs: Any,
               top_k: int) -> list[Keyword]:
-        keys, rows = self._features(nt, tags, probs, self.tagger_.labels)
+        keys, rows = self._features(nt, tags, probs, self.tagger_.labels, self.keyphrases_)
         if not keys:
             return []
         scores = self._score_rows(rows)
@@ -256,10 +281,10 @@ class SupervisedKeywords(KeywordExtractor):
         return list(z @ w + float(self.ranker_["intercept"]))
 
     def _fit_ranker(self, sentences: Sequence[Any], gold: Sequence[set[str]]) -> None:
-        """Cross-fitted.
+        """Fit the candidate ranker, cross-fitted.
 
-        each half's features come from a tagger trained on the other half, so the ranker
-        learns how far to trust the tagger on unseen text.
+        Each half's features come from a tagger (and keyword statistics) of the other half, so
+        the ranker learns how far to trust them on unseen text.
         """
         import numpy as np
         from sklearn.linear_model import LogisticRegression
@@ -276,10 +301,12 @@ class SupervisedKeywords(KeywordExtractor):
         for train_idx, eval_idx in folds:
             t = Tagger("ner", self.tagger_method, settings=self.method_settings)
             t.fit([sentences[i] for i in train_idx])
+            stats = keyphrase_stats([sentences[i].text for i in train_idx],
+                                    [gold[i] for i in train_idx])
             texts = [sentences[i].text for i in eval_idx]
             for i, (tags, probs) in zip(eval_idx, t.char_marginals(texts), strict=True):
                 keys, rows = self._features(norm.normalize(sentences[i].text), tags, probs,
-                                            t.labels)
+                                            t.labels, stats)
                 xs.extend(rows)
                 ys.extend(int(k in gold[i]) for k in keys)
         x = np.asarray(xs)
@@ -303,13 +330,19 @@ class SupervisedKeywords(KeywordExtractor):
         if self.ranker_ is not None:
             (directory / RANKER_FILE).write_text(json.dumps(self.ranker_, indent=2) + "\n",
                                                  encoding="utf-8")
-        return {"tagger": TAGGER_DIR, **({"ranker": RANKER_FILE} if self.ranker_ else {})}
+        (directory / KEYPHRASES_FILE).write_text(
+            json.dumps(self.keyphrases_, ensure_ascii=False) + "\n", encoding="utf-8")
+        return {"tagger": TAGGER_DIR, "keyphrases": KEYPHRASES_FILE,
+                **({"ranker": RANKER_FILE} if self.ranker_ else {})}
 
     def _load_parts(self, directory: Path, manifest: dict[str, Any]) -> None:
         from zhtext.tag.tagger import Tagger
 
         sub = (manifest.get("files") or {}).get("tagger", TAGGER_DIR)
         self.tagger_ = Tagger.load(directory / sub)
+        kp = (manifest.get("files") or {}).get("keyphrases")
+        if kp:
+            self.keyphrases_ = json.loads((directory / kp).read_text(encoding="utf-8"))
         ranker = (manifest.get("files") or {}).get("ranker")
         if ranker:
             self.ranker_ = json.loads((directory / ranker).read_text(encoding="utf-8"))
