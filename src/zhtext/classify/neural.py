@@ -61,6 +61,9 @@ class NeuralSettings:
     class_weights: bool = field(default=False, metadata={
         "help": "Weight classes by inverse frequency (imbalanced data)."})
     # textcnn
+    segmenter: str = field(default="rjieba", metadata={
+        "help": "textcnn: the segmenter of word units and of each character's word (rjieba, "
+                "jieba, char, or a cws model directory)."})
     unit: Literal["char", "word"] = field(default="char", metadata={
         "help": "textcnn tokens: char or word."})
     embedding_dim: int = field(default=128, metadata={"help": "textcnn embedding width."})
@@ -231,7 +234,8 @@ class NeuralClassifier:
             if vocab_file is not None and vocab_file.exists():
                 self.tokenizer_ = Vocab.load(vocab_file)  # resuming: the same ids
             else:
-                self.tokenizer_ = Vocab(s.unit).build(texts, min_count=s.min_count)
+                self.tokenizer_ = Vocab(s.unit, segmenter=s.segmenter).build(
+                    texts, min_count=s.min_count)
                 if vocab_file is not None:
                     self.tokenizer_.save(vocab_file)
             self.max_length_ = self._pick_max_length(texts, 256)

@@ -187,8 +187,18 @@ def evaluate_spans(
 
 def _seqeval(texts: Sequence[str], gold: Sequence[Sequence[Span]],
              pred: Sequence[Sequence[Span]]) -> tuple[float, float, float, list[dict[str, Any]]]:
-    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
-    from seqeval.scheme import IOBES
+    try:
+        from seqeval.metrics import (
+            classification_report,
+            f1_score,
+            precision_score,
+            recall_score,
+        )
+        from seqeval.scheme import IOBES
+    except ImportError:
+        from zhtext.errors import ZhtextError
+
+        raise ZhtextError("NER scores need seqeval: pip install 'zhtext[tag]'") from None
 
     y_true = [to_tags(len(t), g, "bioes") for t, g in zip(texts, gold, strict=True)]
     y_pred = [to_tags(len(t), q, "bioes") for t, q in zip(texts, pred, strict=True)]

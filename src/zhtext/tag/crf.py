@@ -134,8 +134,7 @@ class CrfTagger:
 
     def _open(self) -> Any:
         if self._tagger is None:
-            import pycrfsuite
-
+            pycrfsuite = _pycrfsuite()
             if self._model_path is None:
                 raise ZhtextError("the CRF tagger is not trained; call fit() or load() first")
             self._tagger = pycrfsuite.Tagger()
@@ -207,11 +206,20 @@ class CrfTagger:
 
 
 
+def _pycrfsuite() -> Any:
+    try:
+        import pycrfsuite
+    except ImportError:
+        raise ZhtextError("the crf method needs python-crfsuite: pip install "
+                          "'zhtext[tag]'") from None
+    return pycrfsuite
+
+
 def _trainer_class() -> Any:
     """``pycrfsuite.Trainer`` that reports each L-BFGS iteration to a progress callback."""
-    import pycrfsuite
+    base: Any = _pycrfsuite().Trainer
 
-    class _Trainer(pycrfsuite.Trainer):  # type: ignore[misc]
+    class _Trainer(base):  # type: ignore[misc]
         progress: Callable[[int, int], None] | None = None
         total = 0
 
