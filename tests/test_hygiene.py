@@ -69,3 +69,15 @@ def test_classify_api_and_linear_do_not_import_torch() -> None:
         "['体育', '财经'] * 5)\nc.predict(['球队'])"
     )
     assert "torch" not in mods and "transformers" not in mods
+
+
+def test_tag_api_and_crf_do_not_import_torch() -> None:
+    mods = _modules_after("import zhtext.tag\nfrom zhtext.tag import Tagger, read_tagged")
+    assert not mods & set(HEAVY)
+    mods = _modules_after(
+        "from zhtext.tag import Sentence, Tagger\n"
+        "s = Sentence('我爱北京', [(0, 1, ''), (1, 2, ''), (2, 4, '')], words=True)\n"
+        "t = Tagger('cws', settings={'dictionary': 'none', 'segmenter': False}).fit([s] * 5)\n"
+        "t.predict(['我爱北京'])"
+    )
+    assert "torch" not in mods and "transformers" not in mods

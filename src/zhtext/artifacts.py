@@ -148,4 +148,8 @@ def load(path: str | Path) -> Any:
         from zhtext.classify.classifier import TextClassifier
 
         return TextClassifier.load(Path(path), manifest)
+    if task == "tag":
+        from zhtext.tag.tagger import Tagger
+
+        return Tagger.load(Path(path), manifest)
     raise InputError(f"artifact task {task!r} is not known to this zhtext", path=str(path))

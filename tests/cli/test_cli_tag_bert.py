@@ -26,8 +26,8 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_pd(d / "pd.txt", n=60)
     words = "".join(a + b for a, b in PEOPLE) + "".join(PLACES + ORGS + VERBS)
     build_tiny_encoder(d / "enc", [words + "今天的。，讨论经济发展会议合作项目"])
-    (d / "in.txt").write_text("陈静今天考察南京的气象局。\n" + "张伟今天访问北京的新华社。" * 12 + "\n",
-                              encoding="utf-8")
+    long_line = "张伟今天访问北京的新华社。" * 12
+    (d / "in.txt").write_text(f"陈静今天考察南京的气象局。\n{long_line}\n", encoding="utf-8")
     return d
 
 

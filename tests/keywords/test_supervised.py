@@ -8,16 +8,16 @@ import random
 from pathlib import Path
 
 import pytest
-
 from tests.cli.test_cli_classify import assert_clean_error, zhtext
+
 from zhtext.artifacts import load
 from zhtext.errors import ZhtextError
 from zhtext.keywords.supervised import SupervisedKeywords, keyword_spans
 
 TERMS = ["卷积神经网络", "遗传算法", "无线传感器网络", "图像分割", "支持向量机", "深度学习",
          "粒子群优化", "数据挖掘"]
-FILLER = ["本文提出一种基于{a}的新方法", "实验结果表明{a}优于传统方法", "针对{b}问题，我们改进了{a}",
-          "该方法结合{a}与{b}，提高了精度", "最后讨论了{b}的应用前景"]
+FILLER = ["本文提出一种基于{a}的新方法", "实验结果表明{a}优于传统方法",
+          "针对{b}问题，我们改进了{a}", "该方法结合{a}与{b}，提高了精度", "最后讨论了{b}的应用前景"]
 FAST = {"dictionary": "none", "segmenter": False, "max_iterations": 30}
 
 
