@@ -21,7 +21,14 @@ from zhtext.cli.common import (
     segmenter_arg,
     show_progress,
 )
-from zhtext.cli.runs import check_output, has_checkpoints, progress, status, training_state
+from zhtext.cli.runs import (
+    check_output,
+    check_report_output,
+    progress,
+    status,
+    training_run,
+    write_evaluation,
+)
 from zhtext.errors import InputError, ZhtextError
 
 if TYPE_CHECKING:
@@ -163,31 +170,15 @@ def train(
     if dev_data is not None:
         check_texts(dev_data)
         _check_known(dev_data, known)
-    work = None
-    created = False
-    if neural:
-        if force and output.exists():
-            shutil.rmtree(output)
-        if not output.exists():
-            output.mkdir(parents=True)
-            created = True
-        work = output
-        training_state(output, method, params, train_file, resume)
-    try:
-        with status(f"training {method} on {len(train_data):,} texts",
-                     enabled=not neural and show_progress(False)):
-            clf.fit(train_data.texts, labels,
-                    dev_texts=dev_data.texts if dev_data is not None else None,
-                    dev_labels=(dev_data.labels if multi_label else dev_data.single_labels())
-                    if dev_data is not None else None,
-                    work_dir=work, resume=resume, label_order=names if names else None)
-    except BaseException as e:
-        if work is not None and created and not has_checkpoints(work):
-            shutil.rmtree(work, ignore_errors=True)
-        elif work is not None and isinstance(e, KeyboardInterrupt):
-            typer.echo(f"interrupted; continue with: zhtext classify train ... -o {output} "
-                       "--resume", err=True)
-        raise
+    with training_run(output, enabled=neural, force=force, resume=resume, method=method,
+                      params=params, train_file=train_file, command="classify") as work, \
+            status(f"training {method} on {len(train_data):,} texts",
+                   enabled=not neural and show_progress(False)):
+        clf.fit(train_data.texts, labels,
+                dev_texts=dev_data.texts if dev_data is not None else None,
+                dev_labels=(dev_data.labels if multi_label else dev_data.single_labels())
+                if dev_data is not None else None,
+                work_dir=work, resume=resume, label_order=names if names else None)
     report = None
     if dev_data is not None:
         report = _evaluate(clf, dev_data, multi_label)
@@ -263,22 +254,16 @@ def evaluate(
     data = _read(data_file, text_col=text_col, label_col=label_col, id_col=id_col,
                  label_names=names, multi_label=clf.multi_label, label_sep=label_sep,
                  header=header, data_format=data_format, encoding=encoding)
-    if output is not None and output.exists() and not force:
-        raise InputError("output directory already exists; pass --force to replace it",
-                         path=str(output))
+    check_report_output(output, force=force)
     report = _evaluate(clf, data, clf.multi_label)
     report.extra["data"] = str(data_file)
     if output is not None:
-        from zhtext.artifacts import write_artifact
         from zhtext.evaluate.classification_report import write_report
 
-        def build(tmp: Path) -> dict[str, Any]:
-            (tmp / "metrics.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False,
-                                                         indent=2) + "\n", encoding="utf-8")
-            write_report(tmp / "report.html", report, title=f"zhtext classify: {clf.method}")
-            return {"model": str(model_dir), "data": str(data_file)}
-
-        write_artifact(output, task="report", method=clf.method, build=build, force=force)
+        write_evaluation(output, report, method=clf.method, model_dir=model_dir,
+                         data_file=data_file, force=force,
+                         write_html=lambda p: write_report(
+                             p, report, title=f"zhtext classify: {clf.method}"))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return

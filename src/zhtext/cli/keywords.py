@@ -43,6 +43,11 @@ TopK = Annotated[int, typer.Option("--top-k", "-k", min=1, help="Keywords per do
 Phrases = Annotated[
     bool, typer.Option("--phrases/--no-phrases", help="Multi-word phrase candidates.")
 ]
+GoldSep = Annotated[str, typer.Option("--gold-sep", help="Separator of gold keywords.")]
+GoldTextCol = Annotated[
+    str | None, typer.Option("--text-col", help="Text column (number or header name).")]
+GoldKeywordsCol = Annotated[
+    str | None, typer.Option("--keywords-col", help="Keywords column (number or name).")]
 Segmenter = Annotated[str, typer.Option(
     "--segmenter", help="rjieba | jieba | char, or a cws/pos model directory (zhtext tag train).")]
 UserDict = Annotated[
@@ -236,14 +241,9 @@ def evaluate(
     top_k: Annotated[
         str, typer.Option("--top-k", "-k", help="Cut-offs, comma-separated, e.g. 3,5,10.")
     ] = "5",
-    gold_sep: Annotated[str, typer.Option("--gold-sep", help="Separator of gold keywords.")]
-    = "_",
-    text_col: Annotated[
-        str | None, typer.Option("--text-col", help="Text column (number or header name).")
-    ] = None,
-    keywords_col: Annotated[
-        str | None, typer.Option("--keywords-col", help="Keywords column (number or name).")
-    ] = None,
+    gold_sep: GoldSep = "_",
+    text_col: GoldTextCol = None,
+    keywords_col: GoldKeywordsCol = None,
     phrases: Phrases = True,
     segmenter: Segmenter = "rjieba",
     user_dict: UserDict = None,
@@ -302,14 +302,9 @@ def train(
     ] = "supervised",
     tagger: Annotated[str, typer.Option(
         "--tagger", help="The tagger's method: crf (default) or bert.")] = "crf",
-    gold_sep: Annotated[str, typer.Option("--gold-sep", help="Separator of gold keywords.")]
-    = "_",
-    text_col: Annotated[
-        str | None, typer.Option("--text-col", help="Text column (number or header name).")
-    ] = None,
-    keywords_col: Annotated[
-        str | None, typer.Option("--keywords-col", help="Keywords column (number or name).")
-    ] = None,
+    gold_sep: GoldSep = "_",
+    text_col: GoldTextCol = None,
+    keywords_col: GoldKeywordsCol = None,
     segmenter: Segmenter = "rjieba",
     settings: Annotated[list[str] | None, typer.Option(
         "--set", help="A setting of the tagger's method KEY=VALUE (see 'zhtext tag settings "

@@ -101,3 +101,57 @@ def progress(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("predict", total=total)
         yield lambda n: bar.advance(task, n)
+
+
+def check_report_output(output: Path | None, *, force: bool) -> None:
+    """Refuse an existing ``evaluate -o`` directory unless ``--force``."""
+    if output is not None and output.exists() and not force:
+        raise InputError("output directory already exists; pass --force to replace it",
+                         path=str(output))
+
+
+def write_evaluation(output: Path, report: Any, *, write_html: Callable[[Path], None],
+                     method: str, model_dir: Path, data_file: Path, force: bool) -> None:
+    """Write ``metrics.json`` and ``report.html`` of an evaluation as one report directory."""
+    from zhtext.artifacts import write_artifact
+
+    def build(tmp: Path) -> dict[str, Any]:
+        (tmp / "metrics.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False,
+                                                     indent=2) + "\n", encoding="utf-8")
+        write_html(tmp / "report.html")
+        return {"model": str(model_dir), "data": str(data_file)}
+
+    write_artifact(output, task="report", method=method, build=build, force=force)
+
+
+@contextmanager
+def training_run(output: Path, *, enabled: bool, force: bool, resume: bool, method: str,
+                 params: dict[str, Any], train_file: Path, command: str
+                 ) -> Iterator[Path | None]:
+    """The output directory of a checkpointed (neural) run while it trains.
+
+    ``None`` when not ``enabled`` (the model is then written at the end only). On failure a
+    directory this run created and that holds no checkpoint is removed; on Ctrl-C the way to
+    resume is printed.
+    """
+    if not enabled:
+        yield None
+        return
+    import shutil
+
+    created = False
+    if force and output.exists():
+        shutil.rmtree(output)
+    if not output.exists():
+        output.mkdir(parents=True)
+        created = True
+    training_state(output, method, params, train_file, resume)
+    try:
+        yield output
+    except BaseException as e:
+        if created and not has_checkpoints(output):
+            shutil.rmtree(output, ignore_errors=True)
+        elif isinstance(e, KeyboardInterrupt):
+            typer.echo(f"interrupted; continue with: zhtext {command} train ... -o {output} "
+                       "--resume", err=True)
+        raise

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from zhtext.cli.common import Encoding, Force, Output, Quiet, output_stream, parse_settings
-from zhtext.cli.runs import check_output, has_checkpoints, progress, training_state
+from zhtext.cli.runs import (
+    check_output,
+    check_report_output,
+    progress,
+    training_run,
+    write_evaluation,
+)
 from zhtext.errors import InputError, ZhtextError
 
 if TYPE_CHECKING:
@@ -108,26 +114,10 @@ def train(
         logger.info("held out %d of %d sentences as dev (--dev-split %s)", len(dev_data),
                     len(train_data) + len(dev_data), share)
     test_data = _read(test_file, data_format) if test_file else None
-    work = None
-    created = False
-    if neural:
-        if force and output.exists():
-            shutil.rmtree(output)
-        if not output.exists():
-            output.mkdir(parents=True)
-            created = True
-        work = output
-        training_state(output, f"{task}/{method}", params, train_file, resume)
-    try:
-        with _crf_progress(not neural, quiet) as advance:
-            tagger.fit(train_data, dev_data, output_dir=work, resume=resume, progress=advance)
-    except BaseException as e:
-        if work is not None and created and not has_checkpoints(work):
-            shutil.rmtree(work, ignore_errors=True)
-        elif work is not None and isinstance(e, KeyboardInterrupt):
-            typer.echo(f"interrupted; continue with: zhtext tag train ... -o {output} --resume",
-                       err=True)
-        raise
+    with training_run(output, enabled=neural, force=force, resume=resume,
+                      method=f"{task}/{method}", params=params, train_file=train_file,
+                      command="tag") as work, _crf_progress(not neural, quiet) as advance:
+        tagger.fit(train_data, dev_data, output_dir=work, resume=resume, progress=advance)
     report = None
     if dev_data is not None:
         report = tagger.evaluate(dev_data)
@@ -219,23 +209,16 @@ def evaluate(
     """Score a tagger: word / entity P/R/F1 (seqeval strict for NER), per type, POS accuracy."""
     tagger = _load(model_dir)
     data = _read(data_file, data_format)
-    if output is not None and output.exists() and not force:
-        raise InputError("output directory already exists; pass --force to replace it",
-                         path=str(output))
+    check_report_output(output, force=force)
     report = tagger.evaluate(data)
     report.extra["data"] = str(data_file)
     if output is not None:
-        from zhtext.artifacts import write_artifact
         from zhtext.evaluate.tagging import write_tagging_report
 
-        def build(tmp: Path) -> dict[str, Any]:
-            (tmp / "metrics.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False,
-                                                         indent=2) + "\n", encoding="utf-8")
-            write_tagging_report(tmp / "report.html", report,
-                                 title=f"zhtext tag: {tagger.task} {tagger.method}")
-            return {"model": str(model_dir), "data": str(data_file)}
-
-        write_artifact(output, task="report", method=tagger.method, build=build, force=force)
+        write_evaluation(output, report, method=tagger.method, model_dir=model_dir,
+                         data_file=data_file, force=force,
+                         write_html=lambda p: write_tagging_report(
+                             p, report, title=f"zhtext tag: {tagger.task} {tagger.method}"))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
