@@ -228,9 +228,11 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
     results_file = RESULTS / "tag.json"
-    results = json.loads(results_file.read_text()) if results_file.exists() else {}
+    results: dict[str, Any] = {}
     for run in runs:
         rows = globals()[f"run_{run}"](work)
+        # re-read before writing: several runs may go on at once (one per core)
+        results = json.loads(results_file.read_text()) if results_file.exists() else {}
         results[run] = rows
         results_file.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
         print(_table(rows), flush=True)

@@ -238,9 +238,9 @@ def _read_conll(path: str | Path) -> list[Sentence]:
         out.append(Sentence("".join(cs), spans, f"{path}:{lineno}", words=words,
                             extra={"scheme": scheme}))
     if repaired:
-        logger.warning("%s: %d sentence(s) are not valid %s and were read leniently (an I- "
-                       "tag without its B- starts a span), first at %s", path, len(repaired),
-                       scheme.upper(), repaired[0])
+        logger.warning("%s: %d sentence(s) are not valid %s and were read leniently, as "
+                       "seqeval does (a span may start with I-/M-/E- or end without E-); "
+                       "first at %s", path, len(repaired), scheme.upper(), repaired[0])
     return out
 
 
