@@ -87,5 +87,7 @@ def test_cli_train_and_extract(tmp_path: Path) -> None:
     assert "数据挖掘" in out.stdout
     out = zhtext("keywords", "train", "--train", gold, "-o", tmp_path / "m")
     assert_clean_error(out, "already exists")
+    out = zhtext("keywords", "extract", doc, "--method", "supervised")
+    assert_clean_error(out, "needs a trained model", "--model DIR")
     out = zhtext("keywords", "train", "--train", gold, "-o", tmp_path / "n", "--method", "tfidf")
     assert_clean_error(out, "supervised")

@@ -108,6 +108,9 @@ def _extractor(
             extractor.phrases = False
             extractor._reset()
         return extractor
+    if method == "supervised":
+        raise ZhtextError("--method supervised needs a trained model: --model DIR (train one "
+                          "with 'zhtext keywords train --train GOLD -o DIR')")
     params: dict[str, Any] = {"phrases": phrases, "segmenter": segmenter_arg(segmenter),
                               "t2s": t2s,
                               "stopwords": stopwords}
