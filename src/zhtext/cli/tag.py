@@ -278,10 +278,10 @@ def predict(
     force: Force = False,
     quiet: Quiet = False,
 ) -> None:
-    """Tag each line.
+    """Tag each line of a file, one output entry per line, as JSONL, CoNLL or SIGHAN.
 
-    JSONL {"tokens": [...]} / {"entities": [...]}, CoNLL, or SIGHAN (the words of each line
-    separated by spaces, for the SIGHAN scorer).
+    JSONL gives {"text", "tokens": [...]} or {"text", "entities": [...]} with offsets; SIGHAN
+    the words of each line separated by spaces, as the SIGHAN scorer reads them.
     """
     from zhtext.tag.schemes import Scheme, to_tags
 

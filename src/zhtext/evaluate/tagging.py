@@ -1,6 +1,6 @@
 """Token-task metrics.
 
-word-span P/R/F1 (segmentation, with OOV / IV recall as the SIGHAN scorer reports them), POS
+Word-span P/R/F1 (segmentation, with OOV / IV recall as the SIGHAN scorer reports them), POS
 accuracy and joint (span, tag) F1, and entity P/R/F1 computed by seqeval in strict mode, with a
 per-type table and the sentences with the most errors.
 """

@@ -1,6 +1,6 @@
 """The ``crf`` method.
 
-a linear-chain CRF (CRFsuite through python-crfsuite) over character features
+A linear-chain CRF (CRFsuite through python-crfsuite) over character features
 (:mod:`zhtext.tag.features`).
 
 CRFsuite trains with L-BFGS and elastic-net regularisation; the model file is CRFsuite's own

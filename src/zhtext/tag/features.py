@@ -1,6 +1,6 @@
 """Character features for the CRF tagger.
 
-n-grams, character classes, a dictionary, and the words of a dictionary segmenter.
+N-grams, character classes, a dictionary, and the words of a dictionary segmenter.
 
 Each character gets a list of feature strings (python-crfsuite takes them as binary
 features). Characters are folded one by one (NFKC: full-width digits and letters to ASCII,
@@ -37,7 +37,7 @@ def fold_chars(text: str) -> list[str]:
 def char_class(c: str) -> str:
     """A one-letter class.
 
-    digit ``d``, Chinese numeral ``n``, date unit ``t``, Latin ``l``, punctuation ``p``, space
+    Digit ``d``, Chinese numeral ``n``, date unit ``t``, Latin ``l``, punctuation ``p``, space
     ``s``, Han ``h``, other ``o``.
     """
     if c.isdigit():

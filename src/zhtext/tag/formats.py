@@ -317,7 +317,7 @@ def split_dev(sentences: Sequence[Sentence], share: float, *, seed: int = 42
               ) -> tuple[list[Sentence], list[Sentence]]:
     """Hold out ``share`` of the data as dev, seeded.
 
-    whole articles when the sentences carry People's Daily ids (so no article is on both sides),
+    Whole articles when the sentences carry People's Daily ids (so no article is on both sides),
     single sentences otherwise.
     """
     import random
