@@ -190,3 +190,61 @@ def test_conv_max_pool_ignores_padding() -> None:
     # the same as the text alone, without padding
     c = conv_max_pool(states[:, :3], torch.ones(1, 3, dtype=torch.long), convs)
     torch.testing.assert_close(a, c)
+
+
+def _encoder_weights(state: dict) -> dict[str, np.ndarray]:
+    """The encoder's 2-D weights by name without the first prefix (``bert.``, ``encoder.``)."""
+    return {k.split(".", 1)[1]: np.asarray(v.detach().numpy() if hasattr(v, "detach") else v)
+            for k, v in state.items()
+            if k.startswith(("bert.", "encoder.")) and len(v.shape) == 2}
+
+
+@pytest.mark.parametrize("method", ["bert", "bert-cnn"])
+def test_init_random_builds_fresh_seeded_weights(method, corpus, tiny_encoder) -> None:
+    from safetensors.numpy import load_file
+
+    from zhtext.classify.neural import NeuralClassifier, NeuralSettings
+
+    texts, labels = corpus
+    saved = _encoder_weights(load_file(str(tiny_encoder / "model.safetensors")))
+    assert any("word_embeddings" in k for k in saved)
+
+    def build(init: str, seed: int = 42) -> dict[str, np.ndarray]:
+        clf = NeuralClassifier(method, NeuralSettings(model=str(tiny_encoder), init=init,
+                                                      seed=seed))
+        clf._build(texts[:10], sorted(set(labels)), False, None)
+        return _encoder_weights(clf.model_.state_dict())
+
+    pretrained, random_ = build("pretrained"), build("random")
+    common = sorted(set(saved) & set(pretrained))
+    assert len(common) >= 10 and set(common) <= set(random_)
+    for k in common:
+        np.testing.assert_array_equal(pretrained[k], saved[k])  # loaded as saved
+        assert random_[k].shape == saved[k].shape  # the same architecture ...
+        assert not np.allclose(random_[k], saved[k]), k  # ... with fresh weights
+    again, other = build("random"), build("random", seed=7)
+    for k in random_:  # the seed fixes the random weights, the head's too
+        np.testing.assert_array_equal(again[k], random_[k])
+    assert not np.allclose(other[common[0]], random_[common[0]])
+
+
+def test_init_random_trains_saves_and_records_the_setting(corpus, tiny_encoder,
+                                                          tmp_path: Path) -> None:
+    texts, labels = corpus
+    clf = TextClassifier("bert-cnn", model=str(tiny_encoder), init="random", learning_rate=1e-3,
+                         **{**FAST, "epochs": 1})
+    clf.fit(texts[:30], labels[:30])
+    out = clf.save(tmp_path / "m")
+    manifest = json.loads((out / "zhtext.json").read_text(encoding="utf-8"))
+    assert manifest["neural"]["settings"]["init"] == "random"
+    again = TextClassifier.load(out)
+    assert again.model_.settings.init == "random"
+    np.testing.assert_allclose(again.predict_proba(texts), clf.predict_proba(texts), atol=1e-5)
+
+
+def test_init_random_errors(corpus) -> None:
+    texts, labels = corpus
+    with pytest.raises(InputError, match="init=random applies to the encoder methods"):
+        TextClassifier("textcnn", init="random").fit(texts, labels)
+    with pytest.raises(InputError, match="`init` should be pretrained or random, got 'fresh'"):
+        TextClassifier("bert", model="x", init="fresh").fit(texts, labels)

@@ -122,6 +122,30 @@ def test_bert_cnn_lora_via_cli(data: tuple[Path, Path], tmp_path: Path) -> None:
     assert_clean_error(wrong, "--lora", "linear")
 
 
+def test_init_random_via_cli(data: tuple[Path, Path], tmp_path: Path) -> None:
+    from tests.tiny_encoder import build_tiny_encoder
+
+    train, dev = data
+    texts = [line.split("\t")[1] for line in train.read_text(encoding="utf-8").splitlines()[1:]]
+    encoder = build_tiny_encoder(tmp_path / "tiny-bert", [*texts, "这是一段文本"])
+    listing = zhtext("classify", "settings", "bert")
+    assert listing.returncode == 0 and "init" in listing.stdout and "random" in listing.stdout
+    model = tmp_path / "m"
+    out = zhtext("classify", "train", "--method", "bert", "--model", encoder, "--train", train,
+                 "--dev", dev, "-o", model, "--set", "init=random", "--set", "epochs=1",
+                 "--set", "batch_size=16", "--set", "tensorboard=false")
+    assert out.returncode == 0, out.stderr
+    manifest = json.loads((model / "zhtext.json").read_text(encoding="utf-8"))
+    assert manifest["neural"]["settings"]["init"] == "random"
+    pred = zhtext("classify", "predict", model, dev)
+    assert pred.returncode == 0, pred.stderr
+    assert len(pred.stdout.splitlines()) == 20
+    wrong = zhtext("classify", "train", "--method", "textcnn", "--train", train, "-o",
+                   tmp_path / "x", "--set", "init=random")
+    assert_clean_error(wrong, "init=random applies to the encoder methods")
+    assert not (tmp_path / "x").exists()
+
+
 def test_multi_label_via_cli(tmp_path: Path) -> None:
     rows = make_rows(20)
     lines = ["text\tlabel"] + [f"{t}\t{y},长" if len(t) > 12 else f"{t}\t{y}"

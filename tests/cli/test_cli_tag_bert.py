@@ -65,3 +65,17 @@ def test_bert_needs_a_model_and_resume_refuses_other_settings(work: Path) -> Non
     assert_clean_error(out, "needs an encoder")
     out = zhtext("tag", "train", "--train", work / "pd.txt", "-o", work / "x", "--resume")
     assert_clean_error(out, "--resume applies to bert")
+
+
+def test_init_random_via_cli(work: Path) -> None:
+    listing = zhtext("tag", "settings", "bert")
+    assert listing.returncode == 0 and "init" in listing.stdout and "random" in listing.stdout
+    out = zhtext("tag", "train", "--task", "ner", "--method", "bert", "--model", work / "enc",
+                 "--train", work / "ner.txt", "-o", work / "rand", "--set", "max_length=24",
+                 "--set", "init=random", "--epochs", "1", *FAST[2:])
+    assert out.returncode == 0, out.stderr
+    manifest = json.loads((work / "rand" / "zhtext.json").read_text(encoding="utf-8"))
+    assert manifest["settings"]["init"] == "random"
+    out = zhtext("tag", "predict", work / "rand", work / "in.txt")
+    assert out.returncode == 0, out.stderr
+    assert len(out.stdout.splitlines()) == 2

@@ -207,6 +207,38 @@ def test_errors_say_what_to_fix(encoder, tmp_path: Path) -> None:
         NeuralTagger().predict_tags([["北"]])
 
 
+def _encoder_weights(state: dict) -> dict[str, np.ndarray]:
+    """The encoder's 2-D weights by name without the first prefix (``bert.``, ``encoder.``)."""
+    return {k.split(".", 1)[1]: np.asarray(v.detach().numpy() if hasattr(v, "detach") else v)
+            for k, v in state.items()
+            if k.startswith(("bert.", "encoder.")) and len(v.shape) == 2}
+
+
+def test_init_random_builds_the_architecture_with_fresh_seeded_weights(encoder) -> None:
+    from safetensors.numpy import load_file
+
+    saved = _encoder_weights(load_file(str(encoder / "model.safetensors")))
+
+    def build(init: str, seed: int = 42) -> dict[str, np.ndarray]:
+        tagger = NeuralTagger(settings(encoder, init=init, seed=seed))
+        tagger._build(LABELS, "O")
+        return _encoder_weights(tagger.model_.state_dict())
+
+    pretrained, random_ = build("pretrained"), build("random")
+    common = sorted(set(saved) & set(pretrained))
+    assert len(common) >= 10 and set(common) <= set(random_)
+    for k in common:
+        np.testing.assert_array_equal(pretrained[k], saved[k])
+        assert random_[k].shape == saved[k].shape
+        assert not np.allclose(random_[k], saved[k]), k
+    again, other = build("random"), build("random", seed=7)
+    for k in random_:
+        np.testing.assert_array_equal(again[k], random_[k])
+    assert not np.allclose(other[common[0]], random_[common[0]])
+    with pytest.raises(InputError, match="`init` should be one of pretrained, random"):
+        NeuralTaggerSettings(init="fresh")  # type: ignore[arg-type]
+
+
 def test_importing_the_module_does_not_import_torch() -> None:
     code = ("import sys, zhtext.tag.neural\n"
             "print(sorted({'torch', 'transformers'} & set(sys.modules)))")

@@ -86,10 +86,23 @@ class BertCnnForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
         self.post_init()
 
     @classmethod
-    def from_encoder(cls, name_or_path: str, config: BertCnnConfig, **kwargs: Any
+    def from_encoder(cls, name_or_path: str, config: BertCnnConfig, *,
+                     random_init: bool = False, **kwargs: Any
                      ) -> BertCnnForSequenceClassification:
-        """A new head on a pretrained encoder (hub name or local directory)."""
-        encoder = AutoModel.from_pretrained(name_or_path, **kwargs)
+        """A new head on a pretrained encoder (hub name or local directory).
+
+        Args:
+            name_or_path: The encoder: a hub name or a local directory.
+            config: The head's settings; its ``encoder_config`` is filled in here.
+            random_init: Build the encoder's architecture from its config with fresh random
+                weights instead of loading its weights (a baseline to measure pretraining).
+            **kwargs: More arguments of ``from_pretrained`` (of the encoder, or of its config
+                with ``random_init``).
+        """
+        if random_init:
+            encoder = AutoModel.from_config(AutoConfig.from_pretrained(name_or_path, **kwargs))
+        else:
+            encoder = AutoModel.from_pretrained(name_or_path, **kwargs)
         config.encoder_config = encoder.config.to_dict()
         return cls(config, encoder=encoder)
 

@@ -37,6 +37,10 @@ class NeuralSettings:
 
     model: str | None = field(default=None, metadata={
         "help": "Encoder for bert / bert-cnn: a hub name or a local directory."})
+    init: Literal["pretrained", "random"] = field(default="pretrained", metadata={
+        "help": "bert / bert-cnn: 'pretrained' loads the encoder's weights; 'random' builds "
+                "the same architecture from its config with fresh weights (a baseline to "
+                "measure pretraining)."})
     epochs: float = field(default=0.0, metadata={
         "help": "Training epochs (0: the method's default, for textcnn from the data size; "
                 "early stopping may end sooner)."})
@@ -98,6 +102,8 @@ class NeuralSettings:
             raise InputError(f"`lora_r` should be positive, got {self.lora_r}.")
         if self.patience < 0:
             raise InputError(f"`patience` should be at least 0, got {self.patience}.")
+        if self.init not in ("pretrained", "random"):
+            raise InputError(f"`init` should be pretrained or random, got {self.init!r}.")
         try:
             ks = [int(k) for k in str(self.kernel_sizes).split(",")]
         except ValueError:
@@ -176,6 +182,10 @@ class NeuralClassifier:
         if method == "textcnn" and self.settings.lora:
             raise InputError("--lora works with the encoder methods (bert, bert-cnn), not "
                              "textcnn")
+        if method == "textcnn" and self.settings.init == "random":
+            raise InputError("init=random applies to the encoder methods (bert, bert-cnn), "
+                             "not textcnn (whose weights always start random); drop "
+                             "--set init=random")
         self.model_: Any = None
         self.tokenizer_: Any = None
         self.labels_: list[str] = []
@@ -253,7 +263,12 @@ class NeuralClassifier:
             if s.vectors:
                 self._load_vectors(Path(s.vectors))
             return
-        from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import (
+            AutoConfig,
+            AutoModelForSequenceClassification,
+            AutoTokenizer,
+            set_seed,
+        )
 
         assert s.model is not None
         try:
@@ -267,7 +282,15 @@ class NeuralClassifier:
         self.max_length_ = self._pick_max_length(texts, min(512, cap))
         kwargs: dict[str, Any] = {"num_labels": len(labels), "id2label": id2label,
                                   "label2id": label2id, "problem_type": problem}
-        if self.method == "bert":
+        random_init = s.init == "random"
+        if random_init and s.lora:
+            logger.warning("init=random with lora: the adapters train on a frozen random "
+                           "encoder")
+        set_seed(s.seed)  # the new head's (and a random encoder's) initial weights
+        if self.method == "bert" and random_init:
+            self.model_ = AutoModelForSequenceClassification.from_config(
+                AutoConfig.from_pretrained(s.model, **kwargs))
+        elif self.method == "bert":
             self.model_ = AutoModelForSequenceClassification.from_pretrained(
                 s.model, ignore_mismatched_sizes=True, **kwargs)
         else:
@@ -276,7 +299,8 @@ class NeuralClassifier:
             cnn_config = BertCnnConfig(
                 kernel_sizes=[int(k) for k in s.kernel_sizes.split(",")],
                 num_filters=s.num_filters, dropout=min(s.dropout, 0.1), **kwargs)
-            self.model_ = BertCnnForSequenceClassification.from_encoder(s.model, cnn_config)
+            self.model_ = BertCnnForSequenceClassification.from_encoder(
+                s.model, cnn_config, random_init=random_init)
         if s.lora:
             self.model_ = self._add_lora(self.model_)
 

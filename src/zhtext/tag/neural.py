@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 DevMetric = Callable[[list[list[str]], list[list[str]]], float]
 _DEVICES = ("auto", "cpu", "cuda")
 _PRECISIONS = ("auto", "no", "fp16", "bf16")
+_INITS = ("pretrained", "random")
 
 
 @dataclass
@@ -46,6 +47,10 @@ class NeuralTaggerSettings:
 
     model: str | None = field(default=None, metadata={
         "help": "Encoder: a hub name (e.g. bert-base-chinese) or a local directory."})
+    init: Literal["pretrained", "random"] = field(default="pretrained", metadata={
+        "help": "'pretrained' loads the encoder's weights; 'random' builds the same "
+                "architecture from its config with fresh weights (a baseline to measure "
+                "pretraining)."})
     crf: bool = field(default=True, metadata={
         "help": "A CRF layer on top (Viterbi decoding, consistent tag sequences)."})
     # Usual values for fine-tuning a BERT-base tagger; not tuned on this project's data.
@@ -104,6 +109,8 @@ class NeuralTaggerSettings:
         if self.device not in _DEVICES:
             raise InputError(f"`device` should be one of {', '.join(_DEVICES)}, got "
                              f"{self.device!r}.")
+        if self.init not in _INITS:
+            raise InputError(f"`init` should be one of {', '.join(_INITS)}, got {self.init!r}.")
         if self.mixed_precision not in _PRECISIONS:
             raise InputError(f"`mixed_precision` should be one of {', '.join(_PRECISIONS)}, "
                              f"got {self.mixed_precision!r}.")
@@ -285,8 +292,8 @@ class NeuralTagger:
         config = config_cls(crf=s.crf, dropout=s.dropout, outside=outside,
                             num_labels=len(labels), id2label=dict(enumerate(labels)),
                             label2id={t: i for i, t in enumerate(labels)})
-        torch.manual_seed(s.seed)  # the new layers' initial weights
-        self.model_ = model_cls.from_encoder(s.model, config)
+        torch.manual_seed(s.seed)  # the new layers' (and a random encoder's) initial weights
+        self.model_ = model_cls.from_encoder(s.model, config, random_init=s.init == "random")
 
     def _pick_window(self, tokens: list[tuple[list[int], list[int]]]) -> None:
         s = self.settings
@@ -568,7 +575,7 @@ def _model_classes() -> tuple[Any, Any]:
     """The config and model classes (built on first use: torch and transformers load here)."""
     import torch
     from torch import nn
-    from transformers import AutoModel, PretrainedConfig, PreTrainedModel
+    from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
     from transformers.modeling_outputs import TokenClassifierOutput
 
     from zhtext.classify.heads import _encoder_config
@@ -628,9 +635,18 @@ def _model_classes() -> tuple[Any, Any]:
             self.post_init()  # type: ignore[no-untyped-call]
 
         @classmethod
-        def from_encoder(cls, name_or_path: str, config: TokenTaggerConfig) -> TokenTagger:
-            """New layers on a pretrained encoder (hub name or local directory)."""
-            encoder = AutoModel.from_pretrained(name_or_path)
+        def from_encoder(cls, name_or_path: str, config: TokenTaggerConfig, *,
+                         random_init: bool = False) -> TokenTagger:
+            """New layers on a pretrained encoder (hub name or local directory).
+
+            With ``random_init`` the encoder's architecture is built from its config with
+            fresh random weights instead (a baseline to measure pretraining).
+            """
+            if random_init:
+                encoder = AutoModel.from_config(  # type: ignore[no-untyped-call]
+                    AutoConfig.from_pretrained(name_or_path))
+            else:
+                encoder = AutoModel.from_pretrained(name_or_path)
             config.encoder_config = encoder.config.to_dict()
             return cls(config, encoder=encoder)
 
