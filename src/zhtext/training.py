@@ -80,6 +80,8 @@ def run_trainer(
     metric: str | None,
     compute_metrics: Callable[[Any], dict[str, float]] | None,
     resume: bool,
+    overrides: dict[str, Any] | None = None,
+    callbacks: list[Any] | None = None,
     **trainer_kwargs: Any,
 ) -> tuple[Any, int | None]:
     """Train ``model`` with ``Trainer``; returns the trainer and the step resumed from.
@@ -101,6 +103,9 @@ def run_trainer(
         metric: The key ``compute_metrics`` returns that picks the best checkpoint.
         compute_metrics: ``Trainer``'s metric function.
         resume: Continue from the newest complete checkpoint in ``work/checkpoints``.
+        overrides: ``TrainingArguments`` values that replace the ones set here (``max_steps``,
+            ``save_steps``...).
+        callbacks: More ``Trainer`` callbacks.
         **trainer_kwargs: More ``Trainer`` arguments (``compute_loss_func``, ``optimizers``...).
     """
     import torch
@@ -115,7 +120,7 @@ def run_trainer(
         mp = "no" if use_cpu else "fp16"
     evaluate = eval_set is not None
     eval_steps = max(1, steps_per_epoch // max(1, s.eval_per_epoch))
-    args = TrainingArguments(
+    arg_values: dict[str, Any] = dict(
         output_dir=str(work / "checkpoints"),
         num_train_epochs=s.epochs,
         per_device_train_batch_size=s.batch_size,
@@ -145,8 +150,10 @@ def run_trainer(
         dataloader_num_workers=0,
         save_only_model=False,
     )
-    callbacks: list[Any] = ([EarlyStoppingCallback(early_stopping_patience=s.patience)]
-                            if evaluate and s.patience > 0 else [])
+    args = TrainingArguments(**{**arg_values, **(overrides or {})})
+    callbacks = [*(callbacks or []),
+                 *([EarlyStoppingCallback(early_stopping_patience=s.patience)]
+                   if evaluate and s.patience > 0 else [])]
     if s.tensorboard and _has_tensorboard():
         from torch.utils.tensorboard import SummaryWriter
         from transformers.integrations.integration_utils import TensorBoardCallback

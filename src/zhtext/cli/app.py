@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zhtext.cli import classify, keywords, tag, topics
+from zhtext.cli import classify, keywords, pretrain, tag, topics
 from zhtext.errors import ZhtextError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.add_typer(keywords.app, name="keywords")
 app.add_typer(topics.app, name="topics")
 app.add_typer(classify.app, name="classify")
 app.add_typer(tag.app, name="tag")
+app.add_typer(pretrain.app, name="pretrain")
 
 
 def _version(value: bool) -> None:

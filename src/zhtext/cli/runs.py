@@ -126,8 +126,8 @@ def write_evaluation(output: Path, report: Any, *, write_html: Callable[[Path], 
 
 @contextmanager
 def training_run(output: Path, *, enabled: bool, force: bool, resume: bool, method: str,
-                 params: dict[str, Any], train_file: Path, command: str
-                 ) -> Iterator[Path | None]:
+                 params: dict[str, Any], train_file: Path, command: str,
+                 subcommand: str = "train") -> Iterator[Path | None]:
     """The output directory of a checkpointed (neural) run while it trains.
 
     ``None`` when not ``enabled`` (the model is then written at the end only). On failure a
@@ -152,6 +152,6 @@ def training_run(output: Path, *, enabled: bool, force: bool, resume: bool, meth
         if created and not has_checkpoints(output):
             shutil.rmtree(output, ignore_errors=True)
         elif isinstance(e, KeyboardInterrupt):
-            typer.echo(f"interrupted; continue with: zhtext {command} train ... -o {output} "
-                       "--resume", err=True)
+            typer.echo(f"interrupted; continue with: zhtext {command} {subcommand} ... -o "
+                       f"{output} --resume", err=True)
         raise

@@ -1,0 +1,221 @@
+"""``zhtext pretrain``: a Chinese BERT vocabulary and masked-language pretraining."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from zhtext.cli.common import Encoding, Force, parse_settings, segmenter_arg
+from zhtext.cli.runs import check_output, training_run
+from zhtext.errors import InputError
+
+app = typer.Typer(help="Pretrain a Chinese BERT: vocabulary (vocab) and whole-word-masking "
+                  "MLM (mlm).", no_args_is_help=True)
+logger = logging.getLogger(__name__)
+
+CorpusArg = Annotated[list[str], typer.Argument(
+    help="Corpus files, folders or globs: plain text (a document per line), JSONL, "
+    "People's Daily, CoNLL or TSV dataset files.", show_default=False)]
+CorpusFmt = Annotated[str, typer.Option(
+    "--format", help="auto | text | jsonl | peoples-daily | conll | tsv.")]
+TextField = Annotated[str | None, typer.Option(
+    "--text-field", help="The text field of JSONL records (default: text, content, abst, "
+    "abstract, sentence or title).")]
+VocabSize = Annotated[int, typer.Option("--vocab-size", help="Vocabulary size, special "
+                                        "tokens included.")]
+MinCount = Annotated[int, typer.Option("--min-count", help="Characters and WordPiece units "
+                                       "seen fewer times are left out ([UNK]).")]
+Settings = Annotated[list[str] | None, typer.Option(
+    "--set", help="A setting KEY=VALUE (see 'zhtext pretrain settings'). Repeatable.")]
+
+
+def _corpus(sources: list[str], fmt: str, text_field: str | None, encoding: str) -> Any:
+    from zhtext.pretrain.corpus import Corpus
+
+    formats = ("auto", "text", "jsonl", "peoples-daily", "conll", "tsv")
+    if fmt not in formats:
+        raise typer.BadParameter(f"{fmt!r}; expected one of {', '.join(formats)}",
+                                 param_hint="--format")
+    return Corpus(sources, fmt=fmt, text_field=text_field,  # type: ignore[arg-type]
+                  encoding=encoding)
+
+
+@app.command()
+def vocab(
+    corpus: CorpusArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tokenizer directory to "
+                                         "create.")],
+    vocab_size: VocabSize = 21128,
+    min_count: MinCount = 2,
+    cased: Annotated[bool, typer.Option("--cased", help="Keep Latin letter case (default: "
+                                        "lower-case, as bert-base-chinese).")] = False,
+    corpus_format: CorpusFmt = "auto",
+    text_field: TextField = None,
+    encoding: Encoding = "utf-8",
+    force: Force = False,
+) -> None:
+    """Build a BERT vocabulary: each CJK character a token, WordPiece for the rest."""
+    from zhtext.artifacts import write_artifact
+    from zhtext.pretrain.vocab import build_vocab
+
+    check_output(output, force=force, resume=False)
+    texts = _corpus(corpus, corpus_format, text_field, encoding)
+    tokenizer, stats = build_vocab(texts, vocab_size=vocab_size, min_count=min_count,
+                                   lowercase=not cased, name=", ".join(corpus))
+
+    def build(tmp: Path) -> dict[str, Any]:
+        tokenizer.save_pretrained(str(tmp))
+        return {"vocab_size": len(tokenizer), "documents": stats.documents,
+                "characters": stats.characters, "corpus": list(corpus)}
+
+    write_artifact(output, task="vocab", method="wordpiece", build=build, force=force)
+    typer.echo(f"saved a {len(tokenizer):,}-token vocabulary to {output} ({stats.documents:,} "
+               f"documents, {stats.characters:,} characters)", err=True)
+
+
+@app.command()
+def mlm(
+    corpus: CorpusArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to create.")],
+    size: Annotated[str, typer.Option("--size", help="tiny | small | base (base is "
+                                      "bert-base-chinese's shape).")] = "small",
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="A JSON file of BertConfig fields instead of --size.")] = None,
+    vocab_dir: Annotated[str | None, typer.Option(
+        "--vocab", help="A tokenizer directory ('zhtext pretrain vocab'); default: build one "
+        "from the corpus.")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--from", help="Continue pretraining this masked-LM checkpoint (hub name or "
+        "directory): domain adaptation.")] = None,
+    steps: Annotated[int | None, typer.Option("--steps", help="Optimiser steps (default: "
+                                              "from --epochs).")] = None,
+    epochs: Annotated[float | None, typer.Option("--epochs", help="Passes over the corpus "
+                                                 "(default 1).")] = None,
+    max_minutes: Annotated[float | None, typer.Option(
+        "--max-minutes", help="Stop with a checkpoint after this many minutes.")] = None,
+    segmenter: Annotated[str | None, typer.Option(
+        "--segmenter", help="Words of whole-word masking: rjieba (default), jieba, or a cws "
+        "model directory.")] = None,
+    vocab_size: VocabSize = 21128,
+    min_count: MinCount = 2,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+    settings: Settings = None,
+    corpus_format: CorpusFmt = "auto",
+    text_field: TextField = None,
+    encoding: Encoding = "utf-8",
+    force: Force = False,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue an interrupted run from the checkpoints in -o.")] = False,
+    keep_checkpoints: Annotated[bool, typer.Option(
+        "--keep-checkpoints", help="Keep the training checkpoints in the model directory.")
+    ] = False,
+) -> None:
+    """Pretrain a BERT with whole-word masking; writes a standard Hugging Face directory."""
+    from zhtext.pretrain.mlm import SIZES, PretrainSettings
+
+    if size not in SIZES:
+        raise typer.BadParameter(f"{size!r}; expected one of {', '.join(SIZES)}",
+                                 param_hint="--size")
+    if start and config:
+        raise typer.BadParameter("--from continues a model with its own config; drop --config",
+                                 param_hint="--config")
+    named = {"max_steps": steps, "epochs": epochs, "max_minutes": max_minutes,
+             "segmenter": segmenter_arg(segmenter) if segmenter else None,
+             "seed": seed if seed != 42 else None}
+    params: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
+    params.update(parse_settings(settings))
+    bad = sorted(set(params) - set(PretrainSettings.names()))
+    if bad:
+        raise InputError(f"unknown setting {', '.join(bad)}; the settings are: "
+                         f"{', '.join(PretrainSettings.names())}")
+    try:
+        s = PretrainSettings(**params)
+    except TypeError as e:
+        raise InputError(f"bad setting: {e}") from None
+    check_output(output, force=force, resume=resume)
+    texts = _corpus(corpus, corpus_format, text_field, encoding)
+    run_params = {"size": size if not (config or start) else None,
+                  "config": str(config) if config else None, "vocab": vocab_dir,
+                  "from": start, "vocab_size": vocab_size, "min_count": min_count, **params}
+    with training_run(output, enabled=True, force=force, resume=resume, method="mlm",
+                      params=run_params, train_file=Path(corpus[0]), command="pretrain",
+                      subcommand="mlm") as work:
+        assert work is not None
+        result = _pretrain(texts, corpus, work, s, size=size, config=config,
+                           vocab_dir=vocab_dir, start=start, vocab_size=vocab_size,
+                           min_count=min_count, resume=resume)
+    _save(output, result, corpus, keep_checkpoints)
+    m = result.metrics
+    typer.echo(f"saved the pretrained model to {output}: {m['steps']} steps, "
+               f"{m['tokens_per_second']:,.0f} tokens/s, final loss {m['final_train_loss']}, "
+               f"held-out MLM accuracy {m['held_out_accuracy']}", err=True)
+
+
+def _pretrain(texts: Any, corpus: list[str], work: Path, s: Any, *, size: str,
+              config: Path | None, vocab_dir: str | None, start: str | None,
+              vocab_size: int, min_count: int, resume: bool) -> Any:
+    from zhtext.pretrain.mlm import bert_config, load_start, pretrain_mlm
+    from zhtext.training import first_line
+
+    start_model = None
+    saved_tok = work / "tokenizer"
+    if start:
+        start_model, tokenizer = load_start(start)
+    if vocab_dir or saved_tok.is_dir():
+        from transformers import AutoTokenizer
+
+        source = str(saved_tok) if saved_tok.is_dir() else str(vocab_dir)
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(source)
+        except (OSError, ValueError) as e:
+            raise InputError(f"cannot load the vocabulary: {first_line(e)}; give a directory "
+                             "made by 'zhtext pretrain vocab'", path=source) from None
+        if tokenizer.mask_token_id is None:
+            raise InputError("the tokenizer has no [MASK] token", path=source)
+    elif not start:
+        from zhtext.pretrain.vocab import build_vocab
+
+        tokenizer, _ = build_vocab(texts, vocab_size=vocab_size, min_count=min_count,
+                                   name=", ".join(corpus))
+    if not saved_tok.is_dir():
+        tmp = work / ".tokenizer.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tokenizer.save_pretrained(str(tmp))
+        tmp.rename(saved_tok)
+    bert = None if start_model is not None else bert_config(size, config, len(tokenizer),  # type: ignore[arg-type]
+                                                           tokenizer)
+    return pretrain_mlm(texts, tokenizer, work=work, settings=s, config=bert,
+                        start_model=start_model, resume=resume)
+
+
+def _save(output: Path, result: Any, corpus: list[str], keep_checkpoints: bool) -> None:
+    from zhtext.artifacts import write_artifact
+    from zhtext.pretrain.report import write_report
+
+    def build(tmp: Path) -> dict[str, Any]:
+        result.model.save_pretrained(str(tmp), safe_serialization=True)
+        result.tokenizer.save_pretrained(str(tmp))
+        write_report(tmp, result.metrics, result.history)
+        if (output / "logs").is_dir():
+            shutil.move(str(output / "logs"), str(tmp / "logs"))
+        if keep_checkpoints and (output / "checkpoints").is_dir():
+            shutil.move(str(output / "checkpoints"), str(tmp / "checkpoints"))
+        return {"corpus": corpus, "metrics": {k: v for k, v in result.metrics.items()
+                                              if k != "settings"}}
+
+    write_artifact(output, task="pretrain", method="mlm", build=build, force=True)
+
+
+@app.command("settings")
+def list_settings() -> None:
+    """List the settings of 'pretrain mlm' (for --set KEY=VALUE)."""
+    from dataclasses import fields
+
+    from zhtext.pretrain.mlm import PretrainSettings
+
+    for f in fields(PretrainSettings):
+        typer.echo(f"{f.name:<22} {f.default!s:<12} {f.metadata.get('help', '')}")

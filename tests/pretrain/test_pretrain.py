@@ -1,0 +1,130 @@
+"""Pretraining: corpus reading, the vocabulary, whole-word masking, a tiny MLM run, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tests.cli.test_cli_classify import assert_clean_error, zhtext
+
+from zhtext.errors import InputError
+from zhtext.pretrain.corpus import Corpus
+from zhtext.pretrain.vocab import build_vocab
+
+TEXTS = ["今天北京的天气很好，我们去公园散步。", "人工智能技术正在改变世界经济。",
+         "球队在比赛中以三比一获胜。", "股市今天大幅上涨，投资者信心增强。",
+         "学校开设了新的计算机课程 Python 3.11。", "电影明星出席了颁奖典礼。"] * 20
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    p = tmp_path / "corpus.txt"
+    p.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    return p
+
+
+def test_corpus_formats(tmp_path: Path) -> None:
+    pd = tmp_path / "pd.txt"
+    pd.write_text("19980101-01-001-001/m  迈向/v  [中国/ns  政府/n]nt  ！/w\n", encoding="utf-8")
+    tsv = tmp_path / "t.tsv"
+    tsv.write_text("中华女子学院招男生\t3\n两天价网站\t4\n", encoding="utf-8")
+    conll = tmp_path / "c.char"
+    conll.write_text("我 O\n们 O\n\n好 O\n", encoding="utf-8")
+    js = tmp_path / "a.jsonl"
+    js.write_text('{"id": 1, "abst": "摘要文本"}\n', encoding="utf-8")
+    assert list(Corpus([pd])) == ["迈向中国政府！"]
+    assert list(Corpus([tsv])) == ["中华女子学院招男生", "两天价网站"]
+    assert list(Corpus([conll])) == ["我们", "好"]
+    assert list(Corpus([js])) == ["摘要文本"]
+    bad = tmp_path / "b.jsonl"
+    bad.write_text('{"text": "好"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"b.jsonl:2: not a JSON object"):
+        list(Corpus([bad]))
+
+
+def test_vocab_chars_are_tokens_and_errors(corpus: Path, tmp_path: Path) -> None:
+    tok, stats = build_vocab(Corpus([corpus]), vocab_size=500, min_count=1)
+    assert stats.documents == len(TEXTS) and stats.cjk_characters > 0
+    vocab = tok.get_vocab()
+    assert all(c in vocab for c in "北京天气公园") and "[MASK]" in vocab
+    assert tok.tokenize("北京天气") == ["北", "京", "天", "气"]
+    with pytest.raises(InputError, match="smaller than the corpus's character set"):
+        build_vocab(Corpus([corpus]), vocab_size=20, min_count=1)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match="empty"):
+        build_vocab(Corpus([empty]))
+    latin = tmp_path / "latin.txt"
+    latin.write_text("hello world\nno chinese here\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no Chinese"):
+        build_vocab(Corpus([latin]))
+
+
+def test_whole_word_masking_masks_whole_words() -> None:
+    pytest.importorskip("torch")
+    from zhtext.pretrain.masking import whole_word_masker
+    from zhtext.pretrain.packing import SPECIAL
+
+    ids = np.arange(10, 74, dtype=np.int64)
+    starts = np.array([SPECIAL] + [1, 0, 0, 0] * 15 + [SPECIAL, 1, 0], dtype=np.uint8)
+    masker = whole_word_masker(mask_id=4, vocab_size=100, pad_id=0, first_normal_id=5,
+                               mask_prob=0.3, seed=0)
+    out = masker([{"input_ids": ids, "word_starts": starts}] * 8)
+    picked = (out["labels"] != -100).numpy()
+    word = np.cumsum(starts != 0)
+    for row in picked:
+        for w in np.unique(word):
+            members = row[word == w]
+            assert members.all() or not members.any()  # a word is masked whole or not at all
+        assert not row[starts == SPECIAL].any()
+    assert 0.1 < picked.mean() < 0.5
+
+
+def test_pretrain_then_finetune(corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    model = tmp_path / "bert"
+    out = zhtext("pretrain", "mlm", corpus, "-o", model, "--size", "tiny", "--steps", "4",
+                 "--vocab-size", "400", "--min-count", "1", "--set", "batch_size=8",
+                 "--set", "max_length=32")
+    assert out.returncode == 0, out.stderr
+    config = json.loads((model / "config.json").read_text(encoding="utf-8"))
+    assert config["architectures"] == ["BertForMaskedLM"]
+    metrics = json.loads((model / "pretrain_metrics.json").read_text(encoding="utf-8"))
+    assert metrics["steps"] == 4 and metrics["tokens_per_second"] > 0
+    assert "<svg" in (model / "report.html").read_text(encoding="utf-8")
+    assert not (model / "checkpoints").exists() and not (model / "cache").exists()
+    again = zhtext("pretrain", "mlm", corpus, "-o", model, "--size", "tiny")
+    assert_clean_error(again, "already exists")
+    # continued pretraining from it, and a directory that is not a masked LM
+    cont = zhtext("pretrain", "mlm", corpus, "-o", tmp_path / "cont", "--from", model,
+                  "--steps", "2", "--set", "batch_size=8", "--set", "max_length=32")
+    assert cont.returncode == 0, cont.stderr
+    (tmp_path / "notmlm").mkdir()
+    (tmp_path / "notmlm" / "config.json").write_text(
+        json.dumps({**config, "architectures": ["BertForSequenceClassification"]}),
+        encoding="utf-8")
+    for f in ("tokenizer.json", "tokenizer_config.json"):
+        (tmp_path / "notmlm" / f).write_text((model / f).read_text(encoding="utf-8"),
+                                             encoding="utf-8")
+    bad = zhtext("pretrain", "mlm", corpus, "-o", tmp_path / "x", "--from",
+                 tmp_path / "notmlm")
+    assert_clean_error(bad, "not a masked-LM checkpoint")
+    assert not (tmp_path / "x").exists()
+    # the result is an encoder the classifier takes
+    rows = [f"{t}\t{i % 2}" for i, t in enumerate(TEXTS[:24])]
+    (tmp_path / "train.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    clf = zhtext("classify", "train", "--method", "bert", "--model", model, "--train",
+                 tmp_path / "train.tsv", "-o", tmp_path / "clf", "--epochs", "1")
+    assert clf.returncode == 0, clf.stderr
+
+
+def test_pretrain_bad_corpus(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.txt"
+    latin.write_text("hello world\n", encoding="utf-8")
+    out = zhtext("pretrain", "mlm", latin, "-o", tmp_path / "m", "--size", "tiny")
+    assert_clean_error(out, "no Chinese")
+    assert not (tmp_path / "m").exists()
+    missing = zhtext("pretrain", "vocab", tmp_path / "nope.txt", "-o", tmp_path / "v")
+    assert_clean_error(missing, "no such file")
