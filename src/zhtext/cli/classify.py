@@ -22,8 +22,11 @@ from zhtext.cli.common import (
     show_progress,
 )
 from zhtext.cli.runs import (
+    KeepCheckpoints,
+    Resume,
     check_output,
     check_report_output,
+    print_settings,
     progress,
     status,
     training_run,
@@ -128,11 +131,8 @@ def train(
         "--threshold", help="Multi-label decision threshold.")] = 0.5,
     encoding: Encoding = "utf-8",
     force: Force = False,
-    resume: Annotated[bool, typer.Option(
-        "--resume", help="Continue an interrupted run from the checkpoints in -o.")] = False,
-    keep_checkpoints: Annotated[bool, typer.Option(
-        "--keep-checkpoints", help="Keep the training checkpoints in the model directory.")
-    ] = False,
+    resume: Resume = False,
+    keep_checkpoints: KeepCheckpoints = False,
 ) -> None:
     """Train a classifier; writes the model, metrics.json and report.html to -o."""
     from zhtext.classify.classifier import TextClassifier
@@ -323,12 +323,9 @@ def predict(
 @app.command()
 def settings(method: Annotated[str, typer.Argument(help="A method name.")]) -> None:
     """List a method's settings (for --set KEY=VALUE)."""
-    from dataclasses import fields
-
     from zhtext.classify.classifier import settings_class
 
-    for f in fields(settings_class(method)):
-        typer.echo(f"{f.name:<22} {f.default!s:<12} {f.metadata.get('help', '')}")
+    print_settings(settings_class(method))
 
 
 @app.command()

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from zhtext.cli.common import Encoding, Force, parse_settings, segmenter_arg
-from zhtext.cli.runs import check_output, training_run
+from zhtext.cli.runs import KeepCheckpoints, Resume, check_output, print_settings, training_run
 from zhtext.errors import InputError
 
 app = typer.Typer(help="Pretrain a Chinese BERT: vocabulary (vocab) and whole-word-masking "
@@ -34,9 +34,11 @@ Settings = Annotated[list[str] | None, typer.Option(
 
 
 def _corpus(sources: list[str], fmt: str, text_field: str | None, encoding: str) -> Any:
-    from zhtext.pretrain.corpus import Corpus
+    from typing import get_args
 
-    formats = ("auto", "text", "jsonl", "peoples-daily", "conll", "tsv")
+    from zhtext.pretrain.corpus import Corpus, CorpusFormat
+
+    formats = get_args(CorpusFormat)
     if fmt not in formats:
         raise typer.BadParameter(f"{fmt!r}; expected one of {', '.join(formats)}",
                                  param_hint="--format")
@@ -108,11 +110,8 @@ def mlm(
     text_field: TextField = None,
     encoding: Encoding = "utf-8",
     force: Force = False,
-    resume: Annotated[bool, typer.Option(
-        "--resume", help="Continue an interrupted run from the checkpoints in -o.")] = False,
-    keep_checkpoints: Annotated[bool, typer.Option(
-        "--keep-checkpoints", help="Keep the training checkpoints in the model directory.")
-    ] = False,
+    resume: Resume = False,
+    keep_checkpoints: KeepCheckpoints = False,
 ) -> None:
     """Pretrain a BERT with whole-word masking; writes a standard Hugging Face directory."""
     from zhtext.pretrain.mlm import SIZES, PretrainSettings
@@ -213,9 +212,6 @@ def _save(output: Path, result: Any, corpus: list[str], keep_checkpoints: bool) 
 @app.command("settings")
 def list_settings() -> None:
     """List the settings of 'pretrain mlm' (for --set KEY=VALUE)."""
-    from dataclasses import fields
-
     from zhtext.pretrain.mlm import PretrainSettings
 
-    for f in fields(PretrainSettings):
-        typer.echo(f"{f.name:<22} {f.default!s:<12} {f.metadata.get('help', '')}")
+    print_settings(PretrainSettings)

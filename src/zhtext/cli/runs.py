@@ -10,17 +10,30 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from zhtext.cli.common import show_progress
 from zhtext.errors import InputError
 
-__all__ = ["TRAINING_STATE", "check_output", "has_checkpoints", "progress", "status",
-           "training_state"]
+__all__ = ["TRAINING_STATE", "KeepCheckpoints", "Resume", "check_output", "has_checkpoints",
+           "print_settings", "progress", "status", "training_state"]
 
 TRAINING_STATE = "training.json"
+
+Resume = Annotated[bool, typer.Option(
+    "--resume", help="Continue an interrupted run from the checkpoints in -o.")]
+KeepCheckpoints = Annotated[bool, typer.Option(
+    "--keep-checkpoints", help="Keep the training checkpoints in the model directory.")]
+
+
+def print_settings(settings_class: Any) -> None:
+    """List a settings dataclass's fields: name, default and help (for ``--set``)."""
+    from dataclasses import fields
+
+    for f in fields(settings_class):
+        typer.echo(f"{f.name:<22} {f.default!s:<12} {f.metadata.get('help', '')}")
 
 
 def check_output(output: Path, *, force: bool, resume: bool) -> None:

@@ -15,6 +15,7 @@ from zhtext.cli.common import Encoding, Force, Output, Quiet, output_stream, par
 from zhtext.cli.runs import (
     check_output,
     check_report_output,
+    print_settings,
     progress,
     training_run,
     write_evaluation,
@@ -319,9 +320,6 @@ def predict(
 @app.command()
 def settings(method: Annotated[str, typer.Argument(help="crf | bert.")]) -> None:
     """List a method's settings (for --set KEY=VALUE)."""
-    from dataclasses import fields
-
     from zhtext.tag.tagger import settings_class
 
-    for f in fields(settings_class(method)):
-        typer.echo(f"{f.name:<22} {f.default!s:<12} {f.metadata.get('help', '')}")
+    print_settings(settings_class(method))

@@ -14,7 +14,7 @@ import logging
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -199,7 +199,6 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
     """
     from transformers import set_seed
 
-    from zhtext.pretrain.masking import whole_word_masker
     from zhtext.pretrain.packing import pack_corpus
     from zhtext.text.segment import get_segmenter
 
@@ -231,21 +230,18 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
     per_step = s.batch_size * s.gradient_accumulation * world_size()
     steps_per_epoch = max(1, math.ceil(len(train) / per_step))
     total = s.max_steps or max(1, math.ceil(steps_per_epoch * s.epochs))
-    masker = whole_word_masker(mask_id=tokenizer.mask_token_id, vocab_size=len(tokenizer),
-                               pad_id=tokenizer.pad_token_id,
-                               first_normal_id=len(tokenizer.all_special_ids),
-                               mask_prob=s.mask_prob)
+    masker = _masker(tokenizer, s)
     step_seconds = _probe_seconds(model, masker, train, s)
     save_steps = max(10, int(s.save_minutes * 60 / max(step_seconds, 1e-3)))
     logger.info("pretraining on %d blocks of %d tokens (%d held out), %d steps, checkpoint "
                 "every %d steps (~%.1f s/step)", len(train), s.max_length, len(held), total,
                 save_steps, step_seconds)
-    ts = _TrainerSettings(s, lr)
     callbacks = [_time_limit(s.max_minutes)] if s.max_minutes > 0 else []
     t1 = time.perf_counter()
     trainer, resumed_from = run_trainer(
-        model, ts, work=work, train_set=train, eval_set=None, collate=masker,
-        steps_per_epoch=steps_per_epoch, metric=None, compute_metrics=None, resume=resume,
+        model, replace(s, learning_rate=lr), work=work, train_set=train, eval_set=None,
+        collate=masker, steps_per_epoch=steps_per_epoch, metric=None, compute_metrics=None,
+        resume=resume,
         overrides={"max_steps": total, "save_steps": save_steps,
                    "warmup_steps": int(s.warmup_ratio * total),
                    "logging_steps": max(1, min(50, total // 100)),
@@ -285,21 +281,17 @@ def _plain_class() -> Any:
     return BertForMaskedLM
 
 
-class _TrainerSettings:
-    """PretrainSettings seen through run_trainer's TrainSettings protocol."""
+def _masker(tokenizer: Any, s: PretrainSettings, seed: int | None = None) -> Any:
+    from zhtext.pretrain.masking import whole_word_masker
 
-    def __init__(self, s: PretrainSettings, lr: float) -> None:
-        self._s = s
-        self.learning_rate = lr
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._s, name)
+    return whole_word_masker(mask_id=tokenizer.mask_token_id, vocab_size=len(tokenizer),
+                             pad_id=tokenizer.pad_token_id,
+                             first_normal_id=len(tokenizer.all_special_ids),
+                             mask_prob=s.mask_prob, seed=seed)
 
 
 def _probe_seconds(model: Any, masker: Any, train: Any, s: PretrainSettings) -> float:
     """Seconds per optimiser step, from two timed forward/backward passes (no update)."""
-    import torch
-
     n = min(len(train), s.batch_size)
     batch = masker([train[i] for i in range(n)])
     model.train()
@@ -309,7 +301,6 @@ def _probe_seconds(model: Any, masker: Any, train: Any, s: PretrainSettings) -> 
         model(**batch).loss.backward()
         times.append(time.perf_counter() - t)
     model.zero_grad(set_to_none=True)
-    del torch
     return min(times) * s.gradient_accumulation * s.batch_size / max(1, n)
 
 
@@ -317,14 +308,9 @@ def _held_out(model: Any, held: Any, tokenizer: Any, s: PretrainSettings) -> dic
     """Masked-LM loss and accuracy on the held-out blocks (fixed masks)."""
     import torch
 
-    from zhtext.pretrain.masking import whole_word_masker
-
     if len(held) == 0:
         return {"held_out_loss": None, "held_out_accuracy": None}
-    masker = whole_word_masker(mask_id=tokenizer.mask_token_id, vocab_size=len(tokenizer),
-                               pad_id=tokenizer.pad_token_id,
-                               first_normal_id=len(tokenizer.all_special_ids),
-                               mask_prob=s.mask_prob, seed=1234)
+    masker = _masker(tokenizer, s, seed=1234)
     total_loss, correct, n = 0.0, 0, 0
     device = next(model.parameters()).device
     with torch.no_grad():
