@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +17,7 @@ from tests.cli.test_cli_classify import assert_clean_error, zhtext
 from zhtext.errors import InputError
 from zhtext.pretrain.corpus import Corpus
 from zhtext.pretrain.vocab import build_vocab
+from zhtext.training import last_checkpoint
 
 TEXTS = ["今天北京的天气很好，我们去公园散步。", "人工智能技术正在改变世界经济。",
          "球队在比赛中以三比一获胜。", "股市今天大幅上涨，投资者信心增强。",
@@ -95,6 +101,12 @@ def test_pretrain_then_finetune(corpus: Path, tmp_path: Path) -> None:
     assert metrics["steps"] == 4 and metrics["tokens_per_second"] > 0
     assert "<svg" in (model / "report.html").read_text(encoding="utf-8")
     assert not (model / "checkpoints").exists() and not (model / "cache").exists()
+    # a standard BERT directory: vocab.txt too, which the slow BertTokenizer reads alike
+    from transformers import AutoTokenizer, BertTokenizer
+
+    fast = AutoTokenizer.from_pretrained(str(model))
+    slow = BertTokenizer(str(model / "vocab.txt"))
+    assert slow("北京天气 Python 3.11")["input_ids"] == fast("北京天气 Python 3.11")["input_ids"]
     again = zhtext("pretrain", "mlm", corpus, "-o", model, "--size", "tiny")
     assert_clean_error(again, "already exists")
     # continued pretraining from it, and a directory that is not a masked LM
@@ -128,3 +140,52 @@ def test_pretrain_bad_corpus(tmp_path: Path) -> None:
     assert not (tmp_path / "m").exists()
     missing = zhtext("pretrain", "vocab", tmp_path / "nope.txt", "-o", tmp_path / "v")
     assert_clean_error(missing, "no such file")
+
+
+def test_interrupted_pretraining_resumes(corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    model = tmp_path / "bert"
+    args = ["pretrain", "mlm", str(corpus), "-o", str(model), "--size", "tiny", "--steps",
+            "3000", "--vocab-size", "400", "--min-count", "1", "--set", "batch_size=4",
+            "--set", "max_length=16", "--set", "save_minutes=0.0001"]
+    proc = subprocess.Popen([sys.executable, "-m", "zhtext", *args],
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((model / "checkpoints").glob("checkpoint-*"))) < 2:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "--resume" in err and "Traceback" not in err
+    assert not (model / "config.json").exists() and (model / "training.json").is_file()
+    complete = last_checkpoint(model / "checkpoints")
+    assert complete is not None
+    newest = int(Path(complete).name.split("-")[1])
+    assert_clean_error(zhtext(*args), "unfinished training run", "--resume")
+    assert_clean_error(zhtext(*args[:-1], "save_minutes=5", "--resume"), "other settings")
+    # resumed with the same settings it continues from the checkpoint, with the same vocabulary
+    vocab_before = (model / "tokenizer" / "vocab.txt").read_text(encoding="utf-8")
+    resumed = zhtext(*args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    metrics = json.loads((model / "pretrain_metrics.json").read_text(encoding="utf-8"))
+    assert metrics["steps"] == 3000 and metrics["resumed_from_step"] >= newest > 0
+    assert (model / "vocab.txt").read_text(encoding="utf-8") == vocab_before
+
+
+def test_pretrain_bad_config(corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{num_hidden_layers: 2", encoding="utf-8")
+    out = zhtext("pretrain", "mlm", corpus, "-o", tmp_path / "m", "--config", broken)
+    assert_clean_error(out, "broken.json", "JSON")
+    heads = tmp_path / "heads.json"
+    heads.write_text(json.dumps({"hidden_size": 100, "num_attention_heads": 3,
+                                 "num_hidden_layers": 1, "intermediate_size": 64}),
+                     encoding="utf-8")
+    out = zhtext("pretrain", "mlm", corpus, "-o", tmp_path / "m", "--config", heads,
+                 "--vocab-size", "400", "--min-count", "1")
+    assert_clean_error(out, "heads.json", "not a multiple of num_attention_heads")
+    assert not (tmp_path / "m").exists()
+    out = zhtext("pretrain", "mlm", corpus, "-o", tmp_path / "m", "--set", "mask_prob=1.5")
+    assert_clean_error(out, "mask_prob")

@@ -21,7 +21,14 @@ from typing import Any, Literal
 import numpy as np
 
 from zhtext.errors import InputError, ZhtextError
-from zhtext.training import Windows, first_line, last_checkpoint, run_trainer, world_size
+from zhtext.training import (
+    Windows,
+    encoder_learning_rate,
+    first_line,
+    last_checkpoint,
+    run_trainer,
+    world_size,
+)
 
 __all__ = ["NEURAL_METHODS", "NeuralClassifier", "NeuralSettings"]
 
@@ -46,7 +53,8 @@ class NeuralSettings:
                 "early stopping may end sooner)."})
     batch_size: int = field(default=0, metadata={"help": "Batch size (0: method default)."})
     learning_rate: float = field(default=0.0, metadata={
-        "help": "Peak learning rate (0: method default)."})
+        "help": "Peak learning rate (0: method default; for encoders by their width, 3e-5 "
+                "for BERT-base up to 1e-3 for 128-wide ones, 5e-4 or more with lora)."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     warmup_ratio: float = field(default=0.06, metadata={"help": "Linear warm-up share."})
     max_length: int = field(default=0, metadata={
@@ -304,6 +312,11 @@ class NeuralClassifier:
         if s.lora:
             self.model_ = self._add_lora(self.model_)
 
+    def _encoder_config(self) -> Any:
+        from transformers import AutoConfig
+
+        return AutoConfig.from_pretrained(self.settings.model)
+
     def _add_lora(self, model: Any) -> Any:
         from peft import LoraConfig, TaskType, get_peft_model
 
@@ -417,6 +430,7 @@ class NeuralClassifier:
         from zhtext.classify.loss import classification_loss
 
         auto_epochs = self.settings.epochs == 0
+        auto_lr = self.settings.learning_rate == 0
         s = self.settings = _resolved(self.method, self.settings)
         self.labels_ = list(labels)
         self.multi_label_ = multi_label
@@ -425,6 +439,9 @@ class NeuralClassifier:
             prefix="zhtext-train-"))
         try:
             self._build(texts, self.labels_, multi_label, work)
+            if auto_lr and self.method != "textcnn":
+                lr = encoder_learning_rate(self._encoder_config())
+                s.learning_rate = max(lr, 5e-4) if s.lora else lr
             feats, owner = self._encode(texts)
             y_windows = y[np.asarray(owner)]
             if multi_label:

@@ -62,7 +62,7 @@ def vocab(
 ) -> None:
     """Build a BERT vocabulary: each CJK character a token, WordPiece for the rest."""
     from zhtext.artifacts import write_artifact
-    from zhtext.pretrain.vocab import build_vocab
+    from zhtext.pretrain.vocab import build_vocab, save_tokenizer
 
     check_output(output, force=force, resume=False)
     texts = _corpus(corpus, corpus_format, text_field, encoding)
@@ -70,7 +70,7 @@ def vocab(
                                    lowercase=not cased, name=", ".join(corpus))
 
     def build(tmp: Path) -> dict[str, Any]:
-        tokenizer.save_pretrained(str(tmp))
+        save_tokenizer(tokenizer, tmp)
         return {"vocab_size": len(tokenizer), "documents": stats.documents,
                 "characters": stats.characters, "corpus": list(corpus)}
 
@@ -181,9 +181,11 @@ def _pretrain(texts: Any, corpus: list[str], work: Path, s: Any, *, size: str,
         tokenizer, _ = build_vocab(texts, vocab_size=vocab_size, min_count=min_count,
                                    name=", ".join(corpus))
     if not saved_tok.is_dir():
+        from zhtext.pretrain.vocab import save_tokenizer
+
         tmp = work / ".tokenizer.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        tokenizer.save_pretrained(str(tmp))
+        save_tokenizer(tokenizer, tmp)
         tmp.rename(saved_tok)
     bert = None if start_model is not None else bert_config(size, config, len(tokenizer),  # type: ignore[arg-type]
                                                            tokenizer)
@@ -194,10 +196,11 @@ def _pretrain(texts: Any, corpus: list[str], work: Path, s: Any, *, size: str,
 def _save(output: Path, result: Any, corpus: list[str], keep_checkpoints: bool) -> None:
     from zhtext.artifacts import write_artifact
     from zhtext.pretrain.report import write_report
+    from zhtext.pretrain.vocab import save_tokenizer
 
     def build(tmp: Path) -> dict[str, Any]:
         result.model.save_pretrained(str(tmp), safe_serialization=True)
-        result.tokenizer.save_pretrained(str(tmp))
+        save_tokenizer(result.tokenizer, tmp)
         write_report(tmp, result.metrics, result.history)
         if (output / "logs").is_dir():
             shutil.move(str(output / "logs"), str(tmp / "logs"))

@@ -54,6 +54,9 @@ class PretrainSettings:
     max_minutes: float = field(default=0.0, metadata={
         "help": "Stop (with a checkpoint) after this many minutes of training (0: no limit)."})
     batch_size: int = field(default=64, metadata={"help": "Blocks per batch."})
+    dropout: float = field(default=0.0, metadata={
+        "help": "Dropout while pretraining (short runs learn faster without); the saved "
+        "model keeps its config's dropout for fine-tuning."})
     learning_rate: float = field(default=0.0, metadata={
         "help": "Peak learning rate (0: 5e-4 from scratch, 5e-5 with --from)."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
@@ -79,6 +82,8 @@ class PretrainSettings:
             raise InputError(f"`max_length` should be at least 8, got {self.max_length}.")
         if self.epochs <= 0 and self.max_steps <= 0:
             raise InputError("`epochs` or `max_steps` should be positive.")
+        if not 0 <= self.dropout < 1:
+            raise InputError(f"`dropout` should be in [0, 1), got {self.dropout}.")
         if self.batch_size < 1:
             raise InputError(f"`batch_size` should be positive, got {self.batch_size}.")
 
@@ -226,6 +231,7 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
     if s.max_length > model.config.max_position_embeddings:
         raise InputError(f"max_length {s.max_length} is longer than the model's "
                          f"{model.config.max_position_embeddings} positions")
+    kept_dropout = _set_dropout(model, s.dropout)
     lr = s.learning_rate or (5e-5 if start_model is not None else 5e-4)
     per_step = s.batch_size * s.gradient_accumulation * world_size()
     steps_per_epoch = max(1, math.ceil(len(train) / per_step))
@@ -254,6 +260,7 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
     history = [{"step": h["step"], "loss": h["loss"], "learning_rate": h.get("learning_rate")}
                for h in state.log_history if "loss" in h]
     model.eval()
+    _set_dropout(model, kept_dropout)
     held_metrics = _held_out(model, held, tokenizer, s)
     model.__class__ = _plain_class()
     metrics = {
@@ -273,6 +280,22 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
         "settings": asdict(s),
     }
     return PretrainResult(model=model, tokenizer=tokenizer, metrics=metrics, history=history)
+
+
+def _set_dropout(model: Any, p: float | dict[int, float]) -> dict[int, float]:
+    """Set every dropout layer's rate (one rate, or the rates returned by an earlier call).
+
+    Returns the rates it replaced, by layer, so they can be put back. The config is not
+    touched: it keeps the rates the model is saved (and fine-tuned) with.
+    """
+    import torch
+
+    before: dict[int, float] = {}
+    for i, module in enumerate(model.modules()):
+        if isinstance(module, torch.nn.Dropout):
+            before[i] = module.p
+            module.p = p.get(i, module.p) if isinstance(p, dict) else p
+    return before
 
 
 def _plain_class() -> Any:

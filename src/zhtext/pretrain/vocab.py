@@ -14,11 +14,12 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from zhtext.errors import InputError
 
-__all__ = ["SPECIAL_TOKENS", "VocabStats", "build_vocab", "corpus_stats"]
+__all__ = ["SPECIAL_TOKENS", "VocabStats", "build_vocab", "corpus_stats", "save_tokenizer"]
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,22 @@ def build_vocab(texts: Iterable[str], *, vocab_size: int = 21128, min_count: int
                                       strip_accents=None if not lowercase else True)
     tokenizer.model_max_length = 512
     return tokenizer, stats
+
+
+def save_tokenizer(tokenizer: Any, directory: Path) -> None:
+    """``save_pretrained`` plus ``vocab.txt``, one token a line in id order.
+
+    transformers 5 writes only ``tokenizer.json``; BERT tooling elsewhere (transformers 4's
+    slow ``BertTokenizer``, other frameworks) reads ``vocab.txt``, so a shared model has both.
+    """
+    tokenizer.save_pretrained(str(directory))
+    vocab_file = Path(directory) / "vocab.txt"
+    if vocab_file.exists():
+        return
+    by_id = sorted(tokenizer.get_vocab().items(), key=lambda kv: kv[1])
+    if [i for _, i in by_id] != list(range(len(by_id))):  # not a dense WordPiece vocabulary
+        return
+    vocab_file.write_text("".join(f"{t}\n" for t, _ in by_id), encoding="utf-8")
 
 
 def _lines(texts: Iterable[str]) -> Iterator[str]:

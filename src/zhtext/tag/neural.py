@@ -57,11 +57,12 @@ class NeuralTaggerSettings:
     epochs: float = field(default=3.0, metadata={
         "help": "Training epochs (early stopping on dev may end sooner)."})
     batch_size: int = field(default=16, metadata={"help": "Windows per batch."})
-    learning_rate: float = field(default=3e-5, metadata={
-        "help": "Peak learning rate of the encoder."})
+    learning_rate: float = field(default=0.0, metadata={
+        "help": "Peak learning rate of the encoder (0: by its width, 3e-5 for BERT-base up "
+                "to 1e-3 for 128-wide encoders)."})
     crf_learning_rate: float = field(default=0.0, metadata={
-        "help": "Peak learning rate of the linear layer and the CRF (0: 100 x learning_rate; "
-                "the new layers learn far slower at the encoder's rate)."})
+        "help": "Peak learning rate of the linear layer and the CRF (0: 100 x learning_rate, "
+                "at most 1e-2; the new layers learn far slower at the encoder's rate)."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     warmup_ratio: float = field(default=0.06, metadata={"help": "Linear warm-up share."})
     max_length: int = field(default=0, metadata={
@@ -87,13 +88,14 @@ class NeuralTaggerSettings:
 
     def __post_init__(self) -> None:
         positive = {"epochs": self.epochs, "batch_size": self.batch_size,
-                    "learning_rate": self.learning_rate, "eval_per_epoch": self.eval_per_epoch,
+                    "eval_per_epoch": self.eval_per_epoch,
                     "gradient_accumulation": self.gradient_accumulation,
                     "predict_batch_size": self.predict_batch_size}
         for name, value in positive.items():
             if not value > 0:
                 raise InputError(f"`{name}` should be positive, got {value}.")
-        at_least_0 = {"crf_learning_rate": self.crf_learning_rate, "stride": self.stride,
+        at_least_0 = {"learning_rate": self.learning_rate,
+                      "crf_learning_rate": self.crf_learning_rate, "stride": self.stride,
                       "patience": self.patience, "weight_decay": self.weight_decay,
                       "max_length": self.max_length}
         for name, value in at_least_0.items():
@@ -285,6 +287,10 @@ class NeuralTagger:
         if not getattr(self.tokenizer_, "is_fast", False):
             raise InputError(f"encoder {s.model!r} has no fast tokenizer (tokenizer.json); the "
                              "tagger needs one to map tokens back to characters")
+        if not s.learning_rate:
+            from zhtext.training import encoder_learning_rate
+
+            s.learning_rate = encoder_learning_rate(enc_config)
         cap = int(getattr(enc_config, "max_position_embeddings", 512) or 512)
         model_max = int(getattr(self.tokenizer_, "model_max_length", 0) or 0)
         self.cap_ = min(512, cap, model_max if 0 < model_max < 100_000 else cap)
@@ -323,7 +329,7 @@ class NeuralTagger:
         import torch
 
         s = self.settings
-        head_lr = s.crf_learning_rate or 100 * s.learning_rate
+        head_lr = s.crf_learning_rate or min(1e-2, 100 * s.learning_rate)
         groups: dict[tuple[bool, bool], list[Any]] = {}
         for name, p in self.model_.named_parameters():
             if p.requires_grad:
