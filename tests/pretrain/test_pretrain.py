@@ -140,6 +140,17 @@ def test_pretrain_bad_corpus(tmp_path: Path) -> None:
     assert not (tmp_path / "m").exists()
     missing = zhtext("pretrain", "vocab", tmp_path / "nope.txt", "-o", tmp_path / "v")
     assert_clean_error(missing, "no such file")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n  \n", encoding="utf-8")
+    out = zhtext("pretrain", "mlm", empty, "-o", tmp_path / "m", "--size", "tiny")
+    assert_clean_error(out, "empty.txt", "empty")
+    assert not (tmp_path / "m").exists()
+    chinese = tmp_path / "zh.txt"
+    chinese.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    out = zhtext("pretrain", "vocab", chinese, "-o", tmp_path / "v", "--vocab-size", "30",
+                 "--min-count", "1")
+    assert_clean_error(out, "--vocab-size 30 is smaller than the corpus's character set")
+    assert not (tmp_path / "v").exists()
 
 
 def test_interrupted_pretraining_resumes(corpus: Path, tmp_path: Path) -> None:
