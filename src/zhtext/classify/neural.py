@@ -315,6 +315,7 @@ class NeuralClassifier:
     def _encoder_config(self) -> Any:
         from transformers import AutoConfig
 
+        assert self.settings.model is not None
         return AutoConfig.from_pretrained(self.settings.model)
 
     def _add_lora(self, model: Any) -> Any:

@@ -1,0 +1,339 @@
+"""The models a server holds: loaded once at start-up, looked up by task and name per request.
+
+A model is an artifact directory (``zhtext.json`` says its task) or the built-in keyword
+extractor (``tfidf`` with the built-in IDF table), which is always there. Each model is run on
+a short sample text when it is loaded, so that segmenter dictionaries, CRF models and lazily
+built parts are ready before the first request, and a model that loads but cannot predict
+stops the start-up instead of failing requests later.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from zhtext.errors import InputError, ZhtextError
+
+__all__ = [
+    "BUILTIN",
+    "TASKS",
+    "ModelLookupError",
+    "ModelRegistry",
+    "Options",
+    "ServedModel",
+    "parse_spec",
+]
+
+logger = logging.getLogger(__name__)
+
+TASKS = ("keywords", "classify", "tag", "topics")
+BUILTIN = "builtin"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_SAMPLE = "深度学习推动了自然语言处理的发展。陈静今天在北京考察。"
+_PLAIN_SEGMENTERS = ("rjieba", "jieba", "char")
+_MAKERS = {
+    "keywords": "zhtext keywords fit",
+    "classify": "zhtext classify train",
+    "tag": "zhtext tag train",
+    "topics": "zhtext topics fit",
+}
+
+# Request options of one call (e.g. (("top_k", 5),)): hashable, so that concurrent requests
+# with the same options can share one batched call.
+Options = tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class ServedModel:
+    """One loaded model.
+
+    Attributes:
+        name: The name requests use (``"model"`` in a request body).
+        task: ``keywords``, ``classify``, ``tag`` or ``topics``.
+        method: The method within the task (``tfidf``, ``linear``, ``crf``, ``lda``, ...).
+        path: The artifact directory, or ``None`` for the built-in keyword extractor.
+        obj: The loaded object (an extractor, ``TextClassifier``, ``Tagger``, ``TopicModel``).
+        batched: Concurrent requests are gathered into one call in the model's own worker
+            thread (neural models, and models that must not run in two threads at once);
+            otherwise requests run directly in a thread pool.
+        info: What ``GET /v1/models`` shows besides the above (labels, tag task, topics).
+    """
+
+    name: str
+    task: str
+    method: str
+    path: str | None
+    obj: Any
+    batched: bool
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def run(self, texts: list[str], options: Options = ()) -> list[dict[str, Any]]:
+        """The JSON-ready result of each text, in order (the records of the Python API)."""
+        opts = dict(options)
+        if self.task == "keywords":
+            docs = self.obj.extract(texts, opts.get("top_k", 5))
+            return [{"keywords": [k.to_dict() for k in doc]} for doc in docs]
+        if self.task == "classify":
+            multi = bool(self.obj.multi_label)
+            return [p.to_dict(multi_label=multi) for p in self.obj.predict(texts)]
+        if self.task == "tag":
+            key = "entities" if self.info.get("tag_task") == "ner" else "tokens"
+            return [{key: [r.to_dict() for r in doc]} for doc in self.obj.predict(texts)]
+        labels: list[str] = self.info.get("topic_labels", [])
+        top_k = opts.get("top_k", 5)
+        out: list[dict[str, Any]] = []
+        for dist in self.obj.infer(texts):
+            out.append({"topic": dist[0][0] if dist else None,
+                        "topics": [{"id": t, "label": labels[t] if t < len(labels) else "",
+                                    "weight": round(w, 6)} for t, w in dist[:top_k]]})
+        return out
+
+    def describe(self, *, default: bool) -> dict[str, Any]:
+        """The model as ``GET /v1/models`` lists it."""
+        return {"name": self.name, "task": self.task, "method": self.method,
+                "path": self.path, "builtin": self.path is None, "default": default,
+                "batched": self.batched, **self.info}
+
+
+class ModelLookupError(ZhtextError):
+    """A request names a model that is not loaded, or names none where several could serve.
+
+    Args:
+        message: What is wrong and which names are valid.
+        status: The HTTP status to answer with (404 unknown, 422 ambiguous).
+    """
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def parse_spec(spec: str) -> tuple[str, Path]:
+    """A command-line model argument (``DIR`` or ``NAME=DIR``) as a name and a directory.
+
+    Raises:
+        InputError: The name is not usable in a request (letters, digits, ``.``, ``_``,
+            ``-``; 64 characters at most).
+    """
+    name, sep, rest = spec.partition("=")
+    if sep and not Path(spec).exists():
+        path = Path(rest)
+    else:
+        path = Path(spec)
+        name = path.resolve().name
+    if not _NAME.match(name):
+        raise InputError(f"model name {name!r} is not usable in requests; name it with "
+                         "NAME=DIR (letters, digits, '.', '_', '-')", path=str(path))
+    return name, path
+
+
+def _plain_segmenter(segmenter: Any) -> bool:
+    """A dictionary segmenter (rjieba, jieba, char), not a trained model's."""
+    name = segmenter if isinstance(segmenter, str) else getattr(segmenter, "name", None)
+    return name in _PLAIN_SEGMENTERS
+
+
+def _is_batched(task: str, method: str, obj: Any) -> bool:
+    """Whether requests for this model go through the micro-batcher.
+
+    Only models that are quick and safe to run in several threads at once run directly:
+    linear classifiers and tfidf / textrank (word2vec) keywords with a dictionary segmenter.
+    Neural models gain from batching; CRFsuite taggers and gensim models hold state that two
+    threads must not share, which the batcher's single worker thread guarantees.
+    """
+    if task == "keywords":
+        return not (method in ("tfidf", "textrank")
+                    and getattr(obj, "embeddings", None) in (None, "word2vec")
+                    and _plain_segmenter(getattr(obj, "segmenter", "rjieba")))
+    if task == "classify":
+        settings = getattr(getattr(obj, "model_", None), "settings", None)
+        return not (method == "linear"
+                    and _plain_segmenter(getattr(settings, "segmenter", "rjieba")))
+    return True
+
+
+def _no_forking(obj: Any) -> None:
+    """Keep a linear classifier from forking processes to featurise a huge batch.
+
+    A server must not fork from its threads; the classifier featurises in the calling thread.
+    """
+    model: Any = getattr(obj, "model_", None)
+    settings = getattr(model, "settings", None)
+    if is_dataclass(settings) and not isinstance(settings, type) and \
+            getattr(settings, "predict_jobs", 1) != 1:
+        model.settings = replace(settings, predict_jobs=1)
+
+
+def _info(task: str, obj: Any) -> dict[str, Any]:
+    if task == "classify":
+        return {"labels": list(obj.labels_ or []), "multi_label": bool(obj.multi_label)}
+    if task == "tag":
+        info: dict[str, Any] = {"tag_task": obj.task}
+        if obj.task == "ner":
+            info["labels"] = sorted(obj.entity_types())
+        return info
+    if task == "topics":
+        topics = obj.topics(top_n=5)
+        return {"k": len(topics), "topic_labels": [t.label for t in topics]}
+    return {}
+
+
+def _wrap(exc: Exception, path: Path) -> InputError:
+    """A load failure as one ``<dir>: <why>`` error (the directory named once)."""
+    if isinstance(exc, InputError) and exc.path is not None and \
+            Path(exc.path).resolve().is_relative_to(path.resolve()):
+        return exc
+    why = str(exc) if isinstance(exc, ZhtextError) else \
+        f"cannot load the model ({type(exc).__name__}: {exc})"
+    return InputError(why, path=str(path))
+
+
+def _load_one(name: str, path: Path, *, warm_up: bool) -> ServedModel:
+    from zhtext.artifacts import load, read_manifest
+
+    try:
+        manifest = read_manifest(path)
+        task = manifest.get("task")
+        if task not in TASKS:
+            raise InputError(f"is a {task!r} artifact; zhtext serve serves models made by "
+                             f"{', '.join(repr(m) for m in _MAKERS.values())}", path=str(path))
+        obj = load(path)
+        method = str(manifest.get("method"))
+        _no_forking(obj)
+        model = ServedModel(name=name, task=task, method=method, path=str(path.resolve()),
+                            obj=obj, batched=_is_batched(task, method, obj),
+                            info=_info(task, obj))
+    except Exception as e:
+        raise _wrap(e, path) from None
+    if warm_up:
+        try:
+            model.run([_SAMPLE], ())
+        except Exception as e:
+            raise InputError(f"the model loads but fails on a sample text ({type(e).__name__}: "
+                             f"{e})", path=str(path)) from None
+    logger.info("loaded %s model %r (%s) from %s", task, name, method, path)
+    return model
+
+
+def builtin_keywords(*, warm_up: bool = True) -> ServedModel:
+    """The built-in keyword extractor (``tfidf``, built-in IDF table), always served."""
+    from zhtext.keywords import get_extractor
+
+    model = ServedModel(name=BUILTIN, task="keywords", method="tfidf", path=None,
+                        obj=get_extractor("tfidf"), batched=False)
+    if warm_up:
+        model.run([_SAMPLE], ())
+    return model
+
+
+class ModelRegistry:
+    """The loaded models of one app, by task and name.
+
+    Args:
+        models: The models; names must be unique.
+
+    Raises:
+        InputError: Two models share a name (name them with ``NAME=DIR``).
+
+    Example:
+        >>> reg = ModelRegistry.load([])  # doctest: +SKIP
+        >>> reg.get("keywords", None).name  # doctest: +SKIP
+        'builtin'
+    """
+
+    def __init__(self, models: Iterable[ServedModel]) -> None:
+        self._models: dict[str, ServedModel] = {}
+        for m in models:
+            if m.task not in TASKS:
+                raise ZhtextError(f"model {m.name!r} has task {m.task!r}; expected one of: "
+                                  f"{', '.join(TASKS)}")
+            if m.name in self._models:
+                raise InputError(f"two models are named {m.name!r}; give each its own name with "
+                                 "NAME=DIR", path=m.path)
+            self._models[m.name] = m
+
+    @classmethod
+    def load(cls, specs: Sequence[str | Path], *, builtin: bool = True,
+             warm_up: bool = True) -> ModelRegistry:
+        """Load every model named by ``specs`` (``DIR`` or ``NAME=DIR``), all or none.
+
+        Args:
+            specs: Artifact directories, optionally named (``news=models/news-linear``).
+            builtin: Add the built-in keyword extractor (named ``builtin``).
+            warm_up: Run each model once on a sample text.
+
+        Raises:
+            InputError: A directory is missing, damaged, not a servable model, or fails on
+                the sample text; the message starts with the directory.
+        """
+        parsed = [parse_spec(str(s)) for s in specs]
+        seen: dict[str, Path] = {}
+        for name, path in parsed:
+            if name in seen or (builtin and name == BUILTIN):
+                raise InputError(f"model name {name!r} is used twice; name them with NAME=DIR",
+                                 path=str(path))
+            seen[name] = path
+        models = [builtin_keywords(warm_up=warm_up)] if builtin else []
+        models.extend(_load_one(name, path, warm_up=warm_up) for name, path in parsed)
+        return cls(models)
+
+    def __iter__(self) -> Iterator[ServedModel]:
+        return iter(self._models.values())
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def for_task(self, task: str) -> list[ServedModel]:
+        """The models of a task, in load order."""
+        return [m for m in self._models.values() if m.task == task]
+
+    def default(self, task: str) -> ServedModel | None:
+        """The model a request without ``"model"`` gets, if there is exactly one candidate.
+
+        The one loaded model of the task; for keywords with no keyword model loaded, the
+        built-in extractor; ``None`` when several are loaded or none.
+        """
+        loaded = [m for m in self.for_task(task) if m.path is not None]
+        if len(loaded) == 1:
+            return loaded[0]
+        if not loaded:
+            builtin = [m for m in self.for_task(task) if m.path is None]
+            return builtin[0] if builtin else None
+        return None
+
+    def get(self, task: str, name: str | None) -> ServedModel:
+        """The model for a request.
+
+        Raises:
+            ModelLookupError: No such model of this task (404), or no name given where
+                several models of the task are loaded (422); the message lists the names.
+        """
+        models = self.for_task(task)
+        names = ", ".join(m.name for m in models)
+        if name is None:
+            found = self.default(task)
+            if found is not None:
+                return found
+            if not models:
+                raise ModelLookupError(
+                    f"no {task} model is loaded; start the server with a directory made by "
+                    f"'{_MAKERS[task]}'", status=404)
+            raise ModelLookupError(f"several {task} models are loaded ({names}); say which in "
+                                   '"model"', status=422)
+        model = self._models.get(name)
+        if model is None or model.task != task:
+            other = f" (it is a {model.task} model)" if model is not None else ""
+            raise ModelLookupError(
+                f"no {task} model named {name!r}{other}; "
+                + (f"the {task} models are: {names}" if models else f"no {task} model is loaded"),
+                status=404)
+        return model
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Every model as ``GET /v1/models`` lists it."""
+        defaults = {t: self.default(t) for t in TASKS}
+        return [m.describe(default=defaults[m.task] is m) for m in self._models.values()]
