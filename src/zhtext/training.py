@@ -218,13 +218,14 @@ def encoder_learning_rate(config: Any) -> float:
     """The default fine-tuning learning rate of an encoder, by its width.
 
     3e-5 is the usual rate for BERT-base (768 wide) and larger. Narrow encoders, such as the
-    ones ``zhtext pretrain`` builds on a CPU, need far more: a 2-layer, 128-wide BERT on 30,000
-    THUCNews titles reached 0.828 dev accuracy after one epoch at 1e-3, 0.752 at 3e-4 and
-    0.30 (5,000 titles) at 3e-5. Widths in between get rates in between.
+    ones ``zhtext pretrain`` builds on a CPU, need far more: a pretrained 2-layer, 128-wide
+    BERT fine-tuned on 30,000 THUCNews titles (3 epochs, early stopping) reached 0.870 on the
+    held-out selection set at 5e-4, 0.864 at 1e-3 and 0.859 at 3e-4, and barely moved at 3e-5
+    (0.30 on 5,000 titles). Widths in between get rates in between.
     """
     width = int(getattr(config, "hidden_size", 768) or 768)
     if width <= 128:
-        return 1e-3
+        return 5e-4
     if width <= 256:
         return 3e-4
     if width <= 512:

@@ -54,7 +54,7 @@ class NeuralSettings:
     batch_size: int = field(default=0, metadata={"help": "Batch size (0: method default)."})
     learning_rate: float = field(default=0.0, metadata={
         "help": "Peak learning rate (0: method default; for encoders by their width, 3e-5 "
-                "for BERT-base up to 1e-3 for 128-wide ones, 5e-4 or more with lora)."})
+                "for BERT-base up to 5e-4 for 128-wide ones, 5e-4 or more with lora)."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     warmup_ratio: float = field(default=0.06, metadata={"help": "Linear warm-up share."})
     max_length: int = field(default=0, metadata={

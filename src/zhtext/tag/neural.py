@@ -59,7 +59,7 @@ class NeuralTaggerSettings:
     batch_size: int = field(default=16, metadata={"help": "Windows per batch."})
     learning_rate: float = field(default=0.0, metadata={
         "help": "Peak learning rate of the encoder (0: by its width, 3e-5 for BERT-base up "
-                "to 1e-3 for 128-wide encoders)."})
+                "to 5e-4 for 128-wide encoders)."})
     crf_learning_rate: float = field(default=0.0, metadata={
         "help": "Peak learning rate of the linear layer and the CRF (0: 100 x learning_rate, "
                 "at most 1e-2; the new layers learn far slower at the encoder's rate)."})
