@@ -91,6 +91,19 @@ def test_encoder_long_text_windows(corpus, tiny_encoder) -> None:
     assert owner.count(0) > 2 and owner.count(1) == 1
     assert max(len(ids) for ids in feats["input_ids"]) <= 16
     assert clf.predict_proba([long_text]).shape == (1, 3)
+    # no learning_rate given: the encoder's width picks it (32 wide: the narrow rate)
+    assert clf.model_.settings.learning_rate == 5e-4
+
+
+def test_encoder_learning_rate_by_width() -> None:
+    from types import SimpleNamespace
+
+    from zhtext.training import encoder_learning_rate
+
+    rates = [encoder_learning_rate(SimpleNamespace(hidden_size=h)) for h in (128, 256, 512, 768,
+                                                                             1024)]
+    assert rates == [5e-4, 3e-4, 1e-4, 3e-5, 3e-5]
+    assert encoder_learning_rate(SimpleNamespace()) == 3e-5  # no width: BERT-base's rate
 
 
 def test_multi_label_textcnn(corpus) -> None:
