@@ -153,22 +153,31 @@ def execute(run: dict[str, Any], work: Path, data: dict[str, Path], threads: int
     model_dir = work / "runs" / run["name"]
     log = work / "logs" / f"{run['name']}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    command = [a.replace("{out}", str(model_dir)) for a in run["train"]]
+    trained = model_dir.with_name(model_dir.name + ".trained.json")  # a model to evaluate again
     try:
-        seconds = _cli([a.replace("{out}", str(model_dir)) for a in run["train"]], threads, log)
+        done = json.loads(trained.read_text(encoding="utf-8")) if trained.is_file() else {}
+        if done.get("command") == command and (model_dir / "zhtext.json").is_file():
+            seconds = done["seconds"]
+        else:
+            seconds = _cli(command, threads, log)
+            trained.write_text(json.dumps({"command": command, "seconds": seconds}),
+                               encoding="utf-8")
+        eval_dir = work / "eval" / run["name"]
+        if run["kind"] == "classify":
+            _cli(["classify", "evaluate", str(model_dir), str(THUC / "dev.txt"), "-o",
+                  str(eval_dir), "--force"], threads, log)
+        else:
+            _cli(["tag", "evaluate", str(model_dir), str(data["ner_dev"]), "-o",
+                  str(eval_dir), "--force"], threads, log)
     except subprocess.CalledProcessError as e:  # reported, not retried silently: see the log
         print(f"{run['name']}: failed ({e.returncode}); see {log}", flush=True)
         return {"name": run["name"], "group": run["group"], "failed": True}
-    eval_dir = work / "eval" / run["name"]
+    m = json.loads((eval_dir / "metrics.json").read_text(encoding="utf-8"))
     if run["kind"] == "classify":
-        _cli(["classify", "evaluate", str(model_dir), str(THUC / "dev.txt"), "-o",
-              str(eval_dir)], threads, log)
-        m = json.loads((eval_dir / "metrics.json").read_text(encoding="utf-8"))
         score = {"accuracy": m["accuracy"], "macro_f1": m.get("macro_f1",
                                                               m.get("macro", {}).get("f1"))}
     else:
-        _cli(["tag", "evaluate", str(model_dir), str(data["ner_dev"]), "-o", str(eval_dir)],
-             threads, log)
-        m = json.loads((eval_dir / "metrics.json").read_text(encoding="utf-8"))
         score = {"f1": m["f1"], "precision": m["precision"], "recall": m["recall"]}
     result = {"name": run["name"], "group": run["group"], "train_seconds": round(seconds, 1),
               **score}
