@@ -326,6 +326,10 @@ class TextClassifier:
             from zhtext.classify.linear import LinearClassifier
 
             obj.model_ = LinearClassifier.load(d, manifest)
+        elif manifest.get("runtime") == "onnx":
+            from zhtext.classify.onnx_model import OnnxClassifier
+
+            obj.model_ = OnnxClassifier.load(d, manifest)
         else:
             from zhtext.classify.neural import NeuralClassifier
 

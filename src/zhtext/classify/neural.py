@@ -144,27 +144,32 @@ def _resolved(method: str, s: NeuralSettings) -> NeuralSettings:
     return NeuralSettings(**d)
 
 
+def pad_windows(batch: list[dict[str, Any]], pad_id: int) -> dict[str, np.ndarray]:
+    """Pad a batch of windows into int64 arrays (plus ``attention_mask`` when missing)."""
+    width = max(1, max(len(b["input_ids"]) for b in batch))
+    out: dict[str, np.ndarray] = {}
+    for key in batch[0]:
+        if key == "labels":
+            out[key] = np.array([b[key] for b in batch])
+            continue
+        fill = pad_id if key == "input_ids" else 0
+        out[key] = np.array([b[key] + [fill] * (width - len(b[key])) for b in batch],
+                            dtype=np.int64).reshape(len(batch), width)
+    if "attention_mask" not in out:
+        out["attention_mask"] = np.array(
+            [[1] * len(b["input_ids"]) + [0] * (width - len(b["input_ids"])) for b in batch],
+            dtype=np.int64)
+    for key in ("bigram_ids", "word_ids"):
+        if key in out and not out[key].size:
+            del out[key]
+    return out
+
+
 def _collate(pad_id: int) -> Any:
     import torch
 
     def collate(batch: list[dict[str, Any]]) -> dict[str, Any]:
-        width = max(1, max(len(b["input_ids"]) for b in batch))
-        out: dict[str, Any] = {}
-        for key in batch[0]:
-            if key == "labels":
-                out[key] = torch.tensor(np.array([b[key] for b in batch]))
-                continue
-            fill = pad_id if key == "input_ids" else 0
-            out[key] = torch.tensor([b[key] + [fill] * (width - len(b[key])) for b in batch],
-                                    dtype=torch.long)
-        if "attention_mask" not in out:
-            out["attention_mask"] = torch.tensor(
-                [[1] * len(b["input_ids"]) + [0] * (width - len(b["input_ids"]))
-                 for b in batch], dtype=torch.long)
-        for key in ("bigram_ids", "word_ids"):
-            if key in out and not out[key].numel():
-                del out[key]
-        return out
+        return {k: torch.from_numpy(v) for k, v in pad_windows(batch, pad_id).items()}
 
     return collate
 
@@ -516,8 +521,6 @@ class NeuralClassifier:
     def predict_proba(self, texts: Sequence[str], *, batch_size: int | None = None
                       ) -> np.ndarray:
         """Class probabilities ``(n, classes)``, windows averaged per text."""
-        import torch
-
         if self.model_ is None:
             from zhtext.errors import NotFittedError
 
@@ -527,19 +530,24 @@ class NeuralClassifier:
             return np.zeros((0, len(self.labels_)), dtype=np.float32)
         feats, owner = self._encode(texts)
         bs = batch_size or self.settings.predict_batch_size
-        collate = _collate(self._pad_id())
-        device = next(self.model_.parameters()).device
         order = sorted(range(len(owner)), key=lambda i: len(feats["input_ids"][i]))
         logits = np.zeros((len(owner), len(self.labels_)), dtype=np.float32)
+        pad_id = self._pad_id()
+        for a in range(0, len(order), bs):
+            idx = order[a : a + bs]
+            logits[idx] = self._logits(pad_windows([{k: v[i] for k, v in feats.items()}
+                                                    for i in idx], pad_id))
+        return _aggregate(_probabilities(logits, self.multi_label_), owner, n)
+
+    def _logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        """The model's logits of one padded batch."""
+        import torch
+
+        device = next(self.model_.parameters()).device
         self.model_.eval()
         with torch.inference_mode():
-            for a in range(0, len(order), bs):
-                idx = order[a : a + bs]
-                batch = collate([{k: v[i] for k, v in feats.items()} for i in idx])
-                batch = {k: v.to(device) for k, v in batch.items()}
-                out = self.model_(**batch).logits.float().cpu().numpy()
-                logits[idx] = out
-        return _aggregate(_probabilities(logits, self.multi_label_), owner, n)
+            out = self.model_(**{k: torch.from_numpy(v).to(device) for k, v in batch.items()})
+        return np.asarray(out.logits.float().cpu().numpy())
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, d: Path) -> dict[str, Any]:

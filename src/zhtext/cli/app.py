@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zhtext.cli import classify, keywords, pretrain, serve, tag, topics
+from zhtext.cli import classify, export, keywords, pretrain, serve, tag, topics
 from zhtext.errors import ZhtextError
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.add_typer(classify.app, name="classify")
 app.add_typer(tag.app, name="tag")
 app.add_typer(pretrain.app, name="pretrain")
 app.command(name="serve")(serve.serve)
+app.command(name="export")(export.export)
 
 
 def _version(value: bool) -> None:
