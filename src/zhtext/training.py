@@ -8,11 +8,11 @@ Nothing here is imported before a neural model trains (transformers loads inside
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from zhtext.distributed import world_size
 from zhtext.errors import InputError
 
 __all__ = ["TrainSettings", "Windows", "encoder_learning_rate", "first_line",
@@ -120,11 +120,17 @@ def run_trainer(
         mp = "no" if use_cpu else "fp16"
     evaluate = eval_set is not None
     eval_steps = max(1, steps_per_epoch // max(1, s.eval_per_epoch))
+    # batch_size is the global batch: N processes take batch_size / N each, so a run under
+    # torchrun sees the same batches in the same order as a single process.
+    processes = world_size()
+    if s.batch_size % processes:
+        raise InputError(f"batch_size {s.batch_size} does not split evenly over {processes} "
+                         f"processes; set --set batch_size to a multiple of {processes}")
     arg_values: dict[str, Any] = dict(
         output_dir=str(work / "checkpoints"),
         num_train_epochs=s.epochs,
-        per_device_train_batch_size=s.batch_size,
-        per_device_eval_batch_size=max(s.batch_size, 64),
+        per_device_train_batch_size=s.batch_size // processes,
+        per_device_eval_batch_size=max(s.batch_size // processes, 64),
         gradient_accumulation_steps=s.gradient_accumulation,
         learning_rate=s.learning_rate,
         weight_decay=s.weight_decay,
@@ -149,6 +155,10 @@ def run_trainer(
         remove_unused_columns=False,
         dataloader_num_workers=0,
         save_only_model=False,
+        # Our losses are means over each process's batch and DDP averages the gradients: the
+        # loss must not be rescaled by the number of processes (Trainer does that when it
+        # thinks a loss sums over items across devices).
+        average_tokens_across_devices=False,
     )
     args = TrainingArguments(**{**arg_values, **(overrides or {})})
     callbacks = [*(callbacks or []),
@@ -236,11 +246,6 @@ def encoder_learning_rate(config: Any) -> float:
 def first_line(e: BaseException) -> str:
     """The first line of an exception's message (for errors that quote a library's)."""
     return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
-
-
-def world_size() -> int:
-    """Processes training together (``torchrun`` / ``accelerate launch`` set ``WORLD_SIZE``)."""
-    return int(os.environ.get("WORLD_SIZE", "1") or 1)
 
 
 def _has_tensorboard() -> bool:

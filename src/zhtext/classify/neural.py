@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from zhtext.distributed import main_process_first
 from zhtext.errors import InputError, ZhtextError
 from zhtext.training import (
     Windows,
@@ -27,7 +28,6 @@ from zhtext.training import (
     first_line,
     last_checkpoint,
     run_trainer,
-    world_size,
 )
 
 __all__ = ["NEURAL_METHODS", "NeuralClassifier", "NeuralSettings"]
@@ -254,14 +254,18 @@ class NeuralClassifier:
             from zhtext.classify.vocab import Vocab
 
             vocab_file = state_dir / "vocab.json" if state_dir else None
-            if vocab_file is not None and vocab_file.exists():
-                self.tokenizer_ = Vocab.load(vocab_file)  # resuming: the same ids
-            else:
-                self.tokenizer_ = Vocab(s.unit, segmenter=s.segmenter).build(
-                    texts, min_count=s.min_count)
-                if vocab_file is not None:
-                    self.tokenizer_.save(vocab_file)
+            with main_process_first():  # under torchrun the others read rank 0's vocabulary
+                if vocab_file is not None and vocab_file.exists():
+                    self.tokenizer_ = Vocab.load(vocab_file)  # resuming: the same ids
+                else:
+                    self.tokenizer_ = Vocab(s.unit, segmenter=s.segmenter).build(
+                        texts, min_count=s.min_count)
+                    if vocab_file is not None:
+                        self.tokenizer_.save(vocab_file)
             self.max_length_ = self._pick_max_length(texts, 256)
+            from transformers import set_seed
+
+            set_seed(s.seed)  # the same initial weights in every run (and every process)
             config = TextCNNConfig(
                 vocab_size=len(self.tokenizer_), bigram_buckets=s.bigram_buckets,
                 word_buckets=s.word_buckets if s.unit == "char" else 0,
@@ -469,8 +473,7 @@ class NeuralClassifier:
                                            "multi_label_classification" if multi_label
                                            else "single_label_classification", w)
 
-            steps_per_epoch = math.ceil(len(train_set) / (s.batch_size * s.gradient_accumulation
-                                                          * world_size()))
+            steps_per_epoch = math.ceil(len(train_set) / (s.batch_size * s.gradient_accumulation))
             if auto_epochs and self.method == "textcnn":
                 # Small data sets need more passes: at least ~2,000 steps, at most 30 epochs
                 # (early stopping on dev ends sooner); 2 epochs from 128,000 windows on.

@@ -147,6 +147,10 @@ def mlm(
         result = _pretrain(texts, corpus, work, s, size=size, config=config,
                            vocab_dir=vocab_dir, start=start, vocab_size=vocab_size,
                            min_count=min_count, resume=resume)
+    from zhtext.distributed import is_main_process
+
+    if not is_main_process():
+        return  # under torchrun rank 0 writes the model
     _save(output, result, corpus, keep_checkpoints)
     m = result.metrics
     typer.echo(f"saved the pretrained model to {output}: {m['steps']} steps, "
@@ -164,29 +168,32 @@ def _pretrain(texts: Any, corpus: list[str], work: Path, s: Any, *, size: str,
     saved_tok = work / "tokenizer"
     if start:
         start_model, tokenizer = load_start(start)
-    if vocab_dir or saved_tok.is_dir():
-        from transformers import AutoTokenizer
+    from zhtext.distributed import main_process_first
 
-        source = str(saved_tok) if saved_tok.is_dir() else str(vocab_dir)
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(source)
-        except (OSError, ValueError) as e:
-            raise InputError(f"cannot load the vocabulary: {first_line(e)}; give a directory "
-                             "made by 'zhtext pretrain vocab'", path=source) from None
-        if tokenizer.mask_token_id is None:
-            raise InputError("the tokenizer has no [MASK] token", path=source)
-    elif not start:
-        from zhtext.pretrain.vocab import build_vocab
+    with main_process_first():  # under torchrun rank 0 builds the vocabulary, the others read it
+        if vocab_dir or saved_tok.is_dir():
+            from transformers import AutoTokenizer
 
-        tokenizer, _ = build_vocab(texts, vocab_size=vocab_size, min_count=min_count,
-                                   name=", ".join(corpus))
-    if not saved_tok.is_dir():
-        from zhtext.pretrain.vocab import save_tokenizer
+            source = str(saved_tok) if saved_tok.is_dir() else str(vocab_dir)
+            try:
+                tokenizer = AutoTokenizer.from_pretrained(source)
+            except (OSError, ValueError) as e:
+                raise InputError(f"cannot load the vocabulary: {first_line(e)}; give a directory "
+                                 "made by 'zhtext pretrain vocab'", path=source) from None
+            if tokenizer.mask_token_id is None:
+                raise InputError("the tokenizer has no [MASK] token", path=source)
+        elif not start:
+            from zhtext.pretrain.vocab import build_vocab
 
-        tmp = work / ".tokenizer.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        save_tokenizer(tokenizer, tmp)
-        tmp.rename(saved_tok)
+            tokenizer, _ = build_vocab(texts, vocab_size=vocab_size, min_count=min_count,
+                                       name=", ".join(corpus))
+        if not saved_tok.is_dir():
+            from zhtext.pretrain.vocab import save_tokenizer
+
+            tmp = work / ".tokenizer.tmp"
+            shutil.rmtree(tmp, ignore_errors=True)
+            save_tokenizer(tokenizer, tmp)
+            tmp.rename(saved_tok)
     bert = None if start_model is not None else bert_config(size, config, len(tokenizer),  # type: ignore[arg-type]
                                                            tokenizer)
     return pretrain_mlm(texts, tokenizer, work=work, settings=s, config=bert,

@@ -43,6 +43,10 @@ def check_output(output: Path, *, force: bool, resume: bool) -> None:
     if force and resume:
         raise typer.BadParameter("--force starts over and --resume continues; give one",
                                  param_hint="--force/--resume")
+    from zhtext.distributed import is_main_process
+
+    if not is_main_process():  # under torchrun rank 0 checks (and then creates) the directory
+        return
     if not output.exists():
         if resume:
             raise InputError("nothing to resume: the directory does not exist; drop --resume",
@@ -152,6 +156,12 @@ def training_run(output: Path, *, enabled: bool, force: bool, resume: bool, meth
         return
     import shutil
 
+    from zhtext.distributed import is_main_process, wait_for_everyone
+
+    if not is_main_process():  # rank 0 prepares the directory; Trainer writes checkpoints
+        wait_for_everyone()
+        yield output
+        return
     created = False
     if force and output.exists():
         shutil.rmtree(output)
@@ -159,6 +169,7 @@ def training_run(output: Path, *, enabled: bool, force: bool, resume: bool, meth
         output.mkdir(parents=True)
         created = True
     training_state(output, method, params, train_file, resume)
+    wait_for_everyone()
     try:
         yield output
     except BaseException as e:

@@ -18,8 +18,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from zhtext.distributed import main_process_first, world_size
 from zhtext.errors import InputError
-from zhtext.training import first_line, run_trainer, world_size
+from zhtext.training import first_line, run_trainer
 
 __all__ = ["SIZES", "PretrainResult", "PretrainSettings", "bert_config", "load_start",
            "pretrain_mlm"]
@@ -210,8 +211,10 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
     s = settings or PretrainSettings()
     segmenter = get_segmenter(s.segmenter) if s.whole_word else None
     t0 = time.perf_counter()
-    train, held, counts = pack_corpus(texts, tokenizer, segmenter, max_length=s.max_length,
-                                      directory=work / "cache", whole_word=s.whole_word)
+    with main_process_first():  # rank 0 packs the cache, the others then read it
+        train, held, counts = pack_corpus(texts, tokenizer, segmenter,
+                                          max_length=s.max_length, directory=work / "cache",
+                                          whole_word=s.whole_word)
     pack_seconds = time.perf_counter() - t0
     if len(train) == 0:
         raise InputError("the corpus has no text to pretrain on (no tokens after reading it)")
@@ -233,12 +236,13 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
                          f"{model.config.max_position_embeddings} positions")
     kept_dropout = _set_dropout(model, s.dropout)
     lr = s.learning_rate or (5e-5 if start_model is not None else 5e-4)
-    per_step = s.batch_size * s.gradient_accumulation * world_size()
+    per_step = s.batch_size * s.gradient_accumulation  # global: split over the processes
     steps_per_epoch = max(1, math.ceil(len(train) / per_step))
     total = s.max_steps or max(1, math.ceil(steps_per_epoch * s.epochs))
     masker = _masker(tokenizer, s)
     step_seconds = _probe_seconds(model, masker, train, s)
-    save_steps = max(10, int(s.save_minutes * 60 / max(step_seconds, 1e-3)))
+    save_steps = _max_over_processes(max(10, int(s.save_minutes * 60 /
+                                             max(step_seconds, 1e-3))))
     logger.info("pretraining on %d blocks of %d tokens (%d held out), %d steps, checkpoint "
                 "every %d steps (~%.1f s/step)", len(train), s.max_length, len(held), total,
                 save_steps, step_seconds)
@@ -351,6 +355,24 @@ def _held_out(model: Any, held: Any, tokenizer: Any, s: PretrainSettings) -> dic
             "held_out_perplexity": round(math.exp(min(50.0, total_loss / max(1, n))), 2)}
 
 
+def _max_over_processes(value: int) -> int:
+    """The largest ``value`` over the training processes (one process: ``value``).
+
+    Decisions every process must share, when to save and when to stop, are taken on it.
+    """
+    if world_size() == 1:
+        return value
+    import torch
+    import torch.distributed as dist
+
+    from zhtext.distributed import wait_for_everyone
+
+    wait_for_everyone()  # the process group exists from here on
+    t = torch.tensor([int(value)])
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return int(t.item())
+
+
 def _time_limit(minutes: float) -> Any:
     from transformers import TrainerCallback
 
@@ -364,7 +386,7 @@ def _time_limit(minutes: float) -> Any:
             self.start = time.perf_counter()
 
         def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
-            if time.perf_counter() - self.start > minutes * 60:
+            if _max_over_processes(time.perf_counter() - self.start > minutes * 60):
                 logger.warning("time limit of %g minutes reached at step %d; stopping (resume "
                                "with --resume and a larger limit)", minutes, state.global_step)
                 control.should_training_stop = True

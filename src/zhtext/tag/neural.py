@@ -372,7 +372,7 @@ class NeuralTagger:
             ``best_metric`` (on dev), ``epochs`` and ``steps`` run, ``seconds``,
             ``resumed_from_step``, ``train_windows``, ``max_length`` and ``stride``.
         """
-        from zhtext.training import Windows, run_trainer, world_size
+        from zhtext.training import Windows, run_trainer
 
         t0 = time.perf_counter()
         s = self.settings
@@ -414,8 +414,7 @@ class NeuralTagger:
                 preprocess = self._decode_for_metrics
             else:
                 logger.warning("the dev data has no tokens; training without dev evaluation")
-        steps_per_epoch = math.ceil(len(train_set) / (s.batch_size * s.gradient_accumulation
-                                                      * world_size()))
+        steps_per_epoch = math.ceil(len(train_set) / (s.batch_size * s.gradient_accumulation))
         try:
             trainer, resumed_from = run_trainer(
                 self.model_, s, work=output_dir, train_set=train_set, eval_set=eval_set,
