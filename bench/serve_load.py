@@ -98,9 +98,9 @@ def main() -> None:
     script.write_text(LUA % {"bodies": bodies}, encoding="utf-8")
 
     port = _free_port()
+    log = open(work / "server.log", "w")  # noqa: SIM115 (open while the server runs)
     server = subprocess.Popen([sys.executable, "-m", "zhtext", "serve", str(model), "--port",
-                               str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=open(work / "server.log", "w"))
+                               str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     rows = []
     try:
@@ -126,6 +126,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "serve_load.json").write_text(json.dumps(rows, indent=2) + "\n",
                                              encoding="utf-8")

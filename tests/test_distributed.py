@@ -48,7 +48,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "train.tsv").write_text("".join(rows[:100]), encoding="utf-8")
     (d / "dev.tsv").write_text("".join(rows[100:]), encoding="utf-8")
     (d / "corpus.txt").write_text("".join(t + "\n" for t in texts), encoding="utf-8")
-    build_tiny_encoder(d / "enc", texts + ["张伟今天访问北京的新华社。"])
+    build_tiny_encoder(d / "enc", [*texts, "张伟今天访问北京的新华社。"])
     write_conll(d / "ner.txt", n=40)
     write_conll(d / "ner_dev.txt", n=10, seed=1)
     return d

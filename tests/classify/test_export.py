@@ -119,11 +119,11 @@ def test_export_cli_and_predict_with_onnx(trained, corpus, tmp_path: Path) -> No
 
 
 def test_export_errors(trained, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(InputError, match="linear.*needs no export"):
+    with pytest.raises(InputError, match=r"linear.*needs no export"):
         export_onnx(trained["linear"], tmp_path / "x")
     with pytest.raises(InputError, match="not found"):
         export_onnx(tmp_path / "missing", tmp_path / "x")
-    with pytest.raises(InputError, match="no-such.txt: no such file"):
+    with pytest.raises(InputError, match=r"no-such\.txt: no such file"):
         export_onnx(trained["textcnn"], tmp_path / "x", check=tmp_path / "no-such.txt")
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")

@@ -6,6 +6,7 @@ import json
 import logging
 import shutil
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,6 +22,7 @@ from zhtext.cli.common import (
     segmenter_arg,
     show_progress,
 )
+from zhtext.cli.engine import Address, Engine, Workers, check_engine, run_sharded
 from zhtext.cli.runs import (
     KeepCheckpoints,
     Resume,
@@ -300,6 +302,9 @@ def predict(
     output: Output = None,
     force: Force = False,
     quiet: Quiet = False,
+    engine: Engine = "local",
+    workers: Workers = 2,
+    address: Address = None,
 ) -> None:
     """Predict labels: one JSON object per input row, in order.
 
@@ -307,21 +312,33 @@ def predict(
     """
     if fmt not in ("jsonl", "tsv"):
         raise typer.BadParameter(f"{fmt!r}; expected jsonl or tsv", param_hint="--format")
+    check_engine(engine)
+    if engine == "ray":
+        from zhtext.artifacts import read_manifest
+        from zhtext.classify.output import load_prediction_lines
+
+        if read_manifest(model_dir).get("task") != "classify":
+            raise InputError("not a classifier; give a directory made by 'classify train'",
+                             path=str(model_dir))
+        run_sharded([str(data_file)], output, suffix=f".{fmt}",
+                    make_worker=partial(load_prediction_lines, str(model_dir),
+                                        fmt),  # type: ignore[arg-type]
+                    workers=workers, address=address, text_col=text_col or "text",
+                    id_col=id_col, batch_size=min(batch_size, 4096), encoding=encoding,
+                    force=force, quiet=quiet)
+        return
     clf = _load(model_dir)
     data = _read(data_file, text_col=text_col, label_col=None, id_col=id_col, label_names=None,
                  multi_label=False, label_sep=",", header=header, data_format=data_format,
                  encoding=encoding, require_labels=False)
+    from zhtext.classify.output import PredictionLines
+
+    lines = PredictionLines(clf, fmt)  # type: ignore[arg-type]
     with output_stream(output, force=force) as out, progress(len(data), quiet) as advance:
         for a in range(0, len(data), batch_size):
             texts = data.texts[a : a + batch_size]
             advance(len(texts))
-            for doc_id, p in zip(data.ids[a : a + batch_size], clf.predict(texts)):
-                if fmt == "jsonl":
-                    out.write(json.dumps({"id": doc_id, **p.to_dict(
-                        multi_label=clf.multi_label)}, ensure_ascii=False) + "\n")
-                else:
-                    shown = ",".join(p.labels) if clf.multi_label else p.label
-                    out.write(f"{doc_id}\t{shown}\t{p.score:.6f}\n")
+            out.write(lines(list(data.ids[a : a + batch_size]), texts))
 
 
 @app.command()

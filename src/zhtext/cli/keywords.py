@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +28,7 @@ from zhtext.cli.common import (
     segmenter_arg,
     show_progress,
 )
+from zhtext.cli.engine import Address, Engine, Workers, check_engine, run_sharded
 from zhtext.errors import ZhtextError
 
 app = typer.Typer(help="Keywords of documents: extract, fit corpus statistics, evaluate.",
@@ -135,6 +137,13 @@ def _extractor(
     return extractor
 
 
+def _keyword_lines(top_k: int, fmt: str, opts: dict[str, Any]) -> Any:
+    """A Ray worker's predictor: the extractor the options describe, formatting its output."""
+    from zhtext.keywords.batch import KeywordLines
+
+    return KeywordLines(_extractor(**opts), top_k, fmt)  # type: ignore[arg-type]
+
+
 @app.command()
 def extract(
     inputs: Inputs = None,
@@ -161,6 +170,9 @@ def extract(
     output: Output = None,
     force: Force = False,
     quiet: Quiet = False,
+    engine: Engine = "local",
+    workers: Workers = 2,
+    address: Address = None,
 ) -> None:
     """Extract the keywords of each document (a line of text, a JSONL record, or a file).
 
@@ -170,6 +182,18 @@ def extract(
 
     if fmt not in ("text", "tsv", "jsonl"):
         raise typer.BadParameter(f"{fmt!r}; expected text, tsv or jsonl", param_hint="--format")
+    check_engine(engine)
+    if engine == "ray":
+        opts: dict[str, Any] = {
+            "method": method, "model": model, "phrases": phrases, "segmenter": segmenter,
+            "user_dict": user_dict, "stopwords": stopwords, "t2s": t2s, "encoder": encoder,
+            "pos": pos, "settings": settings}
+        _extractor(**opts)  # bad options fail here, before a cluster starts
+        run_sharded(inputs, output, suffix=".jsonl" if fmt == "jsonl" else f".{fmt}",
+                    make_worker=partial(_keyword_lines, top_k, fmt, opts), workers=workers,
+                    address=address, text_col=text_col, id_col=id_col, batch_size=256,
+                    encoding=encoding, force=force, quiet=quiet)
+        return
     reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=id_col,
                          doc_per_file=doc_per_file, encoding=encoding)
     extractor = _extractor(method=method, model=model, phrases=phrases, segmenter=segmenter,

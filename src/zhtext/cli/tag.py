@@ -6,12 +6,14 @@ import json
 import logging
 import shutil
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from zhtext.cli.common import Encoding, Force, Output, Quiet, output_stream, parse_settings
+from zhtext.cli.engine import Address, Engine, Workers, check_engine, run_sharded
 from zhtext.cli.runs import (
     check_output,
     check_report_output,
@@ -282,43 +284,47 @@ def predict(
     output: Output = None,
     force: Force = False,
     quiet: Quiet = False,
+    engine: Engine = "local",
+    workers: Workers = 2,
+    address: Address = None,
 ) -> None:
     """Tag each line of a file, one output entry per line, as JSONL, CoNLL or SIGHAN.
 
     JSONL gives {"text", "tokens": [...]} or {"text", "entities": [...]} with offsets; SIGHAN
     the words of each line separated by spaces, as the SIGHAN scorer reads them.
     """
-    from zhtext.tag.schemes import Scheme, to_tags
+    from zhtext.tag.output import TagLines
 
     if fmt not in ("jsonl", "conll", "sighan"):
         raise typer.BadParameter(f"{fmt!r}; expected jsonl, conll or sighan", param_hint="--format")
+    check_engine(engine)
+    if engine == "ray":
+        from zhtext.artifacts import read_manifest
+        from zhtext.tag.output import load_tag_lines
+
+        manifest = read_manifest(model_dir)
+        if manifest.get("task") != "tag":
+            raise InputError("not a tagger; give a directory made by 'tag train'",
+                             path=str(model_dir))
+        if fmt == "sighan" and manifest.get("tag_task", manifest.get("method")) == "ner":
+            raise InputError("--format sighan writes words; this is an ner model (use jsonl "
+                             "or conll)", path=str(model_dir))
+        run_sharded([str(data_file)], output, suffix=".jsonl" if fmt == "jsonl" else ".txt",
+                    make_worker=partial(load_tag_lines, str(model_dir), fmt),  # type: ignore[arg-type]
+                    workers=workers, address=address, text_col="text", id_col=None,
+                    batch_size=batch_size, encoding=encoding, force=force, quiet=quiet)
+        return
     tagger = _load(model_dir)
     if fmt == "sighan" and tagger.task == "ner":
         raise InputError("--format sighan writes words; this is an ner model (use jsonl or "
                          "conll)", path=str(model_dir))
     texts = _texts(data_file, encoding)
+    lines = TagLines(tagger, fmt)  # type: ignore[arg-type]
     with output_stream(output, force=force) as out, progress(len(texts), quiet) as advance:
         for a in range(0, len(texts), batch_size):
             batch = texts[a : a + batch_size]
-            spans = tagger.predict_spans(batch)
+            out.write(lines(list(range(a + 1, a + 1 + len(batch))), batch))
             advance(len(batch))
-            for text, ss in zip(batch, spans, strict=True):
-                if fmt == "sighan":
-                    out.write(" ".join(text[s:e] for s, e, _ in ss if text[s:e].strip()) + "\n")
-                elif fmt == "conll":
-                    scheme: Scheme = "bio" if tagger.task == "ner" else "bmes"
-                    for c, t in zip(text, to_tags(len(text), ss, scheme), strict=True):
-                        if not c.isspace():
-                            out.write(f"{c} {t}\n")
-                    out.write("\n")
-                elif tagger.task == "ner":
-                    out.write(json.dumps({"text": text, "entities": [
-                        {"text": text[s:e], "start": s, "end": e, "label": t}
-                        for s, e, t in ss]}, ensure_ascii=False) + "\n")
-                else:
-                    out.write(json.dumps({"text": text, "tokens": [
-                        {"text": text[s:e], "start": s, "end": e, "pos": t or None}
-                        for s, e, t in ss]}, ensure_ascii=False) + "\n")
 
 
 @app.command()

@@ -11,7 +11,7 @@ from zhtext.keywords.base import KeywordExtractor
 from zhtext.parallel import ordered_map
 from zhtext.records import Keyword
 
-__all__ = ["OutputFormat", "extract_lines", "format_keywords"]
+__all__ = ["KeywordLines", "OutputFormat", "extract_lines", "format_keywords"]
 
 OutputFormat = Literal["text", "tsv", "jsonl"]
 
@@ -33,6 +33,24 @@ def format_keywords(doc_id: str | int, keywords: list[Keyword], fmt: OutputForma
         return "".join(f"{doc_id}\t{r}\t{k.text}\t{k.score:.6g}\n"
                        for r, k in enumerate(keywords, 1))
     return " ".join(k.text for k in keywords) + "\n"
+
+
+class KeywordLines:
+    """A batch of ids and texts in, its keyword output out (``--engine ray`` workers).
+
+    The same formatting as :func:`extract_lines`, so both paths write the same lines.
+    """
+
+    def __init__(self, extractor: KeywordExtractor, top_k: int = 5,
+                 fmt: OutputFormat = "jsonl") -> None:
+        self.extractor = extractor
+        self.top_k = top_k
+        self.fmt = fmt
+
+    def __call__(self, ids: list[str | int], texts: list[str]) -> str:
+        """The output of one batch, in its order."""
+        results = self.extractor.extract(texts, self.top_k)
+        return "".join(format_keywords(i, kws, self.fmt) for i, kws in zip(ids, results))
 
 
 def _chunks(docs: Iterable[Document]) -> Iterator[list[tuple[str | int, str]]]:

@@ -1,0 +1,63 @@
+"""``--engine ray``: the options and the run shared by the predict / extract commands."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zhtext.errors import InputError
+from zhtext.shards import Worker
+
+__all__ = ["Address", "Engine", "Workers", "run_sharded"]
+
+Engine = Annotated[str, typer.Option(
+    "--engine", help="local: this process (and --jobs); ray: Ray Data over a directory or glob "
+    "of JSONL / Parquet / text shards, one output shard each in -o DIR (finished shards are "
+    "skipped on a rerun).")]
+Workers = Annotated[int, typer.Option(
+    "--workers", min=1, help="--engine ray: worker processes (each loads the model once).")]
+Address = Annotated[str | None, typer.Option(
+    "--address", help="--engine ray: a running Ray cluster to join (default: start a local "
+    "one).")]
+
+
+def check_engine(engine: str) -> None:
+    """Refuse an unknown ``--engine``."""
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"{engine!r}; expected local or ray", param_hint="--engine")
+
+
+def run_sharded(inputs: list[str] | None, output: Path | None, *, suffix: str,
+                make_worker: Callable[[], Worker], workers: int, address: str | None,
+                text_col: str, id_col: str | None, batch_size: int, encoding: str,
+                force: bool, quiet: bool) -> None:
+    """List the shards, skip the finished ones, run the rest on Ray, print a summary."""
+    from zhtext.cli.common import show_progress
+    from zhtext.ray_engine import run_shards
+    from zhtext.shards import list_shards, pending_shards
+
+    if not inputs or len(inputs) != 1:
+        raise InputError("--engine ray takes one input: a directory or a glob of shards "
+                         "(quote the glob)")
+    if output is None:
+        raise InputError("--engine ray writes one output shard per input shard: give the "
+                         "output directory with -o DIR")
+    if output.exists() and not output.is_dir():
+        raise InputError("output path is a file; --engine ray needs a directory",
+                         path=str(output))
+    shards = list_shards(inputs[0], output, suffix)
+    todo = pending_shards(shards, force=force)
+    skipped = len(shards) - len(todo)
+    start = time.perf_counter()
+    done = run_shards(todo, make_worker, workers=workers, address=address, text_col=text_col,
+                      id_col=id_col, batch_size=batch_size, encoding=encoding,
+                      progress=show_progress(quiet))
+    rows = sum(int(r["rows"]) for r in done)
+    seconds = time.perf_counter() - start
+    typer.echo(f"{len(done)} shard(s), {rows:,} rows in {seconds:.1f} s "
+               f"({rows / max(seconds, 1e-9):,.0f} rows/s) to {output}"
+               + (f"; {skipped} finished shard(s) skipped" if skipped else ""), err=True)
