@@ -146,9 +146,13 @@ def test_rerun_does_only_the_missing_shards(shards: Path, tmp_path: Path) -> Non
         write_shard(all_shards[1], Boom(), **opts)  # type: ignore[arg-type]
     assert not all_shards[1].target.exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp file left
+    # a SIGKILL leaves its temporary file behind: the rerun removes it
+    stale = out / ".part-002.jsonl.12345.tmp"
+    stale.write_text("half", encoding="utf-8")
     todo = pending_shards(all_shards, force=False)
     assert [s.source.name for s in todo] == ["part-001.jsonl", "part-002.jsonl",
                                              "part-003.jsonl"]
+    assert not stale.exists()
     assert len(pending_shards(all_shards, force=True)) == 4
     for s in todo:
         write_shard(s, work, **opts)

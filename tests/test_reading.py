@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,9 @@ def test_atomic_write(tmp_path: Path) -> None:
     with atomic_write(target) as f:
         f.write("一")
     assert target.read_text(encoding="utf-8") == "一"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
     with pytest.raises(InputError, match="--force"), atomic_write(target) as f:
         f.write("二")
     with atomic_write(target, force=True) as f:

@@ -288,6 +288,9 @@ def atomic_write(
         raise InputError("output path is a folder; give a file name", path=str(dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an output file is for sharing
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="\n") as f:
             yield f

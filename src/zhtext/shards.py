@@ -68,8 +68,17 @@ def list_shards(inputs: str | Path, output_dir: Path, out_suffix: str) -> list[S
 
 
 def pending_shards(shards: list[Shard], *, force: bool) -> list[Shard]:
-    """The shards still to do: all with ``force``, else those without an output shard."""
-    return list(shards) if force else [s for s in shards if not s.done]
+    """The shards still to do: all with ``force``, else those without an output shard.
+
+    Temporary files that a killed run left for these shards are removed (one job writes an
+    output directory at a time).
+    """
+    todo = list(shards) if force else [s for s in shards if not s.done]
+    for s in todo:
+        if s.target.parent.is_dir():
+            for stale in s.target.parent.glob(f".{glob.escape(s.target.name)}.*.tmp"):
+                stale.unlink(missing_ok=True)
+    return todo
 
 
 def read_shard(path: Path, *, text_col: str, id_col: str | None, batch_size: int,

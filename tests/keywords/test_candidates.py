@@ -88,3 +88,21 @@ def test_single_characters_join_phrases_but_are_no_candidates() -> None:
     assert "多" not in c.count and "法" not in c.count  # never alone
     assert "的" not in "".join(c.count)  # stop words still end runs
     assert c.kinds == "3110132303"
+
+
+def test_tied_quoted_terms_rank_the_same_whatever_the_hash_seed() -> None:
+    """Two quoted terms with equal scores: the order must not depend on PYTHONHASHSEED (it
+    did when quoted terms were a set, so parallel workers disagreed on ties)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from zhtext.keywords.tfidf import TfidfKeywords; "
+            "kws = TfidfKeywords().extract(['趣味测试：“80后”PK“90后”谁会赢'], 4)[0]; "
+            "print([k.text for k in kws])")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}, check=True).stdout
+            for seed in range(6)}
+    assert len(outs) == 1
+    shown = outs.pop()
+    assert shown.index("80后") < shown.index("90后")  # the first in the text comes first

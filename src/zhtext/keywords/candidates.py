@@ -62,7 +62,8 @@ class Candidates:
         in_first: Candidates occurring in the first sentence (``None`` for a document of one
             sentence).
         in_last: Candidates occurring in the last sentence with content (``None`` likewise).
-        quoted: Candidates that occur between quotation or book-title marks.
+        quoted: Candidates that occur between quotation or book-title marks, in text order
+            (a dict used as an ordered set: a set's order changes with the hash seed).
     """
 
     words: list[str] = field(default_factory=list)
@@ -73,7 +74,7 @@ class Candidates:
     keys: dict[int, list[str]] = field(default_factory=dict)
     in_first: set[str] | None = None
     in_last: set[str] | None = None
-    quoted: set[str] = field(default_factory=set)
+    quoted: dict[str, None] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.count)
@@ -278,4 +279,4 @@ class CandidateExtractor:
                 continue
             if term not in cands.count:
                 cands.count[term] = text.count(term)
-            cands.quoted.add(term)
+            cands.quoted[term] = None  # in text order: ties rank the same in every process
