@@ -87,43 +87,35 @@ def _wrapper(model: Any, names: Sequence[str]) -> Any:
 
 
 def _convs_as_matmuls(model: Any) -> Any:
-    """A copy of ``model`` whose 1-D convolutions are shifted slices and one matrix product.
+    """A copy of ``model`` whose convolution bank is one matrix product (``UnfoldedConvs``).
 
-    The same function (``conv_max_pool`` keeps the first ``length`` outputs either way), but
-    onnxruntime quantises a ``MatMul`` with constant weights into its fast int8 kernels,
-    while its ``ConvInteger`` is slower than a float convolution.
+    The same function, but onnxruntime quantises a ``MatMul`` with constant weights into its
+    fast int8 kernels, while its ``ConvInteger`` is slower than a float convolution.
     """
     import copy
 
-    import torch
     from torch import nn
 
-    class UnfoldedConv(nn.Module):
-        def __init__(self, conv: nn.Conv1d) -> None:
-            super().__init__()
-            out_ch, in_ch, k = conv.weight.shape
-            self.k = k
-            # weight[j * in_ch + d, f] = conv.weight[f, d, j]
-            self.weight = nn.Parameter(conv.weight.detach().permute(2, 1, 0)
-                                       .reshape(k * in_ch, out_ch).clone())
-            self.bias = nn.Parameter(conv.bias.detach().clone()) if conv.bias is not None \
-                else None
+    from zhtext.classify.conv import UnfoldedConvs
 
-        def forward(self, x: torch.Tensor) -> torch.Tensor:  # (batch, channels, time)
-            pad = self.k // 2
-            length = x.shape[2]
-            xp = nn.functional.pad(x, (pad, pad))
-            windows = torch.cat([xp[:, :, j : j + length] for j in range(self.k)], dim=1)
-            y = torch.matmul(windows.transpose(1, 2), self.weight)
-            if self.bias is not None:
-                y = y + self.bias
-            return y.transpose(1, 2)  # (batch, filters, time)
-
-    if not isinstance(getattr(model, "convs", None), nn.ModuleList):
+    convs = getattr(model, "convs", None)
+    if not isinstance(convs, nn.ModuleList) or isinstance(convs, UnfoldedConvs):
         return model
     out = copy.deepcopy(model)
-    out.convs = nn.ModuleList(UnfoldedConv(c) for c in model.convs)
+    out.convs = UnfoldedConvs(convs)
     return out.eval()
+
+
+def _eager_attention(model: Any) -> None:
+    """Trace attention as plain operations, which onnxruntime's optimiser fuses."""
+    for module in model.modules():  # the outermost model that takes it sets all inside it
+        setter = getattr(module, "set_attn_implementation", None)
+        if callable(setter):
+            try:
+                setter("eager")
+            except (ValueError, AttributeError, TypeError, NotImplementedError):
+                continue  # a wrapper (bert-cnn's head) or an old model: try the next one
+            return
 
 
 def _torch_export(neural: Any, path: Path, sample: dict[str, np.ndarray], opset: int) -> None:
@@ -136,6 +128,7 @@ def _torch_export(neural: Any, path: Path, sample: dict[str, np.ndarray], opset:
     axes = {k: {0: "batch", 1: "length"} for k in names}
     axes["logits"] = {0: "batch"}
     model = _convs_as_matmuls(neural.model_.float().cpu().eval())
+    _eager_attention(model)
     with warnings.catch_warnings(), torch.inference_mode():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracer notes
         torch.onnx.export(_wrapper(model, names), args, str(path), input_names=names,

@@ -261,3 +261,19 @@ def test_init_random_errors(corpus) -> None:
         TextClassifier("textcnn", init="random").fit(texts, labels)
     with pytest.raises(InputError, match="`init` should be pretrained or random, got 'fresh'"):
         TextClassifier("bert", model="x", init="fresh").fit(texts, labels)
+
+
+def test_unfolded_convs_equal_the_convolutions() -> None:
+    """The export's one-matrix-product bank computes what the Conv1d bank computes."""
+    import torch
+
+    from zhtext.classify.conv import UnfoldedConvs, conv_max_pool
+
+    torch.manual_seed(0)
+    convs = torch.nn.ModuleList(torch.nn.Conv1d(6, 5, k, padding=k // 2) for k in (1, 2, 3, 4, 5))
+    states = torch.randn(3, 7, 6)
+    mask = torch.tensor([[1] * 7, [1] * 4 + [0] * 3, [1] + [0] * 6])
+    expected = conv_max_pool(states, mask, convs)
+    got = conv_max_pool(states, mask, UnfoldedConvs(convs))
+    assert got.shape == (3, 25)
+    torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
