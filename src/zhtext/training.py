@@ -217,11 +217,41 @@ def last_checkpoint(d: Path) -> str | None:
         if p.is_dir() and step.isdigit():
             found.append((int(step), p))
     for _, p in sorted(found, reverse=True):
-        has_weights = any(p.glob("*.safetensors")) or any(p.glob("*.bin"))
-        if (p / "trainer_state.json").is_file() and has_weights:
+        if _complete_checkpoint(p):
             return str(p)
         logger.warning("skipping incomplete checkpoint %s", p)
     return None
+
+
+def _complete_checkpoint(p: Path) -> bool:
+    """Whether a checkpoint was written to the end.
+
+    Its trainer state must parse and its safetensors files must hold all the bytes their
+    headers announce: an interruption can cut either short.
+    """
+    import json
+
+    try:
+        json.loads((p / "trainer_state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    weights = sorted(p.glob("*.safetensors")) + sorted(p.glob("*.bin"))
+    if not weights:
+        return False
+    for w in weights:
+        if w.suffix != ".safetensors":
+            continue
+        try:
+            with open(w, "rb") as fh:
+                size = int.from_bytes(fh.read(8), "little")
+                header = json.loads(fh.read(size))
+            end = max((int(v["data_offsets"][1]) for v in header.values()
+                       if isinstance(v, dict) and "data_offsets" in v), default=0)
+            if w.stat().st_size < 8 + size + end:
+                return False
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+    return True
 
 
 def encoder_learning_rate(config: Any) -> float:
