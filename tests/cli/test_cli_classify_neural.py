@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from tests.cli.test_cli_classify import assert_clean_error, make_rows, write_tsv, zhtext
+from tests.processes import default_sigint
 
 pytest.importorskip("torch")
 
@@ -53,7 +54,8 @@ def test_interrupted_run_resumes(data: tuple[Path, Path], tmp_path: Path) -> Non
             "patience=0"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "zhtext", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=default_sigint)
     deadline = time.time() + 120
     while time.time() < deadline and not list((model / "checkpoints").glob("checkpoint-*")):
         time.sleep(0.2)

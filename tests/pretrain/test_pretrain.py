@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from tests.cli.test_cli_classify import assert_clean_error, zhtext
+from tests.processes import default_sigint
 
 from zhtext.errors import InputError
 from zhtext.pretrain.corpus import Corpus
@@ -161,7 +162,8 @@ def test_interrupted_pretraining_resumes(corpus: Path, tmp_path: Path) -> None:
             "--set", "max_length=16", "--set", "save_minutes=0.0001"]
     proc = subprocess.Popen([sys.executable, "-m", "zhtext", *args],
                             env={**os.environ, "HF_HUB_OFFLINE": "1"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=default_sigint)
     deadline = time.time() + 120
     while time.time() < deadline and len(list((model / "checkpoints").glob("checkpoint-*"))) < 2:
         time.sleep(0.2)
