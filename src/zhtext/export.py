@@ -7,7 +7,8 @@ optimiser fuses the encoder's attention and layer norms, and with ``--int8``
 ``onnxruntime.quantization.quantize_dynamic`` stores the weights of the matrix products in int8
 (activations are quantised on the fly). Before the directory appears, the ONNX model and the
 PyTorch model score the same texts: an fp32 export must give the same probabilities (a bug
-otherwise), an int8 one must agree on the top class for at least ``min_agreement`` of them.
+otherwise), an int8 one must agree on the top class for at least ``min_agreement`` of the
+texts the PyTorch model does not score as near ties.
 The figures go into ``zhtext.json``; ``zhtext classify predict`` / ``evaluate`` / ``serve`` run
 the result like any classifier.
 """
@@ -33,6 +34,7 @@ __all__ = ["ExportReport", "export_onnx"]
 logger = logging.getLogger(__name__)
 
 _FP32_TOLERANCE = 1e-3  # largest probability difference an fp32 export may show
+_NEAR_TIE = 0.02  # best two classes closer than this: a top-class flip is not counted
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids", "bigram_ids", "word_ids")
 _OWN_KEYS = ("format_version", "task", "method", "created_at", "created_with")
 
@@ -283,10 +285,17 @@ def export_onnx(
                               "method and transformers / torch versions")
         got = scores(final) if int8 else got32
         diff = float(np.abs(got - expected).max())
-        agree = float((got.argmax(1) == expected.argmax(1)).mean())
-        if agree < min_agreement:
+        same = got.argmax(1) == expected.argmax(1)
+        agree = float(same.mean())
+        # A text the PyTorch model scores as a near tie between its two best classes may flip
+        # with any rounding: such flips say nothing about the export and are not held against it.
+        top2 = np.sort(expected, axis=1)[:, -2:]
+        decisive = (top2[:, 1] - top2[:, 0]) >= _NEAR_TIE
+        agree_decisive = float(same[decisive].mean()) if decisive.any() else 1.0
+        if agree_decisive < min_agreement:
             raise ZhtextError(f"int8 quantisation changes the top class of "
-                              f"{100 * (1 - agree):.1f}% of the check texts (more than "
+                              f"{100 * (1 - agree_decisive):.1f}% of the {int(decisive.sum())} "
+                              f"check texts with a clear best class (more than "
                               f"{100 * (1 - min_agreement):.1f}% allowed by --min-agreement); "
                               "export without --int8, or check with real texts (--check FILE)")
 
@@ -312,7 +321,9 @@ def export_onnx(
                              "fused": fused, "config": config, "source": str(src.resolve()),
                              "parity": {"check_texts": len(texts), "check_source": source,
                                         "max_abs_diff": diff, "fp32_max_abs_diff": diff32,
-                                        "top1_agreement": agree}}}
+                                        "top1_agreement": agree,
+                                        "top1_agreement_clear": agree_decisive,
+                                        "near_ties": int((~decisive).sum())}}}
 
         write_artifact(dest, task="classify", method=str(method), build=build, force=force)
     finally:

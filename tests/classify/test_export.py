@@ -69,7 +69,8 @@ def test_export_reproduces_the_pytorch_model(method, trained, corpus, tmp_path: 
     manifest = read_manifest(tmp_path / "int8")
     assert manifest["runtime"] == "onnx" and manifest["onnx"]["int8"] is True
     parity = manifest["onnx"]["parity"]
-    assert parity["check_texts"] == 64 and parity["top1_agreement"] >= 0.95
+    assert parity["check_texts"] == 64 and parity["top1_agreement_clear"] >= 0.95
+    assert 0 <= parity["near_ties"] <= 64
     assert report8.max_abs_diff > 0  # quantised weights do change the scores, a little
     got8 = load(tmp_path / "int8").predict_proba(probe)
     assert (got8.argmax(1) == expected.argmax(1)).mean() >= 0.9
@@ -200,3 +201,27 @@ def str_dicts(payload: object) -> list[dict[str, object]]:
         elif isinstance(item, list):
             stack.extend(item)
     return out
+
+
+def test_int8_export_that_changes_predictions_is_refused(trained, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import onnx
+    from onnx import helper
+
+    def flipped(src: Path, dest: Path) -> None:  # a "quantiser" that negates the logits
+        model = onnx.load(str(src))
+        graph = model.graph
+        out = graph.output[0].name
+        for node in graph.node:
+            node.output[:] = [f"{o}_raw" if o == out else o for o in node.output]
+        graph.node.append(helper.make_node("Neg", [f"{out}_raw"], [out]))
+        onnx.save(model, str(dest))
+
+    monkeypatch.setattr("zhtext.export._quantize", flipped)
+    with pytest.raises(ZhtextError, match="changes the top class"):
+        export_onnx(trained["textcnn"], tmp_path / "bad8", int8=True, check=trained["check"])
+    assert not (tmp_path / "bad8").exists()
+    # --min-agreement 0 accepts it (the user's call), and the figures say what happened
+    report = export_onnx(trained["textcnn"], tmp_path / "ok8", int8=True,
+                         check=trained["check"], min_agreement=0.0)
+    assert report.top1_agreement < 0.5
