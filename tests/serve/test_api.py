@@ -86,7 +86,15 @@ def test_models_health_docs_and_page(client: TestClient) -> None:
     assert {"/v1/keywords", "/v1/classify", "/v1/tag", "/v1/topics", "/v1/models",
             "/health"} <= set(spec["paths"])
     assert "413" in spec["paths"]["/v1/classify"]["post"]["responses"]
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    # Swagger UI is served from the installed bundle, not a CDN: the docs work offline
+    assert "/docs-assets/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text
+    bundle = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000
+    redoc = client.get("/redoc")
+    assert redoc.status_code == 200 and "/docs-assets/redoc.standalone.js" in redoc.text
+    assert "googleapis" not in redoc.text
     page = client.get("/")
     assert page.status_code == 200 and 'id="analyze"' in page.text
     js = client.get("/static/app.js")

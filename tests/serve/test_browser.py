@@ -148,3 +148,15 @@ def test_page_reports_an_empty_text(browser: Any, server_url: str) -> None:
     browser.find_element(By.ID, "analyze").click()
     error = browser.find_element(By.ID, "error")
     assert error.is_displayed() and "Type or paste" in error.text
+
+
+def test_api_docs_render_offline(browser: Any, server_url: str) -> None:
+    """/docs draws the operations from the installed Swagger UI, without any network."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server_url + "/docs")
+    WebDriverWait(browser, 20).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) >= 6)
+    paths = {e.text for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
+    assert {"/v1/keywords", "/v1/classify", "/v1/tag", "/v1/topics"} <= paths

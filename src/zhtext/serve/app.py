@@ -271,7 +271,10 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
         yield
         await runner.aclose()
 
+    docs_assets = _swagger_assets()
     app = FastAPI(
+        docs_url=None if docs_assets else "/docs",
+        redoc_url=None if docs_assets else "/redoc",
         title="zhtext",
         version=__version__,
         summary="Chinese keywords, classification, tagging and topics over HTTP.",
@@ -392,4 +395,39 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
         return HTMLResponse(index_html)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if docs_assets:  # Swagger UI and ReDoc from the installed files: the docs work offline
+        from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+
+        app.mount("/docs-assets", StaticFiles(directory=docs_assets), name="docs-assets")
+        spec_url = app.openapi_url or "/openapi.json"
+
+        @app.get("/docs", include_in_schema=False)
+        async def docs() -> Response:
+            return get_swagger_ui_html(
+                openapi_url=spec_url, title="zhtext API",
+                swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                swagger_css_url="/docs-assets/swagger-ui.css", swagger_favicon_url="data:,")
+
+        @app.get("/redoc", include_in_schema=False)
+        async def redoc() -> Response:
+            return get_redoc_html(openapi_url=spec_url, title="zhtext API",
+                                  redoc_js_url="/docs-assets/redoc.standalone.js",
+                                  redoc_favicon_url="data:,", with_google_fonts=False)
+
     return app
+
+
+def _swagger_assets() -> str | None:
+    """The directory of installed Swagger UI 5 and ReDoc files (``fastapi-offline``), if any.
+
+    FastAPI's default ``/docs`` and ``/redoc`` pages load their scripts from a CDN, which
+    leaves them blank on a machine without internet access; with the files installed they
+    are served by the app itself.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("fastapi_offline")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    static = Path(next(iter(spec.submodule_search_locations))) / "static"
+    return str(static) if (static / "swagger-ui-bundle.js").is_file() else None
