@@ -13,7 +13,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["is_main_process", "main_process_first", "rank", "wait_for_everyone", "world_size"]
+__all__ = ["is_main_process", "main_process_first", "max_over_processes", "rank",
+           "wait_for_everyone", "world_size"]
 
 
 def world_size() -> int:
@@ -53,3 +54,20 @@ def main_process_first() -> Iterator[None]:
         return
     with _state().main_process_first():  # type: ignore[attr-defined]
         yield
+
+
+def max_over_processes(value: int) -> int:
+    """The largest ``value`` over the training processes (one process: ``value``).
+
+    Decisions every process must share, such as when to save and when to stop, are taken on
+    it, so no process waits in a collective operation the others never reach.
+    """
+    if world_size() == 1:
+        return value
+    import torch
+    import torch.distributed as dist
+
+    _state()  # the process group (created once)
+    t = torch.tensor([int(value)])
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return int(t.item())

@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -273,7 +274,7 @@ def export_onnx(
         def scores(path: Path) -> np.ndarray:
             runner = OnnxClassifier.__new__(OnnxClassifier)
             runner.__dict__.update(neural.__dict__)
-            runner.model_ = OnnxModel(session(path), _namespace(config))
+            runner.model_ = OnnxModel(session(path), SimpleNamespace(**config))
             return runner.predict_proba(texts)
 
         got32 = scores(fp32)
@@ -329,12 +330,6 @@ def export_onnx(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report
-
-
-def _namespace(d: dict[str, Any]) -> Any:
-    from types import SimpleNamespace
-
-    return SimpleNamespace(**d)
 
 
 def _size(path: Path) -> int:

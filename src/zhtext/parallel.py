@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any, TypeVar
 
-__all__ = ["chunked", "ordered_map"]
+__all__ = ["chunked", "no_forking", "ordered_map"]
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -84,3 +84,18 @@ def ordered_map(
         finally:
             for f in pending:
                 f.cancel()
+
+
+def no_forking(obj: Any) -> None:
+    """Keep a loaded linear classifier from forking processes to featurise a huge batch.
+
+    For callers that run in threads (a server) or are one worker among several already (a
+    Ray actor): the classifier then featurises in the calling process.
+    """
+    from dataclasses import is_dataclass, replace
+
+    model: Any = getattr(obj, "model_", None)
+    settings = getattr(model, "settings", None)
+    if is_dataclass(settings) and not isinstance(settings, type) and \
+            getattr(settings, "predict_jobs", 1) != 1:
+        model.settings = replace(settings, predict_jobs=1)

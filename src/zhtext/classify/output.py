@@ -43,12 +43,9 @@ def load_prediction_lines(model_dir: str, fmt: Literal["jsonl", "tsv"]) -> Predi
     A linear classifier featurises in its own process here: the engine runs one worker per
     CPU already.
     """
-    from dataclasses import is_dataclass, replace
-
     from zhtext.classify.classifier import TextClassifier
+    from zhtext.parallel import no_forking
 
     clf = TextClassifier.load(model_dir)
-    settings = getattr(clf.model_, "settings", None)
-    if is_dataclass(settings) and hasattr(settings, "predict_jobs"):
-        clf.model_.settings = replace(settings, predict_jobs=1)  # type: ignore[type-var]
+    no_forking(clf)
     return PredictionLines(clf, fmt)

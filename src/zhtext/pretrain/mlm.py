@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from zhtext.distributed import main_process_first, world_size
+from zhtext.distributed import main_process_first, max_over_processes, world_size
 from zhtext.errors import InputError
 from zhtext.training import first_line, run_trainer
 
@@ -241,7 +241,7 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
     total = s.max_steps or max(1, math.ceil(steps_per_epoch * s.epochs))
     masker = _masker(tokenizer, s)
     step_seconds = _probe_seconds(model, masker, train, s)
-    save_steps = _max_over_processes(max(10, int(s.save_minutes * 60 /
+    save_steps = max_over_processes(max(10, int(s.save_minutes * 60 /
                                              max(step_seconds, 1e-3))))
     logger.info("pretraining on %d blocks of %d tokens (%d held out), %d steps, checkpoint "
                 "every %d steps (~%.1f s/step)", len(train), s.max_length, len(held), total,
@@ -355,24 +355,6 @@ def _held_out(model: Any, held: Any, tokenizer: Any, s: PretrainSettings) -> dic
             "held_out_perplexity": round(math.exp(min(50.0, total_loss / max(1, n))), 2)}
 
 
-def _max_over_processes(value: int) -> int:
-    """The largest ``value`` over the training processes (one process: ``value``).
-
-    Decisions every process must share, when to save and when to stop, are taken on it.
-    """
-    if world_size() == 1:
-        return value
-    import torch
-    import torch.distributed as dist
-
-    from zhtext.distributed import wait_for_everyone
-
-    wait_for_everyone()  # the process group exists from here on
-    t = torch.tensor([int(value)])
-    dist.all_reduce(t, op=dist.ReduceOp.MAX)
-    return int(t.item())
-
-
 def _time_limit(minutes: float) -> Any:
     from transformers import TrainerCallback
 
@@ -386,7 +368,7 @@ def _time_limit(minutes: float) -> Any:
             self.start = time.perf_counter()
 
         def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
-            if _max_over_processes(time.perf_counter() - self.start > minutes * 60):
+            if max_over_processes(time.perf_counter() - self.start > minutes * 60):
                 logger.warning("time limit of %g minutes reached at step %d; stopping (resume "
                                "with --resume and a larger limit)", minutes, state.global_step)
                 control.should_training_stop = True

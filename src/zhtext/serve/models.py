@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, is_dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from zhtext.errors import InputError, ZhtextError
+from zhtext.parallel import no_forking
 
 __all__ = [
     "BUILTIN",
@@ -156,18 +157,6 @@ def _is_batched(task: str, method: str, obj: Any) -> bool:
     return True
 
 
-def _no_forking(obj: Any) -> None:
-    """Keep a linear classifier from forking processes to featurise a huge batch.
-
-    A server must not fork from its threads; the classifier featurises in the calling thread.
-    """
-    model: Any = getattr(obj, "model_", None)
-    settings = getattr(model, "settings", None)
-    if is_dataclass(settings) and not isinstance(settings, type) and \
-            getattr(settings, "predict_jobs", 1) != 1:
-        model.settings = replace(settings, predict_jobs=1)
-
-
 def _info(task: str, obj: Any) -> dict[str, Any]:
     if task == "classify":
         return {"labels": list(obj.labels_ or []), "multi_label": bool(obj.multi_label)}
@@ -203,7 +192,7 @@ def _load_one(name: str, path: Path, *, warm_up: bool) -> ServedModel:
                              f"{', '.join(repr(m) for m in _MAKERS.values())}", path=str(path))
         obj = load(path)
         method = str(manifest.get("method"))
-        _no_forking(obj)
+        no_forking(obj)
         model = ServedModel(name=name, task=task, method=method, path=str(path.resolve()),
                             obj=obj, batched=_is_batched(task, method, obj),
                             info=_info(task, obj))
