@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,14 +128,20 @@ def test_long_line_and_progress_counters(tmp_path: Path) -> None:
     assert r.total_bytes == f.stat().st_size == r.bytes_read
 
 
-def test_atomic_write(tmp_path: Path) -> None:
+def test_atomic_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_umask(mask: int) -> int:
+        raise AssertionError("atomic_write changed the process umask (races with threads)")
+
+    monkeypatch.setattr(os, "umask", no_umask)
     target = tmp_path / "out.txt"
     with atomic_write(target) as f:
         f.write("一")
     assert target.read_text(encoding="utf-8") == "一"
-    umask = os.umask(0o022)
-    os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
+    plain = tmp_path / "plain.txt"
+    plain.write_text("")  # a new file as open() makes it: 0o666 less the umask
+    # the output keeps umask permissions, not mkstemp's private 0600
+    assert target.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+    plain.unlink()
     with pytest.raises(InputError, match="--force"), atomic_write(target) as f:
         f.write("二")
     with atomic_write(target, force=True) as f:
@@ -147,3 +155,19 @@ def test_atomic_write(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         fail_midway()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="umask permissions are POSIX")
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002, 0o077])
+def test_atomic_write_keeps_umask_permissions(tmp_path: Path, umask: int) -> None:
+    # In a child process, so this test does not change its own process's umask either.
+    code = ("import os, sys\n"
+            "os.umask(int(sys.argv[2], 8))\n"
+            "from zhtext.io import atomic_write\n"
+            "with atomic_write(sys.argv[1]) as f:\n"
+            "    f.write('x')\n")
+    target = tmp_path / "out.txt"
+    subprocess.run([sys.executable, "-c", code, str(target), format(umask, "o")], check=True,
+                   timeout=120)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
