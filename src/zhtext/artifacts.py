@@ -18,11 +18,45 @@ from pathlib import Path
 from typing import Any
 
 from zhtext.errors import InputError
+from zhtext.registry import get_kind
 
-__all__ = ["FORMAT_VERSION", "MANIFEST", "load", "read_manifest", "write_artifact"]
+__all__ = [
+    "FORMAT_VERSION",
+    "MANIFEST",
+    "current_umask",
+    "load",
+    "read_manifest",
+    "write_artifact",
+]
 
 FORMAT_VERSION = 1
 MANIFEST = "zhtext.json"
+
+
+def current_umask() -> int:
+    """The process's file-mode creation mask, read without changing it.
+
+    ``os.umask`` can only be read by setting it, which races with every other thread that
+    creates files meanwhile (the server's workers, Ray actors); Linux reports it in
+    ``/proc/self/status``. Elsewhere a throw-away file created with mode 0o777 shows it.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    fd, name = tempfile.mkstemp(prefix=".zhtext-umask-")
+    try:
+        os.close(fd)
+        os.unlink(name)
+        probe = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o777)
+        os.close(probe)
+        return 0o777 & ~os.stat(name).st_mode
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
 
 
 def _versions(*names: str) -> dict[str, str]:
@@ -66,9 +100,7 @@ def write_artifact(
         raise InputError("output path is a file, not a directory", path=str(dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; an artifact is for sharing
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; artifacts are shared
     try:
         extra = build(tmp)
         manifest = {
@@ -130,26 +162,13 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
 def load(path: str | Path) -> Any:
     """Load any zhtext artifact and return the object that made it.
 
+    The manifest's ``task`` names the artifact's kind; the kind (see :mod:`zhtext.registry`)
+    knows how to load it: an extractor, ``TopicModel``, ``TextClassifier``, ``Tagger``, a
+    tokenizer, a pretrained masked LM, an evaluation report or a comparison.
+
     Example:
         >>> import zhtext
         >>> extractor = zhtext.load("my-keywords")  # doctest: +SKIP
     """
     manifest = read_manifest(path)
-    task = manifest["task"]
-    if task == "keywords":
-        from zhtext.keywords.registry import load_extractor
-
-        return load_extractor(Path(path), manifest)
-    if task == "topics":
-        from zhtext.topics.lda import TopicModel
-
-        return TopicModel.load(Path(path), manifest)
-    if task == "classify":
-        from zhtext.classify.classifier import TextClassifier
-
-        return TextClassifier.load(Path(path), manifest)
-    if task == "tag":
-        from zhtext.tag.tagger import Tagger
-
-        return Tagger.load(Path(path), manifest)
-    raise InputError(f"artifact task {task!r} is not known to this zhtext", path=str(path))
+    return get_kind(str(manifest["task"]), path=path).load(Path(path), manifest)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zhtext.errors import ZhtextError
-from zhtext.tag.schemes import check_tags, convert, detect_scheme, split_tag, to_spans, to_tags
+from zhtext.schemes import check_tags, convert, detect_scheme, split_tag, to_spans, to_tags
 
 SPANS = [(0, 2, "PER"), (3, 4, "LOC"), (4, 7, "ORG")]
 

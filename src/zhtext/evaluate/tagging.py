@@ -14,8 +14,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from zhtext.evaluate.classification_report import _cell, _page, _table
-from zhtext.tag.schemes import Span, to_tags
+from zhtext.report.html import cell as _cell
+from zhtext.report.html import page as _page
+from zhtext.report.html import table as _table
+from zhtext.schemes import Span, to_tags
 
 __all__ = ["TaggingReport", "evaluate_spans", "write_tagging_report"]
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from zhtext.errors import InputError, ZhtextError
 from zhtext.parallel import no_forking
+from zhtext.registry import get_kind
 
 __all__ = [
     "BUILTIN",
@@ -31,17 +32,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# The routes of the HTTP app (POST /v1/<task>); each is the ``route`` of an artifact kind.
 TASKS = ("keywords", "classify", "tag", "topics")
 BUILTIN = "builtin"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _SAMPLE = "深度学习推动了自然语言处理的发展。陈静今天在北京考察。"
-_PLAIN_SEGMENTERS = ("rjieba", "jieba", "char")
-_MAKERS = {
-    "keywords": "zhtext keywords fit",
-    "classify": "zhtext classify train",
-    "tag": "zhtext tag train",
-    "topics": "zhtext topics fit",
-}
 
 # Request options of one call (e.g. (("top_k", 5),)): hashable, so that concurrent requests
 # with the same options can share one batched call.
@@ -74,24 +69,7 @@ class ServedModel:
 
     def run(self, texts: list[str], options: Options = ()) -> list[dict[str, Any]]:
         """The JSON-ready result of each text, in order (the records of the Python API)."""
-        opts = dict(options)
-        if self.task == "keywords":
-            docs = self.obj.extract(texts, opts.get("top_k", 5))
-            return [{"keywords": [k.to_dict() for k in doc]} for doc in docs]
-        if self.task == "classify":
-            multi = bool(self.obj.multi_label)
-            return [p.to_dict(multi_label=multi) for p in self.obj.predict(texts)]
-        if self.task == "tag":
-            key = "entities" if self.info.get("tag_task") == "ner" else "tokens"
-            return [{key: [r.to_dict() for r in doc]} for doc in self.obj.predict(texts)]
-        labels: list[str] = self.info.get("topic_labels", [])
-        top_k = opts.get("top_k", 5)
-        out: list[dict[str, Any]] = []
-        for dist in self.obj.infer(texts):
-            out.append({"topic": dist[0][0] if dist else None,
-                        "topics": [{"id": t, "label": labels[t] if t < len(labels) else "",
-                                    "weight": round(w, 6)} for t, w in dist[:top_k]]})
-        return out
+        return get_kind(self.task).run(self.obj, texts, dict(options), self.info)
 
     def describe(self, *, default: bool) -> dict[str, Any]:
         """The model as ``GET /v1/models`` lists it."""
@@ -132,45 +110,6 @@ def parse_spec(spec: str) -> tuple[str, Path]:
     return name, path
 
 
-def _plain_segmenter(segmenter: Any) -> bool:
-    """A dictionary segmenter (rjieba, jieba, char), not a trained model's."""
-    name = segmenter if isinstance(segmenter, str) else getattr(segmenter, "name", None)
-    return name in _PLAIN_SEGMENTERS
-
-
-def _is_batched(task: str, method: str, obj: Any) -> bool:
-    """Whether requests for this model go through the micro-batcher.
-
-    Only models that are quick and safe to run in several threads at once run directly:
-    linear classifiers and tfidf / textrank (word2vec) keywords with a dictionary segmenter.
-    Neural models gain from batching; CRFsuite taggers and gensim models hold state that two
-    threads must not share, which the batcher's single worker thread guarantees.
-    """
-    if task == "keywords":
-        return not (method in ("tfidf", "textrank")
-                    and getattr(obj, "embeddings", None) in (None, "word2vec")
-                    and _plain_segmenter(getattr(obj, "segmenter", "rjieba")))
-    if task == "classify":
-        settings = getattr(getattr(obj, "model_", None), "settings", None)
-        return not (method == "linear"
-                    and _plain_segmenter(getattr(settings, "segmenter", "rjieba")))
-    return True
-
-
-def _info(task: str, obj: Any) -> dict[str, Any]:
-    if task == "classify":
-        return {"labels": list(obj.labels_ or []), "multi_label": bool(obj.multi_label)}
-    if task == "tag":
-        info: dict[str, Any] = {"tag_task": obj.task}
-        if obj.task == "ner":
-            info["labels"] = sorted(obj.entity_types())
-        return info
-    if task == "topics":
-        topics = obj.topics(top_n=5)
-        return {"k": len(topics), "topic_labels": [t.label for t in topics]}
-    return {}
-
-
 def _wrap(exc: Exception, path: Path) -> InputError:
     """A load failure as one ``<dir>: <why>`` error (the directory named once)."""
     if isinstance(exc, InputError) and exc.path is not None and \
@@ -181,21 +120,24 @@ def _wrap(exc: Exception, path: Path) -> InputError:
     return InputError(why, path=str(path))
 
 
+def _made_by() -> str:
+    return ", ".join(repr(get_kind(t).made_by) for t in TASKS)
+
+
 def _load_one(name: str, path: Path, *, warm_up: bool) -> ServedModel:
-    from zhtext.artifacts import load, read_manifest
+    from zhtext.artifacts import read_manifest
 
     try:
         manifest = read_manifest(path)
-        task = manifest.get("task")
-        if task not in TASKS:
-            raise InputError(f"is a {task!r} artifact; zhtext serve serves models made by "
-                             f"{', '.join(repr(m) for m in _MAKERS.values())}", path=str(path))
-        obj = load(path)
-        method = str(manifest.get("method"))
+        kind = get_kind(str(manifest.get("task")), path=path)
+        if kind.route not in TASKS:
+            raise InputError(f"is a {kind.name!r} artifact; zhtext serve serves models made by "
+                             f"{_made_by()}", path=str(path))
+        obj = kind.load(path, manifest)
         no_forking(obj)
-        model = ServedModel(name=name, task=task, method=method, path=str(path.resolve()),
-                            obj=obj, batched=_is_batched(task, method, obj),
-                            info=_info(task, obj))
+        model = ServedModel(name=name, task=kind.route, method=str(manifest.get("method")),
+                            path=str(path.resolve()), obj=obj,
+                            batched=not kind.thread_safe(obj), info=kind.info(obj))
     except Exception as e:
         raise _wrap(e, path) from None
     if warm_up:
@@ -204,7 +146,7 @@ def _load_one(name: str, path: Path, *, warm_up: bool) -> ServedModel:
         except Exception as e:
             raise InputError(f"the model loads but fails on a sample text ({type(e).__name__}: "
                              f"{e})", path=str(path)) from None
-    logger.info("loaded %s model %r (%s) from %s", task, name, method, path)
+    logger.info("loaded %s model %r (%s) from %s", kind.route, name, model.method, path)
     return model
 
 
@@ -310,7 +252,7 @@ class ModelRegistry:
             if not models:
                 raise ModelLookupError(
                     f"no {task} model is loaded; start the server with a directory made by "
-                    f"'{_MAKERS[task]}'", status=404)
+                    f"'{get_kind(task).made_by}'", status=404)
             raise ModelLookupError(f"several {task} models are loaded ({names}); say which in "
                                    '"model"', status=422)
         model = self._models.get(name)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from zhtext.errors import InputError, ZhtextError
-from zhtext.tag.schemes import Scheme, Span, check_tags, detect_scheme, split_tag, to_spans
+from zhtext.schemes import Scheme, Span, check_tags, detect_scheme, split_tag, to_spans
 
 __all__ = ["FORMATS", "Format", "Sentence", "read_lines", "read_tagged", "sniff_format",
            "split_dev"]

@@ -29,6 +29,8 @@ __all__ = [
     "RjiebaSegmenter",
     "Segmenter",
     "get_segmenter",
+    "is_dictionary_segmenter",
+    "segmenter_from_directory",
     "tokenize",
 ]
 
@@ -280,9 +282,7 @@ def get_segmenter(
         if user_dict is not None:
             raise ZhtextError("a trained segmenter cannot take a user dictionary; train it "
                               "with the words instead")
-        from zhtext.tag.segmenter import load_segmenter
-
-        return load_segmenter(name)
+        return segmenter_from_directory(name)
     if name == "rjieba":
         return RjiebaSegmenter(user_dict=user_dict, hmm=hmm)
     if name == "jieba":
@@ -298,6 +298,28 @@ def get_segmenter(
         f"unknown segmenter {name!r}; expected one of: {', '.join(SEGMENTER_NAMES)}, or the "
         "directory of a model trained with 'zhtext tag train --task cws'"
     )
+
+
+def segmenter_from_directory(path: str | Path) -> Segmenter:
+    """The segmenter of a model directory, whatever kind can segment (``tag`` cws/pos).
+
+    Raises:
+        InputError: The directory is not an artifact, or its kind cannot segment.
+    """
+    from zhtext.artifacts import read_manifest
+    from zhtext.registry import get_kind
+
+    p = Path(path)
+    manifest = read_manifest(p)
+    kind = get_kind(str(manifest["task"]), path=p)
+    seg: Segmenter = kind.segmenter(kind.load(p, manifest), p)
+    return seg
+
+
+def is_dictionary_segmenter(segmenter: str | Segmenter) -> bool:
+    """A built-in dictionary segmenter (rjieba, jieba, char), not a trained model's."""
+    name = segmenter if isinstance(segmenter, str) else getattr(segmenter, "name", None)
+    return name in SEGMENTER_NAMES
 
 
 def segmenter_from_params(params: dict[str, Any]) -> Segmenter:

@@ -1,0 +1,42 @@
+"""The ``topics`` artifact kind: a fitted topic model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+from zhtext.registry import ArtifactKind
+
+__all__ = ["TopicsKind"]
+
+
+class TopicsKind(ArtifactKind):
+    """Made by ``zhtext topics fit``; served at ``/v1/topics`` (gensim: one thread)."""
+
+    name: ClassVar[str] = "topics"
+    made_by: ClassVar[str] = "zhtext topics fit"
+    route: ClassVar[str | None] = "topics"
+
+    def load(self, path: Path, manifest: Mapping[str, Any]) -> Any:
+        """The :class:`~zhtext.topics.TopicModel`."""
+        from zhtext.topics.lda import TopicModel
+
+        return TopicModel.load(path, dict(manifest))
+
+    def info(self, obj: Any) -> dict[str, Any]:
+        """The number of topics and their labels."""
+        topics = obj.topics(top_n=5)
+        return {"k": len(topics), "topic_labels": [t.label for t in topics]}
+
+    def run(self, obj: Any, texts: list[str], options: Mapping[str, int],
+            info: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The best topic and the ``top_k`` (default 5) heaviest with their weights."""
+        labels = info.get("topic_labels") or [t.label for t in obj.topics(top_n=3)]
+        top_k = options.get("top_k", 5)
+        out: list[dict[str, Any]] = []
+        for dist in obj.infer(texts):
+            out.append({"topic": dist[0][0] if dist else None,
+                        "topics": [{"id": t, "label": labels[t] if t < len(labels) else "",
+                                    "weight": round(w, 6)} for t, w in dist[:top_k]]})
+        return out
