@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from zhtext.training import last_checkpoint
+from zhtext.neural.training import last_checkpoint
 
 
 def _safetensors(path: Path, n_bytes: int, *, cut: int = 0) -> None:

@@ -98,7 +98,7 @@ def test_encoder_long_text_windows(corpus, tiny_encoder) -> None:
 def test_encoder_learning_rate_by_width() -> None:
     from types import SimpleNamespace
 
-    from zhtext.training import encoder_learning_rate
+    from zhtext.neural.training import encoder_learning_rate
 
     rates = [encoder_learning_rate(SimpleNamespace(hidden_size=h)) for h in (128, 256, 512, 768,
                                                                              1024)]

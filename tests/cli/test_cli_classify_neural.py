@@ -16,7 +16,7 @@ from tests.processes import default_sigint
 
 pytest.importorskip("torch")
 
-from zhtext.training import last_checkpoint
+from zhtext.neural.training import last_checkpoint
 
 SMALL = ["--set", "num_filters=8", "--set", "embedding_dim=8", "--set", "bigram_buckets=0",
          "--set", "word_buckets=0",

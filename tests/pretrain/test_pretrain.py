@@ -16,9 +16,9 @@ from tests.cli.test_cli_classify import assert_clean_error, zhtext
 from tests.processes import default_sigint
 
 from zhtext.errors import InputError
+from zhtext.neural.training import last_checkpoint
 from zhtext.pretrain.corpus import Corpus
 from zhtext.pretrain.vocab import build_vocab
-from zhtext.training import last_checkpoint
 
 TEXTS = ["今天北京的天气很好，我们去公园散步。", "人工智能技术正在改变世界经济。",
          "球队在比赛中以三比一获胜。", "股市今天大幅上涨，投资者信心增强。",

@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from zhtext.distributed import main_process_first
 from zhtext.errors import InputError, ZhtextError
-from zhtext.training import (
+from zhtext.neural.distributed import main_process_first
+from zhtext.neural.training import (
     Windows,
     encoder_learning_rate,
     first_line,

@@ -19,7 +19,7 @@ import numpy as np
 
 from zhtext.classify.neural import NeuralClassifier, NeuralSettings
 from zhtext.errors import InputError
-from zhtext.training import first_line
+from zhtext.neural.training import first_line
 
 __all__ = ["OnnxClassifier", "OnnxModel", "session"]
 

@@ -181,7 +181,7 @@ def train(
                 dev_labels=(dev_data.labels if multi_label else dev_data.single_labels())
                 if dev_data is not None else None,
                 work_dir=work, resume=resume, label_order=names if names else None)
-    from zhtext.distributed import is_main_process
+    from zhtext.neural.distributed import is_main_process
 
     if not is_main_process():
         return  # under torchrun rank 0 evaluates and writes the model

@@ -147,7 +147,7 @@ def mlm(
         result = _pretrain(texts, corpus, work, s, size=size, config=config,
                            vocab_dir=vocab_dir, start=start, vocab_size=vocab_size,
                            min_count=min_count, resume=resume)
-    from zhtext.distributed import is_main_process
+    from zhtext.neural.distributed import is_main_process
 
     if not is_main_process():
         return  # under torchrun rank 0 writes the model
@@ -161,14 +161,14 @@ def mlm(
 def _pretrain(texts: Any, corpus: list[str], work: Path, s: Any, *, size: str,
               config: Path | None, vocab_dir: str | None, start: str | None,
               vocab_size: int, min_count: int, resume: bool) -> Any:
+    from zhtext.neural.training import first_line
     from zhtext.pretrain.mlm import bert_config, load_start, pretrain_mlm
-    from zhtext.training import first_line
 
     start_model = None
     saved_tok = work / "tokenizer"
     if start:
         start_model, tokenizer = load_start(start)
-    from zhtext.distributed import main_process_first
+    from zhtext.neural.distributed import main_process_first
 
     with main_process_first():  # under torchrun rank 0 builds the vocabulary, the others read it
         if vocab_dir or saved_tok.is_dir():

@@ -43,7 +43,7 @@ def check_output(output: Path, *, force: bool, resume: bool) -> None:
     if force and resume:
         raise typer.BadParameter("--force starts over and --resume continues; give one",
                                  param_hint="--force/--resume")
-    from zhtext.distributed import is_main_process
+    from zhtext.neural.distributed import is_main_process
 
     if not is_main_process():  # under torchrun rank 0 checks (and then creates) the directory
         return
@@ -156,7 +156,7 @@ def training_run(output: Path, *, enabled: bool, force: bool, resume: bool, meth
         return
     import shutil
 
-    from zhtext.distributed import is_main_process, wait_for_everyone
+    from zhtext.neural.distributed import is_main_process, wait_for_everyone
 
     if not is_main_process():  # rank 0 prepares the directory; Trainer writes checkpoints
         wait_for_everyone()

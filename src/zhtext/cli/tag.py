@@ -121,7 +121,7 @@ def train(
                       method=f"{task}/{method}", params=params, train_file=train_file,
                       command="tag") as work, _crf_progress(not neural, quiet) as advance:
         tagger.fit(train_data, dev_data, output_dir=work, resume=resume, progress=advance)
-    from zhtext.distributed import is_main_process
+    from zhtext.neural.distributed import is_main_process
 
     if not is_main_process():
         return  # under torchrun rank 0 evaluates and writes the model

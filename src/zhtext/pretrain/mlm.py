@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from zhtext.distributed import main_process_first, max_over_processes, world_size
 from zhtext.errors import InputError
-from zhtext.training import first_line, run_trainer
+from zhtext.neural.distributed import main_process_first, max_over_processes, world_size
+from zhtext.neural.training import first_line, run_trainer
 
 __all__ = ["SIZES", "PretrainResult", "PretrainSettings", "bert_config", "load_start",
            "pretrain_mlm"]

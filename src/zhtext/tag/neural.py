@@ -12,7 +12,7 @@ Each window is decoded on its own (Viterbi with the CRF) and every character tak
 the window in which it lies farthest from a cut edge (the text's own start and end are not
 edges), so it is tagged with the most context on both sides.
 
-Training is ``Trainer``'s (:func:`zhtext.training.run_trainer`), the same path as the neural
+Training is ``Trainer``'s (:func:`zhtext.neural.training.run_trainer`), the same path as the neural
 classifiers: early stopping on the dev metric, checkpoints, resume, seeds, mixed precision.
 """
 
@@ -273,7 +273,7 @@ class NeuralTagger:
         import torch
         from transformers import AutoConfig, AutoTokenizer
 
-        from zhtext.training import first_line
+        from zhtext.neural.training import first_line
 
         s = self.settings
         assert s.model is not None
@@ -288,7 +288,7 @@ class NeuralTagger:
             raise InputError(f"encoder {s.model!r} has no fast tokenizer (tokenizer.json); the "
                              "tagger needs one to map tokens back to characters")
         if not s.learning_rate:
-            from zhtext.training import encoder_learning_rate
+            from zhtext.neural.training import encoder_learning_rate
 
             s.learning_rate = encoder_learning_rate(enc_config)
         cap = int(getattr(enc_config, "max_position_embeddings", 512) or 512)
@@ -372,7 +372,7 @@ class NeuralTagger:
             ``best_metric`` (on dev), ``epochs`` and ``steps`` run, ``seconds``,
             ``resumed_from_step``, ``train_windows``, ``max_length`` and ``stride``.
         """
-        from zhtext.training import Windows, run_trainer
+        from zhtext.neural.training import Windows, run_trainer
 
         t0 = time.perf_counter()
         s = self.settings
@@ -543,7 +543,7 @@ class NeuralTagger:
         """Read a model written by :meth:`save` (safetensors; no code from the directory)."""
         from transformers import AutoTokenizer
 
-        from zhtext.training import first_line
+        from zhtext.neural.training import first_line
 
         d = Path(d)
         known = set(NeuralTaggerSettings.names())

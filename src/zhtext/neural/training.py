@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from zhtext.distributed import world_size
 from zhtext.errors import InputError
+from zhtext.neural.distributed import world_size
 
 __all__ = ["TrainSettings", "Windows", "encoder_learning_rate", "first_line",
            "last_checkpoint", "run_trainer", "stderr_is_tty", "world_size"]
