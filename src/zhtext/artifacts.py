@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 from importlib import metadata
@@ -23,7 +23,6 @@ from zhtext.registry import get_kind
 __all__ = [
     "FORMAT_VERSION",
     "MANIFEST",
-    "current_umask",
     "load",
     "read_manifest",
     "write_artifact",
@@ -31,32 +30,6 @@ __all__ = [
 
 FORMAT_VERSION = 1
 MANIFEST = "zhtext.json"
-
-
-def current_umask() -> int:
-    """The process's file-mode creation mask, read without changing it.
-
-    ``os.umask`` can only be read by setting it, which races with every other thread that
-    creates files meanwhile (the server's workers, Ray actors); Linux reports it in
-    ``/proc/self/status``. Elsewhere a throw-away file created with mode 0o777 shows it.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    fd, name = tempfile.mkstemp(prefix=".zhtext-umask-")
-    try:
-        os.close(fd)
-        os.unlink(name)
-        probe = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o777)
-        os.close(probe)
-        return 0o777 & ~os.stat(name).st_mode
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
 
 
 def _versions(*names: str) -> dict[str, str]:
@@ -99,8 +72,10 @@ def write_artifact(
     if dest.exists() and not dest.is_dir():
         raise InputError("output path is a file, not a directory", path=str(dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
-    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; artifacts are shared
+    # mkdir's mode is masked by the umask, as for any directory the user creates (mkdtemp's
+    # would be private); no os.umask call, which would change state every thread shares.
+    tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex[:12]}.tmp"
+    tmp.mkdir(mode=0o777)
     try:
         extra = build(tmp)
         manifest = {
