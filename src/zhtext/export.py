@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from zhtext.errors import InputError, ZhtextError
+from zhtext.text.chars import is_han
 
 __all__ = ["ExportReport", "export_onnx"]
 
@@ -67,7 +68,7 @@ def _synthetic_texts(neural: Any, n: int, seed: int) -> list[str]:
         tokens = [t for t in neural.tokenizer_.itos[2:] if t.strip()]
     else:
         tokens = [t for t in neural.tokenizer_.get_vocab()
-                  if len(t) == 1 and "\u4e00" <= t <= "\u9fff"]
+                  if len(t) == 1 and is_han(t)]
     if not tokens:
         tokens = list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会")
     rng = random.Random(seed)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from zhtext.keywords.accel import fast as _fast
+from zhtext.text.chars import HAN_CLASS
 
 __all__ = ["DEFAULT_POS", "QUOTE_MARKS", "CandidateExtractor", "Candidates", "WordValues"]
 
@@ -33,7 +34,7 @@ DEFAULT_POS: frozenset[str] = frozenset(
 _SENTENCE_END = frozenset("。！？!?；;\n")
 QUOTE_MARKS = "“《\"「『"  # a document with any of these may have quoted-term candidates
 _QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"\n]{2,16})[”」』》\"]")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(HAN_CLASS)
 
 
 class WordValues(dict[str, float]):

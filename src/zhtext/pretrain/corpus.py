@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from zhtext.errors import InputError
+from zhtext.text.chars import has_han
 
 __all__ = ["Corpus", "CorpusFormat", "has_cjk"]
 
@@ -30,14 +31,13 @@ CorpusFormat = Literal["auto", "text", "jsonl", "peoples-daily", "conll", "tsv"]
 _TEXT_KEYS = ("text", "content", "abst", "abstract", "sentence", "title")
 _PD_LINE = re.compile(r"^\d{8}-\d{2}-\d{3}-\d{3}/m\s")
 _PD_WORD = re.compile(r"\[?([^\s/\[\]]+)/[A-Za-z]+\]?[a-z]*")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _SUFFIXES = {".txt", ".utf8", ".jsonl", ".json", ".ndjson", ".tsv", ".csv", ".conll", ".bio",
              ".bmes", ".char", ".text"}
 
 
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds at least one CJK (Han) character."""
-    return _CJK.search(text) is not None
+    return has_han(text)
 
 
 class Corpus:

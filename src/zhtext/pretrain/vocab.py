@@ -18,19 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from zhtext.errors import InputError
+from zhtext.text.chars import is_han
 
 __all__ = ["SPECIAL_TOKENS", "VocabStats", "build_vocab", "corpus_stats", "save_tokenizer"]
 
 logger = logging.getLogger(__name__)
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-
-
-def _is_cjk(cp: int) -> bool:
-    # The ranges BERT's tokenizer treats as Chinese characters (_is_chinese_char).
-    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
-            or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F
-            or 0x2B820 <= cp <= 0x2CEAF or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
 
 
 @dataclass
@@ -57,7 +51,7 @@ def corpus_stats(texts: Iterable[str], lowercase: bool = True) -> VocabStats:
         stats.documents += 1
         stats.characters += len(t)
         stats.char_counts.update(t)
-    stats.cjk_characters = sum(n for c, n in stats.char_counts.items() if _is_cjk(ord(c)))
+    stats.cjk_characters = sum(n for c, n in stats.char_counts.items() if is_han(c))
     return stats
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhtext.errors import InputError
 from zhtext.records import Token
+from zhtext.text.chars import is_han
 
 if TYPE_CHECKING:
     from zhtext.tag.tagger import Tagger
@@ -23,7 +24,7 @@ def _fallback_tag(word: str, tags: dict[str, str]) -> str:
         return tag
     if word.isspace():
         return "x"
-    if len(word) > 1 and all("\u3400" <= c <= "\u9fff" for c in word):
+    if len(word) > 1 and all(is_han(c) for c in word):
         return "n"  # an unknown Han word: most often a noun or a name
     return "m" if word.isdigit() else "x"
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from zhtext.errors import ZhtextError
 from zhtext.records import Token
+from zhtext.text.chars import is_han
 from zhtext.text.normalize import Normalizer
 from zhtext.text.userdict import DictEntry, read_user_dict
 
@@ -234,9 +235,7 @@ def _char_tag(piece: str) -> str:
     if piece[0].isdigit():
         return "m"
     c = piece[0]
-    # CJK unified ideographs (extension A and the main block), compatibility ideographs, and
-    # the supplementary ideographic planes (extensions B and later)
-    if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\U00020000" <= c < "\U00040000":
+    if is_han(c):
         return "han"
     return "x"
 
