@@ -23,7 +23,11 @@ def boundaries(nt: NormalizedText) -> list[int]:
 
 
 def check_offset_map(nt: NormalizedText) -> None:
-    """The offset map is well formed and every boundary-aligned span maps back exactly."""
+    """The offset map is well formed and every boundary-aligned span maps back exactly.
+
+    Any other span (one that starts or ends inside what one original character became) maps to
+    the original characters it came from: their normal form contains it.
+    """
     original, text = nt.original, nt.text
     if nt.starts is None or nt.ends is None:
         assert nt.starts is None
@@ -44,6 +48,11 @@ def check_offset_map(nt: NormalizedText) -> None:
         for b in cuts[i + 1 :]:
             s, e = nt.span(a, b)
             assert nfkc(original[s:e]) == text[a:b], (a, b, s, e)
+    for a in range(len(text)):
+        for b in range(a + 1, len(text) + 1):
+            s, e = nt.span(a, b)
+            assert 0 <= s < e <= len(original), (a, b, s, e)
+            assert text[a:b] in nfkc(original[s:e]), (a, b, s, e)
 
 
 # --- full-width forms -----------------------------------------------------------------------
@@ -67,6 +76,8 @@ def test_fullwidth_to_halfwidth_covers_the_whole_block() -> None:
         ("（注：见表１）", "(注:见表1)"),
         ("价格＄５０．５％？", "价格$50.5%?"),
         ("ＡＩ　芯片", "AI 芯片"),
+        ("ＡＢＣ１２３，！　ｘ", "ABC123,! x"),
+        ("ＡＩ，好", "AI,好"),
     ],
 )
 def test_fullwidth_letters_digits_punctuation_and_space(original: str, expected: str) -> None:
@@ -89,11 +100,14 @@ def test_nfkc_false_changes_nothing() -> None:
     assert nt.starts is None
 
 
-@pytest.mark.parametrize("text", ["", "普通的中文文本", "plain ASCII, 123.", "中文 mixed 文本。"])
+@pytest.mark.parametrize(
+    "text", ["", "普通的中文文本", "plain ASCII, 123.", "中文 mixed 文本。", "普通的中文 text, 1."]
+)
 def test_text_needing_no_change_is_returned_as_is(text: str) -> None:
     nt = Normalizer().normalize(text)
     assert nt == NormalizedText(text, text, None, None)
     assert nt.span(1, 3) == (1, 3)
+    assert nt.span(2, 4) == (2, 4)
 
 
 # --- length-changing characters ---------------------------------------------------------------
@@ -109,6 +123,7 @@ def test_text_needing_no_change_is_returned_as_is(text: str) -> None:
         ("cafe\u0301好", "café好"),
         ("½杯水", "1⁄2杯水"),
         ("⑽条", "(10)条"),
+        ("①号ﬁle……㎡好e\u0301", "1号file......m2好é"),
     ],
 )
 def test_length_changing_characters(original: str, expected: str) -> None:
@@ -183,18 +198,44 @@ TRICKY = list(
     "中文字ab Z9\n，。！？ＡＢ１２　①㎡ﬁ…½⑽😀𠀀"
     "e\u0301\u0327\u0334ｶﾞﾟ\u3099ガ\u1100\u1161\u11a8ㄱㅏÅ"
 )
+# Sequences whose normal form is longer or shorter than they are: a text holding one cannot
+# keep the identity offsets, so each example below exercises the offset map.
+LENGTH_CHANGING = ["㎡", "ﬁ", "…", "½", "⑽", "e\u0301", "ｶﾞ", "\u1100\u1161\u11a8", "ㄱㅏ",
+                   "a\u0301\u0327"]
+AROUND = st.lists(st.sampled_from(TRICKY), max_size=15).map("".join)
+CHANGING_TEXT = st.tuples(AROUND, st.sampled_from(LENGTH_CHANGING), AROUND).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(TRICKY), max_size=30))
+@given(CHANGING_TEXT)
 def test_normalised_text_is_nfkc_and_offsets_map_back(original: str) -> None:
     nt = Normalizer().normalize(original)
     assert nt.original == original
     assert nt.text == nfkc(original)
+    assert nt.starts is not None  # some character changed length: offsets are not the identity
     check_offset_map(nt)
+    # the whole text maps to the whole original
+    assert nt.span(0, len(nt.text)) == (0, len(original))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(TRICKY), max_size=30))
+def test_any_text_is_nfkc_and_offsets_map_back(original: str) -> None:
+    # the general case, including texts that need no offset map
+    nt = Normalizer().normalize(original)
+    assert nt.original == original
+    assert nt.text == nfkc(original)
+    check_offset_map(nt)
+    assert nt.span(0, len(nt.text)) == (0, len(original))
 
 
 # --- traditional to simplified -------------------------------------------------------------
+
+
+@pytest.fixture
+def opencc() -> None:
+    pytest.importorskip("opencc", reason="traditional-to-simplified conversion needs OpenCC "
+                        "(pip install 'zhtext[opencc]')")
 
 
 @pytest.mark.parametrize(
@@ -206,6 +247,7 @@ def test_normalised_text_is_nfkc_and_offsets_map_back(original: str) -> None:
         ("简体中文不变", "简体中文不变"),
     ],
 )
+@pytest.mark.usefixtures("opencc")
 def test_t2s_converts_and_keeps_length(original: str, expected: str) -> None:
     nt = Normalizer(t2s=True).normalize(original)
     assert nt.text == expected
@@ -213,11 +255,13 @@ def test_t2s_converts_and_keeps_length(original: str, expected: str) -> None:
     assert nt.starts is None
 
 
+@pytest.mark.usefixtures("opencc")
 def test_t2s_is_off_by_default() -> None:
     assert normalize("機器學習") == "機器學習"
     assert normalize("機器學習", t2s=True) == "机器学习"
 
 
+@pytest.mark.usefixtures("opencc")
 def test_t2s_with_nfkc_offsets() -> None:
     original = "ＡＩ於①號會議室，面積20㎡"
     nt = Normalizer(t2s=True).normalize(original)
@@ -245,6 +289,7 @@ def test_t2s_falls_back_to_characters_when_a_phrase_changes_length() -> None:
     assert n.normalize("甲戊丙").text == "乙戊丁"
 
 
+@pytest.mark.usefixtures("opencc")
 def test_normalizer_with_t2s_pickles() -> None:
     n = Normalizer(t2s=True)
     assert n.normalize("語言").text == "语言"  # loads OpenCC

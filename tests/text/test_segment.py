@@ -44,9 +44,25 @@ COMMON = {
         ("天气预报", "n"), ("说", "v"), ("明天", "t"), ("下午", "t"), ("有", "v"),
         ("雷阵雨", "nr"),
     ],
+    "我爱北京天安门。": [("我", "r"), ("爱", "v"), ("北京", "ns"), ("天安门", "ns"), ("。", "x")],
+    "自然语言处理是人工智能的重要方向": [
+        ("自然语言", "l"), ("处理", "v"), ("是", "v"), ("人工智能", "n"), ("的", "uj"),
+        ("重要", "a"), ("方向", "n"),
+    ],
 }
+# Chinese mixed with digits and Latin letters: the backends differ only in the tag of 很
+MIXED = "他在2024年发布了GPT模型，效果很好。"
+
+
+def _mixed(hen: str) -> list[tuple[str, str]]:
+    return [("他", "r"), ("在", "p"), ("2024", "m"), ("年", "m"), ("发布", "v"), ("了", "ul"),
+            ("GPT", "eng"), ("模型", "n"), ("，", "x"), ("效果", "n"), ("很", hen), ("好", "a"),
+            ("。", "x")]
+
+
 GOLDEN_RJIEBA = {
     **COMMON,
+    MIXED: _mixed("zg"),
     "我们在上海召开了第3届人工智能大会": [
         ("我们", "r"), ("在", "p"), ("上海", "ns"), ("召开", "v"), ("了", "ul"), ("第", "m"),
         ("3", "m"), ("届", "d"), ("人工智能", "n"), ("大会", "n"),
@@ -62,6 +78,7 @@ GOLDEN_RJIEBA = {
 }
 GOLDEN_JIEBA = {
     **COMMON,
+    MIXED: _mixed("d"),
     "我们在上海召开了第3届人工智能大会": [
         ("我们", "r"), ("在", "p"), ("上海", "ns"), ("召开", "v"), ("了", "ul"), ("第", "m"),
         ("3", "m"), ("届", "m"), ("人工智能", "n"), ("大会", "n"),
@@ -154,6 +171,7 @@ def test_protocol_and_get_segmenter() -> None:
 def test_unknown_segmenter_lists_valid_names() -> None:
     with pytest.raises(ZhtextError, match="unknown segmenter 'pkuseg'") as info:
         get_segmenter("pkuseg")
+    assert "expected one of: rjieba, jieba, char" in str(info.value)
     for name in SEGMENTER_NAMES:
         assert name in str(info.value)
 
@@ -245,6 +263,8 @@ def test_tokenize_examples() -> None:
 
 
 def test_tokenize_with_t2s() -> None:
+    pytest.importorskip("opencc", reason="traditional-to-simplified conversion needs OpenCC "
+                        "(pip install 'zhtext[opencc]')")
     (toks,) = tokenize(["機器學習很有趣"], segmenter=seg_named("rjieba"),
                        normalizer=Normalizer(t2s=True))
     assert [t.text for t in toks] == ["机器", "学习", "很", "有趣"]

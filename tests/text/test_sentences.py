@@ -34,6 +34,8 @@ def test_chinese_end_punctuation_and_runs(text: str, expected: list[str]) -> Non
         ("书名是《明天会更好！》对吧", ["书名是《明天会更好！》", "对吧"]),
         ("她喊道：“快跑！”’后来", ["她喊道：“快跑！”’", "后来"]),
         ('"Yes." He left.', ['"Yes."', "He left."]),
+        ("他说：“好的。”然后走了！真的吗？？是的……好",
+         ["他说：“好的。”", "然后走了！", "真的吗？？", "是的……", "好"]),
     ],
 )
 def test_closing_quotes_stay_with_their_sentence(text: str, expected: list[str]) -> None:
@@ -50,6 +52,8 @@ def test_closing_quotes_stay_with_their_sentence(text: str, expected: list[str])
         ("The U.S.A. is big", ["The U.S.A.", "is big"]),
         ("增长了0.5个百分点。", ["增长了0.5个百分点。"]),
         ("收敛性较好. 一种新方法", ["收敛性较好.", "一种新方法"]),
+        ("圆周率约为3.14。访问www.example.com了解\n第二段",
+         ["圆周率约为3.14。", "访问www.example.com了解", "第二段"]),
     ],
 )
 def test_decimals_urls_and_abbreviations_are_not_split(text: str, expected: list[str]) -> None:
