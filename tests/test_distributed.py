@@ -23,6 +23,8 @@ from tests.classify.conftest import make_corpus
 from tests.tag.conftest import write_conll
 from tests.tiny_encoder import build_tiny_encoder
 
+pytestmark = pytest.mark.integration
+
 TEXTCNN = ["--set", "num_filters=16", "--set", "embedding_dim=16", "--set",
            "bigram_buckets=500", "--set", "word_buckets=500", "--set", "dropout=0",
            "--set", "batch_size=20", "--set", "epochs=3"]

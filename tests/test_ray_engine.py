@@ -20,6 +20,8 @@ from zhtext.cli.app import app
 from zhtext.errors import InputError
 from zhtext.shards import list_shards, pending_shards, read_shard, write_shard
 
+pytestmark = pytest.mark.integration
+
 DOCS = ["深度学习推动了自然语言处理的快速发展，研究人员提出了新的神经网络模型。",
         "城市轨道交通建设改善了居民出行条件，地铁线路的延伸带动了沿线开发。",
         "央行宣布下调存款准备金率，股市应声上涨，投资者信心增强。",

@@ -49,6 +49,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory, corpus, tiny_encoder) -> d
 
 
 @pytest.mark.parametrize("method", ["textcnn", "bert", "bert-cnn"])
+@pytest.mark.integration
 def test_export_reproduces_the_pytorch_model(method, trained, corpus, tmp_path: Path) -> None:
     texts, _ = corpus
     src = trained[method]
@@ -94,6 +95,7 @@ def test_onnx_model_runs_without_torch_weights(trained, corpus, tmp_path: Path) 
                                atol=1e-4)
 
 
+@pytest.mark.integration
 def test_export_cli_and_predict_with_onnx(trained, corpus, tmp_path: Path) -> None:
     texts, labels = corpus
     data = tmp_path / "check.tsv"
@@ -168,6 +170,7 @@ def test_damaged_onnx_directory(trained, tmp_path: Path) -> None:
     assert not (tmp_path / "o3").exists()
 
 
+@pytest.mark.integration
 def test_serve_runs_an_onnx_classifier(trained, corpus, tmp_path: Path) -> None:
     pytest.importorskip("fastapi")
     pytest.importorskip("httpx")
@@ -203,6 +206,7 @@ def str_dicts(payload: object) -> list[dict[str, object]]:
     return out
 
 
+@pytest.mark.integration
 def test_int8_export_that_changes_predictions_is_refused(trained, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import onnx

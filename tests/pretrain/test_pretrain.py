@@ -89,6 +89,7 @@ def test_whole_word_masking_masks_whole_words() -> None:
     assert 0.1 < picked.mean() < 0.5
 
 
+@pytest.mark.integration
 def test_pretrain_then_finetune(corpus: Path, tmp_path: Path) -> None:
     pytest.importorskip("torch")
     model = tmp_path / "bert"
@@ -154,6 +155,7 @@ def test_pretrain_bad_corpus(tmp_path: Path) -> None:
     assert not (tmp_path / "v").exists()
 
 
+@pytest.mark.integration
 def test_interrupted_pretraining_resumes(corpus: Path, tmp_path: Path) -> None:
     pytest.importorskip("torch")
     model = tmp_path / "bert"

@@ -27,6 +27,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--window-size=1100,1400"]
 
 pytestmark = [
+    pytest.mark.integration,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
                        "(apt-get install chromium chromium-driver)"),
     pytest.mark.skipif(not CHROMEDRIVER.exists(), reason="Debian's chromedriver is not "
