@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-__all__ = ["Entity", "Keyword", "Prediction", "Token"]
+__all__ = ["Entity", "Keyword", "Prediction", "Token", "Topic"]
 
 
 class Token(NamedTuple):
@@ -95,3 +95,27 @@ class Entity(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         """The entity as a JSON-ready dict."""
         return self._asdict()
+
+
+class Topic(NamedTuple):
+    """A topic of a topic model.
+
+    Attributes:
+        id: The topic's number (``0`` to ``k - 1``), as in document-topic weights.
+        label: A readable label: its three top words.
+        words: Its top words with their weights, heaviest first.
+        size: Its share of the training corpus (the topic weights of all documents).
+        coherence: Its coherence on the training corpus, or ``None`` when not measured.
+    """
+
+    id: int
+    label: str
+    words: list[tuple[str, float]]
+    size: float
+    coherence: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The topic as a JSON-ready dict."""
+        return {"id": self.id, "label": self.label,
+                "words": [[w, round(p, 6)] for w, p in self.words], "size": self.size,
+                "coherence": self.coherence}
