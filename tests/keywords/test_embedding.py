@@ -104,5 +104,9 @@ def test_textrank_with_encoder_embeddings(tiny_model: Path) -> None:
 
 @pytest.mark.parametrize("bad", [{"model": ""}, {"model": "x", "diversity": 1.5}])
 def test_bad_settings(bad: dict[str, object]) -> None:
+    # Settings are stored as given (scikit-learn's rule) and checked on use or by check().
+    kw = EmbeddingKeywords(**bad)  # type: ignore[arg-type]
     with pytest.raises(ZhtextError):
-        EmbeddingKeywords(**bad)  # type: ignore[arg-type]
+        kw.check()
+    with pytest.raises(ZhtextError):
+        kw.extract(["深度学习推动了自然语言处理的发展。"])

@@ -48,8 +48,12 @@ def test_textrank_extracts_central_terms(docs: list[str]) -> None:
 
 @pytest.mark.parametrize("bad", [{"window": 1}, {"damping": 1.0}, {"damping": 0.0}])
 def test_bad_settings(bad: dict[str, float]) -> None:
+    # Settings are stored as given (scikit-learn's rule) and checked on use or by check().
+    kw = TextRankKeywords(**bad)  # type: ignore[arg-type]
     with pytest.raises(ZhtextError):
-        TextRankKeywords(**bad)  # type: ignore[arg-type]
+        kw.check()
+    with pytest.raises(ZhtextError):
+        kw.extract(["深度学习推动了自然语言处理的发展。"])
 
 
 def test_word2vec_embeddings_need_fit(docs: list[str]) -> None:

@@ -64,8 +64,12 @@ def test_single_string_is_rejected_with_a_hint() -> None:
 
 @pytest.mark.parametrize("bad", [{"max_words": 0}, {"idf": "nope"}, {"max_df": 0.0}])
 def test_bad_settings(bad: dict[str, object]) -> None:
+    # Settings are stored as given (scikit-learn's rule) and checked on use or by check().
+    kw = TfidfKeywords(**bad)  # type: ignore[arg-type]
     with pytest.raises(ZhtextError):
-        TfidfKeywords(**bad)  # type: ignore[arg-type]
+        kw.check()
+    with pytest.raises(ZhtextError):
+        kw.extract(["深度学习推动了自然语言处理的发展。"])
 
 
 def test_fit_learns_idf_and_corpus_stopwords(docs: list[str]) -> None:

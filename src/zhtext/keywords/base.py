@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from zhtext.errors import ZhtextError
+from zhtext.errors import InputError, ZhtextError
 from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.candidates import CandidateExtractor, Candidates
+from zhtext.params import Estimator
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText, Normalizer
 from zhtext.text.segment import Segmenter, get_segmenter, segmenter_from_params
@@ -25,8 +26,14 @@ logger = logging.getLogger(__name__)
 LENGTH_WEIGHTS = (1.0, 0.9, 0.5, 0.4, 0.3)
 
 
-class KeywordExtractor:
-    """Base class of the keyword methods.
+class KeywordExtractor(Estimator):
+    """Base class of the keyword methods: an estimator with scikit-learn's protocol.
+
+    The constructor only stores the settings; they are checked on first use (or by
+    :meth:`check`). ``get_params`` / ``set_params`` / ``sklearn.base.clone`` work as for any
+    scikit-learn estimator, ``fit`` returns ``self``, and ``transform`` (the keywords of each
+    text) and ``score`` (F1 at ``top_k`` against gold keywords) let a ``Pipeline`` or
+    ``GridSearchCV`` use an extractor.
 
     Args:
         segmenter: ``"rjieba"`` (default), ``"jieba"``, ``"char"``, or a :class:`Segmenter`.
@@ -42,9 +49,12 @@ class KeywordExtractor:
         position_weight: Bonus for candidates in the first or last sentence of a document
             (where leads, titles and conclusions sit): ``1 + w`` for each of the two.
         quotes: Quoted terms (between “” or 《》) are candidates.
+        top_k: Keywords per document of :meth:`transform`, :meth:`score`, and of
+            :meth:`extract` when it is not given one.
     """
 
     method: ClassVar[str] = "base"
+    _requires_fit = False
 
     def __init__(
         self,
@@ -58,11 +68,8 @@ class KeywordExtractor:
         t2s: bool = False,
         position_weight: float = 1.0,
         quotes: bool = True,
+        top_k: int = 5,
     ) -> None:
-        if max_words < 1:
-            raise ZhtextError(f"max_words must be at least 1, got {max_words}")
-        if position_weight < 0:
-            raise ZhtextError(f"position_weight must be 0 or more, got {position_weight}")
         self.segmenter = segmenter
         self.user_dict = user_dict
         self.stopwords = stopwords
@@ -72,12 +79,27 @@ class KeywordExtractor:
         self.t2s = t2s
         self.position_weight = position_weight
         self.quotes = quotes
+        self.top_k = top_k
+
+    def _validate(self) -> None:
+        """Check the settings' values (scikit-learn checks them on use, not in ``__init__``).
+
+        Raises:
+            ZhtextError: A value out of range; the message names the setting.
+        """
+        if not _is_int(self.max_words) or self.max_words < 1:
+            raise ZhtextError(f"max_words must be at least 1, got {self.max_words!r}")
+        if not _is_number(self.position_weight) or self.position_weight < 0:
+            raise ZhtextError(f"position_weight must be 0 or more, got {self.position_weight!r}")
+        if not _is_int(self.top_k) or self.top_k < 1:
+            raise ZhtextError(f"top_k must be at least 1, got {self.top_k!r}")
 
     # -- components, built on first use ---------------------------------------------------
 
     def _components(self) -> tuple[Normalizer, Segmenter, CandidateExtractor]:
         comp = self.__dict__.get("_comp")
         if comp is None:
+            self._validate()
             seg = (
                 self.segmenter
                 if not isinstance(self.segmenter, str)
@@ -110,6 +132,7 @@ class KeywordExtractor:
         from zhtext.text.segment import SEGMENTER_NAMES
         from zhtext.text.userdict import read_user_dict
 
+        self._validate()
         if isinstance(self.segmenter, str):
             if self.segmenter not in SEGMENTER_NAMES and not Path(self.segmenter).is_dir():
                 raise ZhtextError(f"unknown segmenter {self.segmenter!r}; expected one of: "
@@ -131,6 +154,9 @@ class KeywordExtractor:
     def _reset(self) -> None:
         self.__dict__.pop("_comp", None)
 
+    def _params_changed(self) -> None:
+        self._reset()
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         comp = state.pop("_comp", None)
@@ -150,16 +176,48 @@ class KeywordExtractor:
 
     # -- the public verbs -----------------------------------------------------------------
 
-    def fit(self, texts: Iterable[str]) -> KeywordExtractor:
-        """Learn corpus statistics; the base methods need none and return ``self``."""
+    def fit(self, texts: Iterable[str], y: Any = None) -> KeywordExtractor:
+        """Learn corpus statistics; the base methods need none and return ``self``.
+
+        ``y`` is ignored (it is there for scikit-learn's ``Pipeline`` and grid search).
+        """
+        self._validate()
         return self
 
-    def extract(self, texts: Iterable[str], top_k: int = 5) -> list[list[Keyword]]:
+    def transform(self, texts: Iterable[str]) -> list[list[Keyword]]:
+        """The ``top_k`` keywords of each text (:meth:`extract` with the ``top_k`` setting)."""
+        return self.extract(texts)
+
+    def score(self, texts: Iterable[str], keywords: Iterable[Iterable[str]]) -> float:
+        """Micro-averaged F1 at ``top_k`` against gold keywords (what grid search maximises).
+
+        Hits are counted over all documents and divided by all predictions (precision) and
+        all gold keywords (recall); matching is exact after this extractor's normalisation.
+
+        Example:
+            >>> from zhtext.keywords import TfidfKeywords
+            >>> TfidfKeywords(top_k=2).score(["深度学习推动了自然语言处理的发展。"],
+            ...                              [["深度学习", "自然语言处理"]])
+            1.0
+        """
+        docs = _text_list(texts)
+        predicted = self.extract(docs)
+        norm = self._components()[0]
+        hits = n_pred = n_gold = 0
+        for pred, gold in zip(predicted, keywords, strict=True):
+            gset = {norm.normalize(g).text.strip() for g in gold if g.strip()}
+            top = {k.text for k in pred}
+            hits += len(gset & top)
+            n_pred += len(top)
+            n_gold += len(gset)
+        return 2 * hits / (n_pred + n_gold) if n_pred + n_gold else 0.0
+
+    def extract(self, texts: Iterable[str], top_k: int | None = None) -> list[list[Keyword]]:
         """The keywords of each text, best first.
 
         Args:
             texts: The documents (a list of strings; empty documents give empty lists).
-            top_k: How many keywords per document, at most.
+            top_k: How many keywords per document, at most (default: the ``top_k`` setting).
 
         Returns:
             One list of :class:`~zhtext.records.Keyword` per document, in input order.
@@ -167,14 +225,17 @@ class KeywordExtractor:
         Raises:
             ZhtextError: ``texts`` is a single string, or ``top_k`` is not positive.
         """
-        if isinstance(texts, str):
-            raise ZhtextError(
-                "extract() takes a list of texts, got a single string; "
-                "for one text use extract([text])[0]"
-            )
-        if top_k < 1:
-            raise ZhtextError(f"top_k must be at least 1, got {top_k}")
-        return [self._extract_one(t, top_k) for t in texts]
+        docs = _text_list(texts)
+        k = self._top_k(top_k)
+        return [self._extract_one(t, k) for t in docs]
+
+    def _top_k(self, top_k: int | None) -> int:
+        self._components()  # checks the settings on first use
+        self._check_fitted()
+        k = self.top_k if top_k is None else top_k
+        if not _is_int(k) or k < 1:
+            raise ZhtextError(f"top_k must be at least 1, got {k!r}")
+        return k
 
     def _extract_one(self, text: str, top_k: int) -> list[Keyword]:
         if not text or text.isspace():
@@ -213,8 +274,8 @@ class KeywordExtractor:
 
     # -- persistence ----------------------------------------------------------------------
 
-    def get_params(self) -> dict[str, Any]:
-        """The settings, JSON-ready, as stored in ``zhtext.json``."""
+    def _config(self) -> dict[str, Any]:
+        """The settings, JSON-ready, as stored in ``zhtext.json`` (the segmenter as params)."""
         seg = self._components()[1]
         stop = self.stopwords
         if isinstance(stop, Path):
@@ -230,6 +291,7 @@ class KeywordExtractor:
             "t2s": self.t2s,
             "position_weight": self.position_weight,
             "quotes": self.quotes,
+            "top_k": self.top_k,
         }
 
     @classmethod
@@ -254,12 +316,50 @@ class KeywordExtractor:
         from zhtext.artifacts import write_artifact
 
         def parts(tmp: Path) -> dict[str, Any]:
-            return {"params": self.get_params(), "files": self._save_parts(tmp)}
+            return {"params": self._config(), "files": self._save_parts(tmp)}
 
         return write_artifact(path, task="keywords", method=self.method, build=parts, force=force)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(segmenter={self.segmenter!r}, phrases={self.phrases})"
+    @classmethod
+    def load(cls, path: str | Path, manifest: dict[str, Any] | None = None) -> KeywordExtractor:
+        """Read an extractor saved by :meth:`save` (``KeywordExtractor.load`` reads any method).
+
+        Args:
+            path: The artifact directory.
+            manifest: Its ``zhtext.json`` when already read (default: read from ``path``).
+
+        Raises:
+            InputError: Not a keyword artifact, or one of another method than this class.
+        """
+        from zhtext.artifacts import read_manifest
+        from zhtext.keywords.registry import load_extractor
+
+        d = Path(path)
+        m = read_manifest(d) if manifest is None else manifest
+        if m.get("task") != "keywords":
+            raise InputError(f"is a {m.get('task')!r} artifact, not a keyword extractor "
+                             "('zhtext keywords fit' and 'zhtext keywords train' make those)",
+                             path=str(d))
+        obj = load_extractor(d, m)
+        if not isinstance(obj, cls):
+            raise InputError(f"holds a {type(obj).__name__} (method {m.get('method')!r}), not "
+                             f"a {cls.__name__}; load it with zhtext.load", path=str(d))
+        return obj
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _text_list(texts: Iterable[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise ZhtextError("extract() takes a list of texts, got a single string; for one text "
+                          "use extract([text])[0]")
+    return list(texts)
 
 
 def rank_candidates(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,6 +13,8 @@ from zhtext.keywords.base import KeywordExtractor
 from zhtext.keywords.candidates import Candidates
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText
+from zhtext.text.segment import Segmenter
+from zhtext.text.userdict import DictEntry
 
 __all__ = ["EmbeddingKeywords", "mmr"]
 
@@ -62,7 +66,8 @@ class EmbeddingKeywords(KeywordExtractor):
         max_candidates: Only the most frequent candidates of a long document are embedded.
         batch_size: Encoder batch size.
         device: ``"cpu"``, ``"cuda"`` or ``None`` (the library picks).
-        **kwargs: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
+        segmenter, user_dict, stopwords, pos, phrases, max_words, t2s, position_weight,
+            quotes, top_k: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
 
     Example:
         >>> kw = EmbeddingKeywords(model="path/to/model")  # doctest: +SKIP
@@ -73,24 +78,42 @@ class EmbeddingKeywords(KeywordExtractor):
     def __init__(
         self,
         *,
-        model: str,
+        model: str | Path,
         diversity: float = 0.3,
         max_candidates: int = 200,
         batch_size: int = 64,
         device: str | None = "cpu",
-        **kwargs: Any,
+        segmenter: str | Segmenter = "rjieba",
+        user_dict: str | Path | Sequence[DictEntry] | None = None,
+        stopwords: str | Path | Iterable[str] | None = "default",
+        pos: str | Iterable[str] | None = None,
+        phrases: bool = True,
+        max_words: int = 3,
+        t2s: bool = False,
+        position_weight: float = 1.0,
+        quotes: bool = True,
+        top_k: int = 5,
     ) -> None:
-        super().__init__(**kwargs)
-        if not model:
-            raise ZhtextError("EmbeddingKeywords needs a model: a sentence-transformers name "
-                              "or directory")
-        if not 0.0 <= diversity <= 1.0:
-            raise ZhtextError(f"diversity must be between 0 and 1, got {diversity}")
-        self.model = str(model)
+        super().__init__(segmenter=segmenter, user_dict=user_dict, stopwords=stopwords, pos=pos,
+                         phrases=phrases, max_words=max_words, t2s=t2s,
+                         position_weight=position_weight, quotes=quotes, top_k=top_k)
+        self.model = model
         self.diversity = diversity
         self.max_candidates = max_candidates
         self.batch_size = batch_size
         self.device = device
+
+    def _validate(self) -> None:
+        super()._validate()
+        if not self.model or not isinstance(self.model, (str, Path)):
+            raise ZhtextError("EmbeddingKeywords needs a model: a sentence-transformers name "
+                              f"or directory, got {self.model!r}")
+        if not isinstance(self.diversity, (int, float)) or not 0.0 <= self.diversity <= 1.0:
+            raise ZhtextError(f"diversity must be between 0 and 1, got {self.diversity!r}")
+        if not isinstance(self.max_candidates, int) or self.max_candidates < 1:
+            raise ZhtextError(f"max_candidates must be at least 1, got {self.max_candidates!r}")
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise ZhtextError(f"batch_size must be at least 1, got {self.batch_size!r}")
 
     def _encoder(self) -> Any:
         enc = self.__dict__.get("_enc")
@@ -103,11 +126,11 @@ class EmbeddingKeywords(KeywordExtractor):
                     "pip install 'zhtext[encoders]'"
                 ) from None
             try:
-                enc = SentenceTransformer(self.model, device=self.device,
+                enc = SentenceTransformer(str(self.model), device=self.device,
                                           trust_remote_code=False)
             except Exception as e:  # the library raises many kinds for a missing model
                 raise ZhtextError(
-                    f"cannot load sentence-transformers model {self.model!r}: {e}. Give a "
+                    f"cannot load sentence-transformers model {str(self.model)!r}: {e}. Give a "
                     "local directory, or a hub name on a machine with access to the hub"
                 ) from None
             self.__dict__["_enc"] = enc
@@ -117,6 +140,10 @@ class EmbeddingKeywords(KeywordExtractor):
         state = super().__getstate__()
         state.pop("_enc", None)
         return state
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.__dict__.pop("_enc", None)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         out = self._encoder().encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
@@ -147,8 +174,7 @@ class EmbeddingKeywords(KeywordExtractor):
         # _extract_normalized ranks by MMR directly.
         raise NotImplementedError
 
-    def get_params(self) -> dict[str, Any]:
-        """The settings, JSON-ready."""
-        return {**super().get_params(), "model": self.model, "diversity": self.diversity,
+    def _config(self) -> dict[str, Any]:
+        return {**super()._config(), "model": str(self.model), "diversity": self.diversity,
                 "max_candidates": self.max_candidates, "batch_size": self.batch_size,
                 "device": self.device}

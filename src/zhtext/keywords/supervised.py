@@ -17,10 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from zhtext.errors import NotFittedError, ZhtextError
-from zhtext.keywords.base import KeywordExtractor
+from zhtext.errors import ZhtextError
+from zhtext.keywords.base import KeywordExtractor, _text_list
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText, Normalizer
+from zhtext.text.segment import Segmenter
+from zhtext.text.userdict import DictEntry
 
 __all__ = ["SupervisedKeywords", "keyword_spans"]
 
@@ -83,26 +85,52 @@ class SupervisedKeywords(KeywordExtractor):
         repeat_bonus: Score added per further occurrence (log-scaled).
         tfidf_weight: Weight of the candidate's TF-IDF score (relative to the document's best).
         candidates: TF-IDF candidates scored per document.
-        **kwargs: The base settings (segmenter, stop words ...) used by the TF-IDF fill.
+        segmenter, user_dict, stopwords, pos, phrases, max_words, t2s, position_weight,
+            quotes, top_k: The shared settings (see
+            :class:`~zhtext.keywords.base.KeywordExtractor`), used by the TF-IDF candidates.
     """
 
     method: ClassVar[str] = "supervised"
+    _requires_fit = True
+    _requires_y = True
 
-    def __init__(self, *, tagger_method: str = "crf",
-                 method_settings: Mapping[str, Any] | None = None, fill: bool = True,
-                 repeat_bonus: float = 0.1, tfidf_weight: float = 0.3, candidates: int = 20,
-                 **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        *,
+        tagger_method: str = "crf",
+        method_settings: Mapping[str, Any] | None = None,
+        fill: bool = True,
+        repeat_bonus: float = 0.1,
+        tfidf_weight: float = 0.3,
+        candidates: int = 20,
+        segmenter: str | Segmenter = "rjieba",
+        user_dict: str | Path | Sequence[DictEntry] | None = None,
+        stopwords: str | Path | Iterable[str] | None = "default",
+        pos: str | Iterable[str] | None = None,
+        phrases: bool = True,
+        max_words: int = 3,
+        t2s: bool = False,
+        position_weight: float = 1.0,
+        quotes: bool = True,
+        top_k: int = 5,
+    ) -> None:
+        super().__init__(segmenter=segmenter, user_dict=user_dict, stopwords=stopwords, pos=pos,
+                         phrases=phrases, max_words=max_words, t2s=t2s,
+                         position_weight=position_weight, quotes=quotes, top_k=top_k)
         self.tagger_method = tagger_method
-        self.method_settings = dict(method_settings or {})
+        self.method_settings = method_settings
         self.fill = fill
         self.repeat_bonus = repeat_bonus
         self.tfidf_weight = tfidf_weight
         self.candidates = candidates
-        self.tagger_: Any = None
-        self.ranker_: dict[str, Any] | None = None
-        self.keyphrases_: dict[str, list[int]] = {}
-        self.n_docs_: int | None = None
+
+    def _is_fitted(self) -> bool:
+        return getattr(self, "tagger_", None) is not None
+
+    def _tagger(self) -> Any:
+        from zhtext.tag.tagger import Tagger
+
+        return Tagger("ner", self.tagger_method, settings=dict(self.method_settings or {}))
 
     def fit(self, texts: Iterable[str], keywords: Iterable[Iterable[str]] | None = None,
             *, dev: Sequence[tuple[str, Sequence[str]]] | None = None) -> SupervisedKeywords:
@@ -115,8 +143,8 @@ class SupervisedKeywords(KeywordExtractor):
             raise ZhtextError("supervised keywords need gold keywords to train on: "
                               "fit(texts, keywords), or 'zhtext keywords train --train GOLD'")
         from zhtext.tag.formats import Sentence
-        from zhtext.tag.tagger import Tagger
 
+        self._validate()
         norm = Normalizer()
         sentences = []
         gold: list[set[str]] = []
@@ -135,11 +163,12 @@ class SupervisedKeywords(KeywordExtractor):
                               "supervised keywords learn from keywords that appear in the text")
         logger.info("%d documents; %d of %d gold keywords occur in their text", len(sentences),
                     found, total)
+        self.ranker_: dict[str, Any] | None = None
         if len(sentences) >= 20:
             self._fit_ranker(sentences, gold)
-        self.keyphrases_ = keyphrase_stats([s.text for s in sentences], gold)
-        self.tagger_ = Tagger("ner", self.tagger_method, settings=self.method_settings)
-        self.tagger_.fit(sentences)
+        self.keyphrases_: dict[str, list[int]] = keyphrase_stats([s.text for s in sentences],
+                                                                 gold)
+        self.tagger_: Any = self._tagger().fit(sentences)
         self.n_docs_ = len(sentences)
         return self
 
@@ -148,9 +177,9 @@ class SupervisedKeywords(KeywordExtractor):
         if fill is None:
             from zhtext.keywords.tfidf import TfidfKeywords
 
-            params = {k: v for k, v in KeywordExtractor.get_params(self).items()
-                      if k != "segmenter"}
-            fill = TfidfKeywords(segmenter=self._components()[1], **params)
+            shared = set(KeywordExtractor._get_param_names()) - {"segmenter", "user_dict"}
+            fill = TfidfKeywords(segmenter=self._components()[1],
+                                 **{k: getattr(self, k) for k in shared})
             self.__dict__["_fill_extractor"] = fill
         return fill
 
@@ -158,16 +187,10 @@ class SupervisedKeywords(KeywordExtractor):
         super()._reset()
         self.__dict__.pop("_fill_extractor", None)
 
-    def extract(self, texts: Iterable[str], top_k: int = 5) -> list[list[Keyword]]:
+    def extract(self, texts: Iterable[str], top_k: int | None = None) -> list[list[Keyword]]:
         """The keywords of each text, best first (one tagger batch for all texts)."""
-        if isinstance(texts, str):
-            raise ZhtextError("extract() takes a list of texts, got a single string; for one "
-                              "text use extract([text])[0]")
-        if top_k < 1:
-            raise ZhtextError(f"top_k must be at least 1, got {top_k}")
-        if self.tagger_ is None:
-            raise NotFittedError(self)
-        docs = list(texts)
+        docs = _text_list(texts)
+        top_k = self._top_k(top_k)
         norm = self._components()[0]
         nts = [norm.normalize(t) for t in docs]
         marginals = self.tagger_.char_marginals([nt.text for nt in nts])
@@ -215,7 +238,7 @@ class SupervisedKeywords(KeywordExtractor):
         last = cands.in_last or set()
         keys: list[str] = []
         rows: list[list[float]] = []
-        stats = self.keyphrases_ if keyphrases is None else keyphrases
+        stats = getattr(self, "keyphrases_", {}) if keyphrases is None else keyphrases
         known = {k for k in stats if k in text}
         for key in sorted(tagged | set(tfidf) | known):
             if len(key) < 2 and not key.isascii():
@@ -256,7 +279,7 @@ class SupervisedKeywords(KeywordExtractor):
 
     def _rank(self, nt: NormalizedText, tags: list[str], probs: Any,
               top_k: int) -> list[Keyword]:
-        keys, rows = self._features(nt, tags, probs, self.tagger_.labels, self.keyphrases_)
+        keys, rows = self._features(nt, tags, probs, self.tagger_.labels_, self.keyphrases_)
         if not keys:
             return []
         scores = self._score_rows(rows)
@@ -274,11 +297,12 @@ class SupervisedKeywords(KeywordExtractor):
         import numpy as np
 
         x = np.asarray(rows, dtype=float)
-        if self.ranker_ is None:  # untrained ranker: the tagger's confidence plus TF-IDF
+        ranker = getattr(self, "ranker_", None)
+        if ranker is None:  # untrained ranker: the tagger's confidence plus TF-IDF
             return list(x[:, 0] + 0.3 * x[:, 3])
-        w = np.asarray(self.ranker_["coef"], dtype=float)
-        z = (x - np.asarray(self.ranker_["mean"])) / np.asarray(self.ranker_["scale"])
-        return list(z @ w + float(self.ranker_["intercept"]))
+        w = np.asarray(ranker["coef"], dtype=float)
+        z = (x - np.asarray(ranker["mean"])) / np.asarray(ranker["scale"])
+        return list(z @ w + float(ranker["intercept"]))
 
     def _fit_ranker(self, sentences: Sequence[Any], gold: Sequence[set[str]]) -> None:
         """Fit the candidate ranker, cross-fitted.
@@ -290,8 +314,6 @@ class SupervisedKeywords(KeywordExtractor):
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler
 
-        from zhtext.tag.tagger import Tagger
-
         norm = self._components()[0]
         half = len(sentences) // 2
         folds = [(range(0, half), range(half, len(sentences))),
@@ -299,14 +321,13 @@ class SupervisedKeywords(KeywordExtractor):
         xs: list[list[float]] = []
         ys: list[int] = []
         for train_idx, eval_idx in folds:
-            t = Tagger("ner", self.tagger_method, settings=self.method_settings)
-            t.fit([sentences[i] for i in train_idx])
+            t = self._tagger().fit([sentences[i] for i in train_idx])
             stats = keyphrase_stats([sentences[i].text for i in train_idx],
                                     [gold[i] for i in train_idx])
             texts = [sentences[i].text for i in eval_idx]
             for i, (tags, probs) in zip(eval_idx, t.char_marginals(texts), strict=True):
                 keys, rows = self._features(norm.normalize(sentences[i].text), tags, probs,
-                                            t.labels, stats)
+                                            t.labels_, stats)
                 xs.extend(rows)
                 ys.extend(int(k in gold[i]) for k in keys)
         x = np.asarray(xs)
@@ -316,16 +337,14 @@ class SupervisedKeywords(KeywordExtractor):
                         "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist()}
         logger.info("keyword ranker: %d candidates, %d keywords", len(ys), sum(ys))
 
-    def get_params(self) -> dict[str, Any]:
-        """The settings, as stored in ``zhtext.json``."""
-        return {**super().get_params(), "tagger_method": self.tagger_method,
-                "method_settings": self.method_settings, "fill": self.fill,
+    def _config(self) -> dict[str, Any]:
+        return {**super()._config(), "tagger_method": self.tagger_method,
+                "method_settings": dict(self.method_settings or {}), "fill": self.fill,
                 "repeat_bonus": self.repeat_bonus, "tfidf_weight": self.tfidf_weight,
                 "candidates": self.candidates}
 
     def _save_parts(self, directory: Path) -> dict[str, str]:
-        if self.tagger_ is None:
-            raise NotFittedError(self)
+        self._check_fitted()
         self.tagger_.save(directory / TAGGER_DIR)
         if self.ranker_ is not None:
             (directory / RANKER_FILE).write_text(json.dumps(self.ranker_, indent=2) + "\n",
@@ -340,6 +359,8 @@ class SupervisedKeywords(KeywordExtractor):
 
         sub = (manifest.get("files") or {}).get("tagger", TAGGER_DIR)
         self.tagger_ = Tagger.load(directory / sub)
+        self.keyphrases_ = {}
+        self.ranker_ = None
         kp = (manifest.get("files") or {}).get("keyphrases")
         if kp:
             self.keyphrases_ = json.loads((directory / kp).read_text(encoding="utf-8"))

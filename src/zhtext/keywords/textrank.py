@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor
 from zhtext.keywords.candidates import Candidates, WordValues
 from zhtext.keywords.vectors import WordVectors
+from zhtext.text.segment import Segmenter
+from zhtext.text.userdict import DictEntry
 
 __all__ = ["TextRankKeywords", "pagerank"]
 
@@ -102,7 +104,8 @@ class TextRankKeywords(KeywordExtractor):
             ``fit`` (gensim); or a sentence-transformers model name or directory whose
             embeddings of the words are used.
         vector_size: Dimensions of word2vec vectors.
-        **kwargs: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
+        segmenter, user_dict, stopwords, pos, phrases, max_words, t2s, position_weight,
+            quotes, top_k: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
 
     Example:
         >>> kw = TextRankKeywords().extract(["深度学习推动了自然语言处理的发展。"], top_k=1)[0]
@@ -121,13 +124,20 @@ class TextRankKeywords(KeywordExtractor):
         tol: float = 1e-4,
         embeddings: str | None = None,
         vector_size: int = 100,
-        **kwargs: Any,
+        segmenter: str | Segmenter = "rjieba",
+        user_dict: str | Path | Sequence[DictEntry] | None = None,
+        stopwords: str | Path | Iterable[str] | None = "default",
+        pos: str | Iterable[str] | None = None,
+        phrases: bool = True,
+        max_words: int = 3,
+        t2s: bool = False,
+        position_weight: float = 1.0,
+        quotes: bool = True,
+        top_k: int = 5,
     ) -> None:
-        super().__init__(**kwargs)
-        if window < 2:
-            raise ZhtextError(f"window must be at least 2, got {window}")
-        if not 0.0 < damping < 1.0:
-            raise ZhtextError(f"damping must be between 0 and 1, got {damping}")
+        super().__init__(segmenter=segmenter, user_dict=user_dict, stopwords=stopwords, pos=pos,
+                         phrases=phrases, max_words=max_words, t2s=t2s,
+                         position_weight=position_weight, quotes=quotes, top_k=top_k)
         self.window = window
         self.damping = damping
         self.max_iter = max_iter
@@ -135,8 +145,26 @@ class TextRankKeywords(KeywordExtractor):
         self.embeddings = embeddings
         self.vector_size = vector_size
 
-    def fit(self, texts: Iterable[str]) -> TextRankKeywords:
-        """Train word vectors on a corpus (only with ``embeddings="word2vec"``)."""
+    def _validate(self) -> None:
+        super()._validate()
+        if not isinstance(self.window, int) or self.window < 2:
+            raise ZhtextError(f"window must be at least 2, got {self.window!r}")
+        if not isinstance(self.damping, (int, float)) or not 0.0 < self.damping < 1.0:
+            raise ZhtextError(f"damping must be between 0 and 1, got {self.damping!r}")
+        if not isinstance(self.max_iter, int) or self.max_iter < 1:
+            raise ZhtextError(f"max_iter must be at least 1, got {self.max_iter!r}")
+        if not isinstance(self.vector_size, int) or self.vector_size < 1:
+            raise ZhtextError(f"vector_size must be at least 1, got {self.vector_size!r}")
+
+    def _is_fitted(self) -> bool:
+        return self.embeddings != "word2vec" or getattr(self, "vectors_", None) is not None
+
+    def fit(self, texts: Iterable[str], y: Any = None) -> TextRankKeywords:
+        """Train word vectors on a corpus (only with ``embeddings="word2vec"``).
+
+        ``y`` is ignored (it is there for scikit-learn's ``Pipeline`` and grid search).
+        """
+        self._validate()
         if self.embeddings != "word2vec":
             return self
         norm, seg, _ = self._components()
@@ -167,6 +195,10 @@ class TextRankKeywords(KeywordExtractor):
         state = super().__getstate__()
         state.pop("_encoder", None)
         return state
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.__dict__.pop("_encoder", None)
 
     def word_ranks(self, cands: Candidates) -> dict[str, float]:
         """The TextRank score of every content word of a document."""
@@ -226,9 +258,8 @@ class TextRankKeywords(KeywordExtractor):
     def _subwords(self, term: str) -> list[str]:
         return [w for w in self._components()[1].cut(term) if not w.isspace()]
 
-    def get_params(self) -> dict[str, Any]:
-        """The settings, JSON-ready."""
-        return {**super().get_params(), "window": self.window, "damping": self.damping,
+    def _config(self) -> dict[str, Any]:
+        return {**super()._config(), "window": self.window, "damping": self.damping,
                 "max_iter": self.max_iter, "tol": self.tol, "embeddings": self.embeddings,
                 "vector_size": self.vector_size}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,7 +15,9 @@ from zhtext.keywords.candidates import QUOTE_MARKS, Candidates
 from zhtext.keywords.idf import IdfTable, builtin_idf
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText
+from zhtext.text.segment import Segmenter
 from zhtext.text.stopwords import corpus_stopwords
+from zhtext.text.userdict import DictEntry
 
 __all__ = ["TfidfKeywords"]
 
@@ -38,7 +40,8 @@ class TfidfKeywords(KeywordExtractor):
         max_df: During ``fit``, words in more than this share of documents become stop words
             (only for corpora of 20 documents or more). ``1.0`` turns this off.
         quote_boost: Multiplier for quoted terms.
-        **kwargs: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
+        segmenter, user_dict, stopwords, pos, phrases, max_words, t2s, position_weight,
+            quotes, top_k: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
 
     Example:
         >>> kw = TfidfKeywords().extract(["自然语言处理是人工智能的重要方向。"], top_k=2)[0]
@@ -54,16 +57,32 @@ class TfidfKeywords(KeywordExtractor):
         idf: IdfSource = "mixed",
         max_df: float = 0.5,
         quote_boost: float = 1.5,
-        **kwargs: Any,
+        segmenter: str | Segmenter = "rjieba",
+        user_dict: str | Path | Sequence[DictEntry] | None = None,
+        stopwords: str | Path | Iterable[str] | None = "default",
+        pos: str | Iterable[str] | None = None,
+        phrases: bool = True,
+        max_words: int = 3,
+        t2s: bool = False,
+        position_weight: float = 1.0,
+        quotes: bool = True,
+        top_k: int = 5,
     ) -> None:
-        super().__init__(**kwargs)
-        if idf not in ("builtin", "fitted", "mixed"):
-            raise ZhtextError(f"idf must be 'builtin', 'fitted' or 'mixed', got {idf!r}")
-        if not 0.0 < max_df <= 1.0:
-            raise ZhtextError(f"max_df must be in (0, 1], got {max_df}")
+        super().__init__(segmenter=segmenter, user_dict=user_dict, stopwords=stopwords, pos=pos,
+                         phrases=phrases, max_words=max_words, t2s=t2s,
+                         position_weight=position_weight, quotes=quotes, top_k=top_k)
         self.idf = idf
         self.max_df = max_df
         self.quote_boost = quote_boost
+
+    def _validate(self) -> None:
+        super()._validate()
+        if self.idf not in ("builtin", "fitted", "mixed"):
+            raise ZhtextError(f"idf must be 'builtin', 'fitted' or 'mixed', got {self.idf!r}")
+        if not isinstance(self.max_df, (int, float)) or not 0.0 < self.max_df <= 1.0:
+            raise ZhtextError(f"max_df must be in (0, 1], got {self.max_df!r}")
+        if not isinstance(self.quote_boost, (int, float)) or self.quote_boost < 0:
+            raise ZhtextError(f"quote_boost must be 0 or more, got {self.quote_boost!r}")
 
     def _extra_stopwords(self) -> Iterable[str]:
         return getattr(self, "corpus_stopwords_", ())
@@ -85,14 +104,19 @@ class TfidfKeywords(KeywordExtractor):
         state.pop("_mixed", None)
         return state
 
-    def fit(self, texts: Iterable[str]) -> TfidfKeywords:
+    def _reset(self) -> None:
+        super()._reset()
+        self.__dict__.pop("_mixed", None)
+
+    def fit(self, texts: Iterable[str], y: Any = None) -> TfidfKeywords:
         """Learn IDF (and corpus stop words) from a corpus, one string per document.
+
+        ``y`` is ignored (it is there for scikit-learn's ``Pipeline`` and grid search).
 
         Raises:
             ZhtextError: The corpus has no documents or no words.
         """
         self._reset()
-        self.__dict__.pop("_mixed", None)
         self.corpus_stopwords_: frozenset[str] = frozenset()
         norm, seg, _ = self._components()
 
@@ -160,8 +184,7 @@ class TfidfKeywords(KeywordExtractor):
         self.n_docs_ = int(data.get("n_docs", 0))
         self.corpus_stopwords_ = frozenset(data.get("corpus_stopwords", []))
 
-    def get_params(self) -> dict[str, Any]:
-        """The settings, JSON-ready."""
-        return {**super().get_params(), "idf": self.idf, "max_df": self.max_df,
+    def _config(self) -> dict[str, Any]:
+        return {**super()._config(), "idf": self.idf, "max_df": self.max_df,
                 "quote_boost": self.quote_boost}
 
