@@ -99,9 +99,9 @@ def test_bad_input() -> None:
         small(k=5).fit(CORPUS[:3])
     with pytest.raises(ZhtextError, match="stop words"):
         small().fit(["的了是", "我们他们", "，。！"] * 3)
-    for k in (0, -2):
+    for k in (0, -2):  # stored as given (scikit-learn's rule), refused by fit
         with pytest.raises(ZhtextError, match="positive"):
-            TopicModel(k=k)
+            TopicModel(k=k).fit(CORPUS)
     with pytest.raises(NotFittedError):
         TopicModel().infer(["球队"])
 

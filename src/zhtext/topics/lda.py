@@ -6,18 +6,23 @@ import json
 import logging
 import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from zhtext.errors import InputError, NotFittedError, ZhtextError
+from zhtext.errors import InputError, ZhtextError
+from zhtext.params import Estimator
+from zhtext.records import Topic
 from zhtext.topics.corpus import CONTENT_POS, TokenFile, Tokenizer
 
 __all__ = ["Topic", "TopicModel"]
 
 logger = logging.getLogger(__name__)
+
+#: The POS tags of the words topic models keep (``CONTENT_POS``, as a sorted tuple).
+DEFAULT_POS = tuple(sorted(CONTENT_POS))
 
 
 def merge_phrases(tokens: list[str], grams: dict[str, float]) -> list[str]:
@@ -67,23 +72,6 @@ def _train_one(job: _Job, k: int, seed: int) -> tuple[int, int, float, Any]:
     return k, seed, value if np.isfinite(value) else -1.0, model
 
 
-@dataclass(frozen=True)
-class Topic:
-    """One topic: its id, a readable label, top words with weights, size and coherence."""
-
-    id: int
-    label: str
-    words: list[tuple[str, float]]
-    size: float
-    coherence: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        d = asdict(self)
-        d["words"] = [[w, round(p, 6)] for w, p in self.words]
-        return d
-
-
 def _gensim() -> Any:
     try:
         import gensim
@@ -92,8 +80,14 @@ def _gensim() -> Any:
     return gensim
 
 
-class TopicModel:
-    """LDA topics of a corpus (gensim ``LdaMulticore``), estimator-shaped.
+class TopicModel(Estimator):
+    """LDA topics of a corpus (gensim), an estimator with scikit-learn's protocol.
+
+    The constructor only stores the settings (they are checked by ``fit``);
+    ``get_params`` / ``set_params`` / ``sklearn.base.clone`` work as for any scikit-learn
+    estimator; ``transform`` gives the document-topic matrix (so a ``Pipeline`` can feed it to
+    a classifier) and ``score`` the coherence of the topics on the texts given (what
+    ``GridSearchCV`` maximises, e.g. over ``k``).
 
     Args:
         k: Number of topics, or ``"auto"`` to sweep ``k_range`` and keep the k with the best
@@ -111,7 +105,9 @@ class TopicModel:
         max_df: Words in more than this share of documents are dropped.
         coherence: ``"c_npmi"`` or ``"c_v"``.
         workers: Worker processes for training (both cores by default).
-        segmenter: Segmenter name or instance; ``pos`` and ``stopwords`` choose content words.
+        segmenter: Segmenter name or instance; ``pos`` (POS tags, default: nouns, names,
+            verbal nouns, idioms, abbreviations, Latin words) and ``stopwords`` choose the
+            content words.
         phrases: Detect collocations (gensim ``Phrases``) and merge them into single tokens
             (新能源 + 汽车 -> 新能源汽车) before training.
         phrase_min_count: A pair must occur this often to become a phrase.
@@ -132,22 +128,12 @@ class TopicModel:
         coherence: str = "c_npmi",
         workers: int = 2,
         segmenter: str = "rjieba",
-        pos: Iterable[str] = CONTENT_POS,
+        pos: Iterable[str] = DEFAULT_POS,
         stopwords: str | None = "default",
         phrases: bool = False,
         phrase_min_count: int = 5,
         phrase_threshold: float = 10.0,
     ) -> None:
-        if k != "auto" and (not isinstance(k, int) or isinstance(k, bool) or k < 1):
-            raise ZhtextError(f"k must be a positive number of topics or 'auto', got {k!r}")
-        if k_range[0] < 1 or k_range[1] < k_range[0]:
-            raise ZhtextError(f"k_range must be (low, high) with 1 <= low <= high, got {k_range}")
-        if passes != "auto" and (not isinstance(passes, int) or passes < 1):
-            raise ZhtextError(f"passes must be a positive number or 'auto', got {passes!r}")
-        if restarts < 1 or iterations < 1:
-            raise ZhtextError("restarts and iterations must be at least 1")
-        if coherence not in ("c_npmi", "c_v"):
-            raise ZhtextError(f"coherence must be 'c_npmi' or 'c_v', got {coherence!r}")
         self.k = k
         self.k_range = k_range
         self.seed = seed
@@ -159,11 +145,39 @@ class TopicModel:
         self.coherence = coherence
         self.workers = workers
         self.segmenter = segmenter
-        self.pos = sorted(pos)
+        self.pos = pos
         self.stopwords = stopwords
         self.phrases = phrases
         self.phrase_min_count = phrase_min_count
         self.phrase_threshold = phrase_threshold
+
+    def _validate(self) -> None:
+        """Check the settings (on ``fit``, as scikit-learn does, not in ``__init__``)."""
+        k, k_range, passes = self.k, self.k_range, self.passes
+        if k != "auto" and (not isinstance(k, int) or isinstance(k, bool) or k < 1):
+            raise ZhtextError(f"k must be a positive number of topics or 'auto', got {k!r}")
+        if (not isinstance(k_range, (tuple, list)) or len(k_range) != 2
+                or not all(isinstance(x, int) for x in k_range)
+                or k_range[0] < 1 or k_range[1] < k_range[0]):
+            raise ZhtextError(f"k_range must be (low, high) with 1 <= low <= high, got {k_range}")
+        if passes != "auto" and (not isinstance(passes, int) or passes < 1):
+            raise ZhtextError(f"passes must be a positive number or 'auto', got {passes!r}")
+        for name in ("restarts", "iterations"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ZhtextError(f"{name} must be at least 1, got {value!r}")
+        if self.coherence not in ("c_npmi", "c_v"):
+            raise ZhtextError(f"coherence must be 'c_npmi' or 'c_v', got {self.coherence!r}")
+        if not isinstance(self.min_df, int) or self.min_df < 1:
+            raise ZhtextError(f"min_df must be at least 1, got {self.min_df!r}")
+        if not isinstance(self.max_df, (int, float)) or not 0.0 < self.max_df <= 1.0:
+            raise ZhtextError(f"max_df must be in (0, 1], got {self.max_df!r}")
+
+    def _params_changed(self) -> None:
+        self.__dict__.pop("_tok", None)
+
+    def _is_fitted(self) -> bool:
+        return getattr(self, "lda_", None) is not None
 
     # -- fitting ------------------------------------------------------------------------------
 
@@ -174,15 +188,20 @@ class TopicModel:
             self.__dict__["_tok"] = tok
         return tok
 
-    def fit(self, texts: Iterable[str]) -> TopicModel:
+    def fit(self, texts: Iterable[str], y: Any = None) -> TopicModel:
         """Train on a corpus, one string per document (streamed through temporary files).
+
+        ``y`` is ignored (it is there for scikit-learn's ``Pipeline`` and grid search).
 
         Raises:
             ZhtextError: The corpus is empty, has fewer documents than topics, or keeps no
                 words after stop words and vocabulary pruning.
         """
+        self._validate()
         _gensim()  # a clear error when gensim is missing
         from gensim.corpora import Dictionary, MmCorpus
+
+        self.__dict__.pop("_tok", None)
 
         tok = self._tokenizer()
         with tempfile.TemporaryDirectory(prefix="zhtext-topics-") as tmp:
@@ -284,16 +303,57 @@ class TopicModel:
     # -- using ------------------------------------------------------------------------------
 
     def _check(self) -> None:
-        if getattr(self, "lda_", None) is None:
-            raise NotFittedError(self)
+        self._check_fitted()
+
+    def _tokens(self, texts: Iterable[str]) -> Iterable[list[str]]:
+        if isinstance(texts, str):
+            raise ZhtextError("give a list of texts, got a single string; for one text use "
+                              "[text]")
+        tok = self._tokenizer()
+        grams = getattr(self, "phrasegrams_", {})
+        return (merge_phrases(tok(t), grams) for t in texts)
 
     def infer(self, texts: Iterable[str]) -> list[list[tuple[int, float]]]:
         """Each document's topics as ``(topic id, weight)``, heaviest first."""
         self._check()
-        tok = self._tokenizer()
-        grams = getattr(self, "phrasegrams_", {})
-        return [self._topics_of(self.lda_, self.dictionary_.doc2bow(merge_phrases(tok(t), grams)))
-                for t in texts]
+        return [self._topics_of(self.lda_, self.dictionary_.doc2bow(tokens))
+                for tokens in self._tokens(texts)]
+
+    def transform(self, texts: Iterable[str]) -> np.ndarray:
+        """The document-topic matrix: row ``i`` holds the topic weights of text ``i``.
+
+        Returns:
+            A float array of shape ``(len(texts), k_)``; each row sums to 1.
+        """
+        return self._matrix(self.infer(texts))
+
+    def fit_transform(self, texts: Iterable[str], y: Any = None) -> np.ndarray:
+        """``fit``, then the document-topic matrix of the training texts (no second pass)."""
+        return self._matrix(self.fit(texts).doc_topics_)
+
+    def _matrix(self, dists: list[list[tuple[int, float]]]) -> np.ndarray:
+        out = np.zeros((len(dists), self.k_), dtype=np.float64)
+        for i, dist in enumerate(dists):
+            for t, p in dist:
+                out[i, t] = p
+        return out
+
+    def score(self, texts: Iterable[str], y: Any = None) -> float:
+        """Coherence (the ``coherence`` measure) of the topics on these texts; higher is better.
+
+        Measured on held-out texts it is what ``GridSearchCV`` maximises, e.g. over ``k``.
+        A coherence that cannot be measured (no topic word in the texts) counts as -1.
+        """
+        self._check()
+        from gensim.models import CoherenceModel
+
+        tokens = [t for t in self._tokens(texts) if t]
+        if not tokens:
+            return -1.0
+        cm = CoherenceModel(model=self.lda_, texts=tokens, dictionary=self.dictionary_,
+                            coherence=self.coherence, topn=10, processes=1)
+        value = float(cm.get_coherence())
+        return value if np.isfinite(value) else -1.0
 
     def topics(self, top_n: int = 10) -> list[Topic]:
         """The topics with their top words, labels, sizes (share of the corpus) and coherence."""
@@ -334,7 +394,7 @@ class TopicModel:
                                         "topics": [[t, round(p, 6)] for t, p in dist]}) + "\n")
             write_report(tmp / "report.html", topics, self.curve_, self)
             return {
-                "params": self.get_params(),
+                "params": self._config(),
                 "k": self.k_,
                 "alpha": [float(a) for a in self.lda_.alpha],
                 "eta": [float(e) for e in np.atleast_1d(self.lda_.eta)][:1],
@@ -349,25 +409,48 @@ class TopicModel:
 
         return write_artifact(path, task="topics", method="lda", build=build, force=force)
 
-    def get_params(self) -> dict[str, Any]:
-        """The settings, JSON-ready."""
+    def _config(self) -> dict[str, Any]:
+        """The settings, JSON-ready, as stored in ``zhtext.json``."""
         return {"k": self.k, "k_range": list(self.k_range), "seed": self.seed,
                 "restarts": self.restarts, "passes": self.passes, "iterations": self.iterations,
                 "min_df": self.min_df, "max_df": self.max_df, "coherence": self.coherence,
-                "workers": self.workers, "segmenter": self.segmenter, "pos": self.pos,
+                "workers": self.workers, "segmenter": str(self.segmenter),
+                "pos": sorted(self.pos),
                 "stopwords": self.stopwords, "phrases": self.phrases,
                 "phrase_min_count": self.phrase_min_count,
                 "phrase_threshold": self.phrase_threshold}
 
     @classmethod
-    def load(cls, directory: Path, manifest: dict[str, Any]) -> TopicModel:
-        """Rebuild a saved model (reads .npy and JSON only)."""
+    def load(cls, path: str | Path, manifest: dict[str, Any] | None = None) -> TopicModel:
+        """Rebuild a model saved by :meth:`save` (reads .npy and JSON only).
+
+        Args:
+            path: The artifact directory.
+            manifest: Its ``zhtext.json`` when already read (default: read from ``path``).
+
+        Raises:
+            InputError: Not a topic model, or its files are damaged.
+        """
+        from zhtext.artifacts import read_manifest
+
+        directory = Path(path)
+        if manifest is None:
+            manifest = read_manifest(directory)
+        if manifest.get("task") != "topics":
+            raise InputError(f"is a {manifest.get('task')!r} artifact, not a topic model "
+                             "('zhtext topics fit' makes those)", path=str(directory))
         gensim = _gensim()
         from gensim.corpora import Dictionary
 
         params = dict(manifest.get("params") or {})
         params["k_range"] = tuple(params.get("k_range", (2, 20)))
-        obj = cls(**params)
+        if "pos" in params:
+            params["pos"] = tuple(params["pos"])
+        try:
+            obj = cls(**params)
+        except TypeError as e:
+            raise InputError(f"artifact settings do not fit TopicModel: {e}",
+                             path=str(directory)) from None
         files = manifest.get("files", {})
         try:
             lam = np.load(directory / files["topic_word"], allow_pickle=False)
