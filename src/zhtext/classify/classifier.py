@@ -17,7 +17,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhtext.errors import InputError, NotFittedError, ZhtextError
+from zhtext.errors import InputError, ZhtextError
+from zhtext.params import MethodEstimator, coerce_setting
 from zhtext.records import Prediction
 
 if TYPE_CHECKING:
@@ -54,27 +55,18 @@ def method_settings(method: str) -> dict[str, str]:
 
 
 def _coerce(value: Any, default: Any, name: str) -> Any:
-    """A setting given as a string (``--set k=v``) converted to its default's type."""
-    if not isinstance(value, str) or isinstance(default, str) or default is None:
-        return value
-    try:
-        if isinstance(default, bool):
-            low = value.strip().lower()
-            if low not in ("1", "0", "true", "false", "yes", "no"):
-                raise ValueError(value)
-            return low in ("1", "true", "yes")
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-    except ValueError:
-        raise InputError(f"setting {name!r} expects a {type(default).__name__}, got "
-                         f"{value!r}") from None
-    return value
+    """A setting given as a string converted to its default's type (kept for callers)."""
+    return coerce_setting(value, default, name)
 
 
-class TextClassifier:
-    """Train, apply, evaluate and save a text classifier.
+class TextClassifier(MethodEstimator):
+    """Train, apply, evaluate and save a text classifier (a scikit-learn-style classifier).
+
+    ``get_params`` lists ``method``, ``multi_label``, ``threshold`` and every setting of the
+    method (given or default), so ``sklearn.base.clone``, ``Pipeline`` and ``GridSearchCV``
+    work (``score`` is accuracy; ``set_params(method=...)`` switches the method first, then
+    the settings it knows). Names are checked when the classifier is made; values when it
+    is fitted. Learned state ends in ``_`` (``labels_``, ``model_``).
 
     Args:
         method: ``linear`` (TF-IDF + NB-SVM, calibrated), ``textcnn``, ``bert`` or
@@ -82,35 +74,44 @@ class TextClassifier:
         multi_label: Each text may have several labels (sigmoid outputs + ``threshold``).
         threshold: Decision threshold of multi-label models.
         **params: Method settings (see :func:`method_settings`), e.g. ``C=0.5``,
-            ``epochs=3``, ``model="bert-base-chinese"``, ``lora=True``.
+            ``epochs=3``, ``model="bert-base-chinese"``, ``lora=True``. They differ by
+            method, so they are keywords of the method rather than of this class.
 
     Raises:
         ZhtextError: Unknown method or setting (the valid names are listed).
+
+    Example:
+        >>> from sklearn.base import clone  # doctest: +SKIP
+        >>> clone(TextClassifier("linear", C=1.0)).get_params()["C"]  # doctest: +SKIP
+        1.0
     """
+
+    _estimator_type = "classifier"
+    _requires_y = True
 
     def __init__(self, method: str = "linear", *, multi_label: bool = False,
                  threshold: float = 0.5, **params: Any) -> None:
-        allowed = method_settings(method)
-        unknown = sorted(set(params) - set(allowed))
-        if unknown:
-            raise ZhtextError(f"unknown setting(s) {', '.join(unknown)} for method {method!r}; "
-                              f"known: {', '.join(sorted(allowed))}")
-        if not 0.0 < threshold < 1.0:
-            raise ZhtextError(f"threshold should be between 0 and 1, got {threshold}")
-        self.method = method
+        self._store_settings(method, params)
         self.multi_label = multi_label
         self.threshold = threshold
-        self.params = dict(params)
-        self.labels_: list[str] | None = None
-        self.model_: Any = None
-        self.train_seconds_: float | None = None
-        self.report_: ClassificationReport | None = None
-        self.ids_are_positions_ = False
+
+    _settings_class = staticmethod(settings_class)
 
     def _settings(self) -> Any:
-        cls = settings_class(self.method)
-        defaults = {f.name: f.default for f in fields(cls)}
-        return cls(**{k: _coerce(v, defaults[k], k) for k, v in self.params.items()})
+        if not isinstance(self.threshold, (int, float)) or not 0.0 < self.threshold < 1.0:
+            raise ZhtextError(f"threshold should be between 0 and 1, got {self.threshold!r}")
+        return self._method_settings()
+
+    def _is_fitted(self) -> bool:
+        return getattr(self, "model_", None) is not None and bool(getattr(self, "labels_", None))
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """The class names in column order of :meth:`predict_proba` (scikit-learn's name)."""
+        import numpy as np
+
+        self._check()
+        return np.asarray(self.labels_)
 
     # -- labels ---------------------------------------------------------------------------
     def _label_list(self, labels: LabelsIn) -> list[tuple[str, ...]]:
@@ -131,7 +132,7 @@ class TextClassifier:
         y: np.ndarray = np.zeros(shape, dtype=np.int64)
         from zhtext.classify.data import is_int
 
-        positions = self.ids_are_positions_ and not any(is_int(k) for k in known)
+        positions = getattr(self, "ids_are_positions_", False) and not any(is_int(k) for k in known)
         for row, labs in enumerate(labels):
             for lab in labs:
                 if lab not in index and positions and is_int(lab) and 0 <= int(lab) < len(known):
@@ -186,7 +187,7 @@ class TextClassifier:
                 raise InputError(f"text {i} is empty; every training text needs content")
         counts = Counter(x for ls in labs for x in ls)
         known = list(label_order) if label_order is not None else sort_labels(counts)
-        self.ids_are_positions_ = label_order is not None
+        self.ids_are_positions_: bool = label_order is not None
         present = [k for k in known if counts.get(k)]
         if len(present) < 2 and not (self.multi_label and present):
             found = ", ".join(f"{k!r}" for k in present) or "none"
@@ -196,26 +197,27 @@ class TextClassifier:
         dev = None
         if dev_texts is not None and dev_labels is not None:
             dev = (list(dev_texts), self._targets(self._label_list(dev_labels), known))
+        settings = self._settings()
+        self.report_: ClassificationReport | None = None
         start = time.perf_counter()
         if self.method == "linear":
             from zhtext.classify.linear import LinearClassifier
 
-            self.model_ = LinearClassifier(self._settings()).fit(
+            self.model_: Any = LinearClassifier(settings).fit(
                 texts, y, known, multi_label=self.multi_label)
         else:
             from zhtext.classify.neural import NeuralClassifier
 
-            self.model_ = NeuralClassifier(self.method, self._settings()).fit(
+            self.model_ = NeuralClassifier(self.method, settings).fit(
                 texts, y, known, multi_label=self.multi_label, dev=dev,
                 work_dir=Path(work_dir) if work_dir is not None else None, resume=resume)
-        self.train_seconds_ = time.perf_counter() - start
-        self.labels_ = known
+        self.train_seconds_: float | None = time.perf_counter() - start
+        self.labels_: list[str] = known
         return self
 
     # -- prediction -----------------------------------------------------------------------
     def _check(self) -> None:
-        if self.model_ is None or self.labels_ is None:
-            raise NotFittedError(self)
+        self._check_fitted()
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities ``(n, classes)``, columns in :attr:`labels_` order."""
@@ -227,11 +229,29 @@ class TextClassifier:
         proba = self.predict_proba(texts)
         return self.predictions(proba)
 
+    def score(self, texts: Sequence[str], labels: LabelsIn) -> float:
+        """Accuracy on labelled texts (multi-label: the share of texts with exactly their labels).
+
+        What ``GridSearchCV`` maximises by default.
+        """
+        preds = self.predict(texts)
+        gold = self._label_list(labels)
+        if len(gold) != len(preds):
+            raise InputError(f"{len(preds)} texts but {len(gold)} labels; give one label "
+                             "(or list of labels) per text")
+        if not preds:
+            return 0.0
+        if self.multi_label:
+            hits = sum(set(p.labels) == set(g) for p, g in zip(preds, gold, strict=True))
+        else:
+            hits = sum(p.label == g[0] for p, g in zip(preds, gold, strict=True) if g)
+        return hits / len(preds)
+
     def predictions(self, proba: np.ndarray) -> list[Prediction]:
         """Predictions from a probability matrix of this model."""
         import numpy as np
 
-        assert self.labels_ is not None
+        self._check()
         labels = self.labels_
         out = []
         order = np.argsort(-proba, axis=1, kind="stable")
@@ -250,7 +270,6 @@ class TextClassifier:
         from zhtext.evaluate.classification import evaluate_predictions
 
         self._check()
-        assert self.labels_ is not None
         y = self._targets(self._label_list(labels), self.labels_, where=lines, path=path)
         start = time.perf_counter()
         proba = self.predict_proba(texts)
@@ -275,7 +294,7 @@ class TextClassifier:
         from zhtext.artifacts import write_artifact
 
         self._check()
-        report = report or self.report_
+        report = report or getattr(self, "report_", None)
 
         def build(tmp: Path) -> dict[str, Any]:
             entries = self.model_.save(tmp)
@@ -291,8 +310,8 @@ class TextClassifier:
                 extra_files(tmp)
             return {"labels": self.labels_, "multi_label": self.multi_label,
                     "label_ids_are_positions": self.ids_are_positions_,
-                    "threshold": self.threshold, "params": self.params,
-                    "train_seconds": round(self.train_seconds_ or 0.0, 3),
+                    "threshold": self.threshold, "params": self._params,
+                    "train_seconds": round(getattr(self, "train_seconds_", 0.0) or 0.0, 3),
                     "metrics": "metrics.json" if report is not None else None, **entries}
 
         return write_artifact(path, task="classify", method=self.method, build=build,
@@ -300,11 +319,16 @@ class TextClassifier:
 
     @classmethod
     def load(cls, path: str | Path, manifest: dict[str, Any] | None = None) -> TextClassifier:
-        """Read an artifact written by :meth:`save` (no unpickling, no remote code)."""
+        """Read an artifact written by :meth:`save` (no unpickling, no remote code).
+
+        Args:
+            path: The model directory.
+            manifest: Its ``zhtext.json`` when already read (default: read from ``path``).
+        """
         from zhtext.artifacts import read_manifest
 
         d = Path(path)
-        manifest = manifest or read_manifest(d)
+        manifest = read_manifest(d) if manifest is None else manifest
         if manifest.get("task") != "classify":
             raise InputError(f"not a classifier (task {manifest.get('task')!r}); make one with "
                              "'zhtext classify train'", path=str(d))
@@ -317,7 +341,7 @@ class TextClassifier:
         obj.method = method
         obj.multi_label = bool(manifest.get("multi_label", False))
         obj.threshold = float(manifest.get("threshold", 0.5))
-        obj.params = dict(manifest.get("params", {}))
+        obj._params = dict(manifest.get("params", {}))
         obj.labels_ = [str(x) for x in labels]
         obj.train_seconds_ = manifest.get("train_seconds")
         obj.report_ = None

@@ -56,13 +56,18 @@ class CrfSettings:
 
 
 class CrfTagger:
-    """A character-level linear-chain CRF tagger."""
+    """A character-level linear-chain CRF tagger (the ``crf`` backend of :class:`Tagger`).
+
+    ``fit`` returns ``self``; the learned tags are ``labels_`` and what training reported
+    (seconds, iterations, loss, features) is ``history_``.
+    """
 
     def __init__(self, settings: CrfSettings | None = None, *,
                  unit: Literal["char", "word"] = "char") -> None:
         self.settings = settings or CrfSettings()
         self.unit = unit
-        self.labels: list[str] = []
+        self.labels_: list[str] = []
+        self.history_: dict[str, Any] = {}
         self._dictionary: frozenset[str] | None = None
         self._model_path: Path | None = None
         self._tagger: Any = None
@@ -100,8 +105,13 @@ class CrfTagger:
 
     def fit(self, texts: Sequence[Any], tags: Sequence[Sequence[str]], *,
             work_dir: Path, name: str = "model", progress: Callable[[int, int], None] | None = None
-            ) -> dict[str, Any]:
-        """Train on texts and their per-character tags; the model file goes to ``work_dir``."""
+            ) -> CrfTagger:
+        """Train on texts and their per-character tags; the model file goes to ``work_dir``.
+
+        Returns:
+            ``self``, with ``labels_`` and ``history_`` (featurising and training seconds,
+            L-BFGS iterations, final loss, active features).
+        """
         t0 = time.perf_counter()
         s = self.settings
         trainer = _trainer_class()(verbose=False)
@@ -112,7 +122,7 @@ class CrfTagger:
             if feats:
                 trainer.append(feats, list(ys))
                 labels.update(ys)
-        self.labels = sorted(labels)
+        self.labels_ = sorted(labels)
         trainer.set_params({"c1": s.c1, "c2": s.c2, "max_iterations": s.max_iterations,
                             "feature.minfreq": s.min_freq,
                             "feature.possible_transitions": True})
@@ -125,12 +135,12 @@ class CrfTagger:
         self._model_path = path
         self._tagger = None
         last = trainer.logparser.last_iteration or {}
-        return {"featurise_seconds": round(featurized, 1),
-                "seconds": round(time.perf_counter() - t0, 1),
-                "iterations": len(trainer.logparser.iterations),
-                "loss": last.get("loss"),
-                "features": trainer.logparser.last_iteration.get("active_features")
-                if trainer.logparser.last_iteration else None}
+        self.history_ = {"featurise_seconds": round(featurized, 1),
+                         "seconds": round(time.perf_counter() - t0, 1),
+                         "iterations": len(trainer.logparser.iterations),
+                         "loss": last.get("loss"),
+                         "features": last.get("active_features") if last else None}
+        return self
 
     def _open(self) -> Any:
         if self._tagger is None:
@@ -149,7 +159,7 @@ class CrfTagger:
     def predict_marginals(self, texts: Sequence[Any]) -> list[tuple[list[str], Any]]:
         """Viterbi tags, and each character's marginal probability of every label.
 
-        The marginals are an array of shape ``(characters, len(self.labels))``.
+        The marginals are an array of shape ``(characters, len(self.labels_))``.
         """
         import numpy as np
 
@@ -157,10 +167,10 @@ class CrfTagger:
         out: list[tuple[list[str], Any]] = []
         for f in self.featurize(texts):
             if not f:
-                out.append(([], np.zeros((0, len(self.labels)))))
+                out.append(([], np.zeros((0, len(self.labels_)))))
                 continue
             ys = list(tagger.tag(f))
-            margs = np.array([[tagger.marginal(y, i) for y in self.labels]
+            margs = np.array([[tagger.marginal(y, i) for y in self.labels_]
                               for i in range(len(f))])
             out.append((ys, margs))
         return out
@@ -178,7 +188,7 @@ class CrfTagger:
             words = sorted(self._dict() or ())
             (d / DICT_FILE).write_text("\n".join(words) + "\n", encoding="utf-8")
             settings["dictionary"] = DICT_FILE
-        return {"settings": settings, "labels": self.labels, "model": target.name,
+        return {"settings": settings, "labels": self.labels_, "model": target.name,
                 "unit": self.unit}
 
     @classmethod
@@ -190,7 +200,7 @@ class CrfTagger:
         known = set(CrfSettings.names())
         self = cls(CrfSettings(**{k: v for k, v in raw.items() if k in known}),
                    unit=manifest.get("unit", "char"))
-        self.labels = list(manifest.get("labels", []))
+        self.labels_ = list(manifest.get("labels", []))
         self._model_path = d / str(manifest.get("model", "model.crfsuite"))
         if not self._model_path.is_file():
             raise ZhtextError(f"{d} has no {self._model_path.name}; the model directory is "

@@ -22,7 +22,8 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from zhtext.errors import InputError, NotFittedError, ZhtextError
+from zhtext.errors import InputError, ZhtextError
+from zhtext.params import MethodEstimator
 from zhtext.records import Entity, Token
 from zhtext.tag.crf import CrfSettings, CrfTagger
 from zhtext.tag.formats import Sentence
@@ -57,12 +58,6 @@ def method_settings(method: str) -> dict[str, str]:
     return {f.name: str(f.metadata.get("help", "")) for f in fields(settings_class(method))}
 
 
-def _coerce(value: Any, default: Any, name: str) -> Any:
-    from zhtext.classify.classifier import _coerce as coerce
-
-    return coerce(value, default, name)
-
-
 def pieces(text: str, limit: int) -> list[tuple[int, int]]:
     """Cut ``text`` into ``(start, end)`` pieces of at most ``limit`` characters.
 
@@ -88,44 +83,72 @@ def pieces(text: str, limit: int) -> list[tuple[int, int]]:
     return [p for p in out if p[1] > p[0]]
 
 
-class Tagger:
+class Tagger(MethodEstimator):
     """A trainable tagger for Chinese segmentation, POS and named entities.
+
+    An estimator with scikit-learn's protocol: the constructor stores the settings (their
+    names are checked at once, their values by ``fit``); ``get_params`` lists ``task``,
+    ``method`` and every setting of the method (given or default), so ``sklearn.base.clone``
+    and ``set_params`` work; ``fit`` returns ``self``; learned state ends in ``_``
+    (``labels_``, ``vocabulary_``, ``history_``, ``model_``).
 
     Args:
         task: ``cws``, ``pos`` or ``ner``.
         method: ``crf`` (default; fast on a CPU) or ``bert`` (needs ``model=``).
-        settings: Method settings by name (see :func:`method_settings`).
+        settings: Method settings as a mapping (the older spelling of ``**params``).
+        **params: Method settings by name (see :func:`method_settings`), e.g. ``c1=0.1`` or
+            ``model="bert-base-chinese"``. They differ by method, so they are keywords of
+            the method rather than of this class.
+
+    Raises:
+        ZhtextError: Unknown task, method or setting (the valid names are listed).
 
     Example:
         >>> from zhtext.tag.formats import Sentence
         >>> data = [Sentence("我爱北京", [(0, 1, ""), (1, 2, ""), (2, 4, "")], words=True)] * 20
-        >>> tagger = Tagger("cws", settings={"dictionary": "none", "segmenter": False})
+        >>> tagger = Tagger("cws", dictionary="none", segmenter=False)
         >>> [t.text for t in tagger.fit(data).predict(["我爱北京"])[0]]
         ['我', '爱', '北京']
     """
 
     def __init__(self, task: str = "cws", method: str = "crf", *,
-                 settings: Mapping[str, Any] | None = None) -> None:
+                 settings: Mapping[str, Any] | None = None, **params: Any) -> None:
         if task not in TASKS:
             raise ZhtextError(f"unknown task {task!r}; expected one of: {', '.join(TASKS)}")
-        cls = settings_class(method)
         self.task = task
-        self.method = method
-        raw = dict(settings or {})
-        known = {f.name: f for f in fields(cls)}
-        bad = sorted(set(raw) - set(known))
-        if bad:
-            raise ZhtextError(f"unknown setting(s) {', '.join(bad)} for method {method!r}; "
-                              f"its settings are: {', '.join(sorted(known))}")
-        defaults = cls()
-        self.settings = cls(**{k: _coerce(v, getattr(defaults, k), k) for k, v in raw.items()})
-        self.labels: list[str] = []
-        self.vocabulary: frozenset[str] = frozenset()
-        self.history: dict[str, Any] = {}
-        self.train_seconds_: float | None = None
-        self._model: Any = None
-        self._pos: CrfTagger | None = None
-        self._work: tempfile.TemporaryDirectory[str] | None = None
+        self._store_settings(method, {**dict(settings or {}), **params})
+
+    _settings_class = staticmethod(settings_class)
+
+    @property
+    def settings(self) -> Any:
+        """The method's settings dataclass, from the settings given and the defaults.
+
+        Raises:
+            ZhtextError: A value of the wrong type or out of range.
+        """
+        if self.task not in TASKS:
+            raise ZhtextError(f"unknown task {self.task!r}; expected one of: "
+                              f"{', '.join(TASKS)}")
+        return self._method_settings()
+
+    def _is_fitted(self) -> bool:
+        return getattr(self, "model_", None) is not None
+
+    @property
+    def labels(self) -> list[str]:
+        """The tags the model predicts (``labels_``; ``[]`` before ``fit``)."""
+        return list(getattr(self, "labels_", []))
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The training words of a cws / pos model (``vocabulary_``)."""
+        return getattr(self, "vocabulary_", frozenset())
+
+    @property
+    def history(self) -> dict[str, Any]:
+        """What training reported (``history_``)."""
+        return dict(getattr(self, "history_", {}))
 
     # ------------------------------------------------------------------ data
 
@@ -179,31 +202,38 @@ class Tagger:
             output_dir: ``bert``: where checkpoints go (``output_dir/checkpoints``).
             resume: ``bert``: continue from the newest checkpoint in ``output_dir``.
             progress: Called with ``(done, total)`` as training advances (``crf``).
+
+        Returns:
+            ``self``; what training reported is in ``history_``.
         """
+        settings = self.settings  # checks the values
+        self.settings_: Any = settings  # what the model trains with (a backend may resolve it)
         self._check(sentences, "training")
         if dev is not None:
             self._check(dev, "dev")
         t0 = time.perf_counter()
         texts = [s.text for s in sentences]
         tags = [self._char_tags(s) for s in sentences]
-        if self.task in ("cws", "pos"):
-            self.vocabulary = frozenset(s.text[a:b] for s in sentences for a, b, _ in s.spans)
+        self.vocabulary_: frozenset[str] = (
+            frozenset(s.text[a:b] for s in sentences for a, b, _ in s.spans)
+            if self.task in ("cws", "pos") else frozenset())
+        self.pos_model_: CrfTagger | None = None
         if self.method == "crf":
             self._work = tempfile.TemporaryDirectory(prefix="zhtext-crf-")
             work = Path(self._work.name)
-            model = CrfTagger(self.settings)
-            self.history = {"chars": model.fit(texts, tags, work_dir=work, progress=progress)}
-            self._model = model
-            self.labels = model.labels
+            model = CrfTagger(settings).fit(texts, tags, work_dir=work, progress=progress)
+            self.history_: dict[str, Any] = {"chars": model.history_}
+            self.model_: Any = model
+            self.labels_: list[str] = model.labels_
             if self.task == "pos":
                 words = [[s.text[a:b] for a, b, _ in s.spans] for s in sentences]
                 wtags = [[t for _, _, t in s.spans] for s in sentences]
-                pos = CrfTagger(self.settings, unit="word")
                 logger.info("training the word-level POS CRF")
-                self.history["words"] = pos.fit(words, wtags, work_dir=work, name="pos",
-                                                progress=progress)
-                self._pos = pos
-                self.labels = pos.labels
+                pos = CrfTagger(settings, unit="word").fit(words, wtags, work_dir=work,
+                                                           name="pos", progress=progress)
+                self.history_["words"] = pos.history_
+                self.pos_model_ = pos
+                self.labels_ = pos.labels_
         else:
             from zhtext.tag.neural import NeuralTagger
 
@@ -218,13 +248,16 @@ class Tagger:
                     raise InputError(f"dev data has tags the training data lacks: "
                                      f"{', '.join(sorted(unknown)[:20])}")
                 dev_pair = ([self._fold(s.text) for s in dev], dev_tags)
-            neural = NeuralTagger(self.settings)
-            self.history = neural.fit([self._fold(t) for t in texts], tags, labels=labels,
-                                     outside=self.outside, dev=dev_pair, output_dir=output_dir,
-                                     resume=resume, dev_metric=self._dev_metric)
-            self._model = neural
-            self.labels = labels
-        self.train_seconds_ = time.perf_counter() - t0
+            neural = NeuralTagger(settings)
+            out = neural.fit([self._fold(t) for t in texts], tags, labels=labels,
+                             outside=self.outside, dev=dev_pair, output_dir=output_dir,
+                             resume=resume, dev_metric=self._dev_metric)
+            # The backend returns its history (or, once it follows fit -> self, keeps it).
+            self.history_ = dict(out if isinstance(out, dict)
+                                 else getattr(neural, "history_", {}))
+            self.model_ = neural
+            self.labels_ = labels
+        self.train_seconds_: float | None = time.perf_counter() - t0
         return self
 
     def _dev_metric(self, gold: list[list[str]], pred: list[list[str]]) -> float:
@@ -245,8 +278,7 @@ class Tagger:
     # ------------------------------------------------------------------ prediction
 
     def _require(self) -> None:
-        if self._model is None:
-            raise NotFittedError(self)
+        self._check_fitted()
 
     def _piece_limit(self) -> int:
         # bert windows long pieces itself (overlapping windows); the cut only bounds memory
@@ -262,9 +294,9 @@ class Tagger:
                 flat.append(text[a:b])
                 owner.append((i, a))
         if self.method == "crf":
-            tagged = self._model.predict_tags(flat)
+            tagged = self.model_.predict_tags(flat)
         else:
-            tagged = self._model.predict_tags([self._fold(t) for t in flat])
+            tagged = self.model_.predict_tags([self._fold(t) for t in flat])
         out: list[list[str]] = [[] for _ in texts]
         for (i, _), tags in zip(owner, tagged, strict=True):
             out[i].extend(tags)
@@ -275,9 +307,9 @@ class Tagger:
         char_tags = self.predict_char_tags(texts)
         spans = [to_spans(t) for t in char_tags]
         if self.task == "pos" and self.method == "crf":
-            assert self._pos is not None
+            assert self.pos_model_ is not None
             words = [[text[a:b] for a, b, _ in ss] for text, ss in zip(texts, spans, strict=True)]
-            wtags = self._pos.predict_tags(words)
+            wtags = self.pos_model_.predict_tags(words)
             spans = [[(a, b, t) for (a, b, _), t in zip(ss, ts, strict=True)]
                      for ss, ts in zip(spans, wtags, strict=True)]
         elif self.task == "cws":
@@ -299,14 +331,14 @@ class Tagger:
             probs: list[Any] = []
             for a, b in pieces(text, self._piece_limit()):
                 if self.method == "crf":
-                    ys, p = self._model.predict_marginals([text[a:b]])[0]
+                    ys, p = self.model_.predict_marginals([text[a:b]])[0]
                 else:
-                    p = self._model.predict_marginals([self._fold(text[a:b])])[0]
-                    ys = [self.labels[int(i)] for i in p.argmax(axis=1)]
+                    p = self.model_.predict_marginals([self._fold(text[a:b])])[0]
+                    ys = [self.labels_[int(i)] for i in p.argmax(axis=1)]
                 tags.extend(ys)
                 probs.append(p)
             out.append((tags, np.concatenate(probs) if probs
-                        else np.zeros((0, len(self.labels)))))
+                        else np.zeros((0, len(self.labels_)))))
         return out
 
     def predict(self, texts: Sequence[str]) -> list[list[Token]] | list[list[Entity]]:
@@ -323,8 +355,8 @@ class Tagger:
         self._require()
         if self.task != "pos":
             raise ZhtextError(f"tag_words needs a pos model; this one is {self.task!r}")
-        if self._pos is not None:
-            return list(self._pos.predict_tags(words))
+        if self.pos_model_ is not None:
+            return list(self.pos_model_.predict_tags(words))
         # bert: tag the joined text, then give each word the tag of its first character
         texts = ["".join(ws) for ws in words]
         out: list[list[str]] = []
@@ -358,7 +390,7 @@ class Tagger:
         if self.task == "pos":
             gold_seg = self.tag_words([[s.text[a:b] for a, b, _ in s.spans] for s in sentences])
         report = evaluate_spans(self.task, texts, gold, pred,
-                                vocabulary=self.vocabulary if self.task != "ner" else None,
+                                vocabulary=self.vocabulary_ if self.task != "ner" else None,
                                 gold_seg_tags=gold_seg, sources=[s.source for s in sentences])
         chars = sum(len(t) for t in texts)
         report.extra.update({"method": self.method, "sentences_per_second":
@@ -392,13 +424,14 @@ class Tagger:
 
         def build(tmp: Path) -> dict[str, Any]:
             if self.method == "crf":
-                model = self._model.save(tmp, name="model")
-                pos = self._pos.save(tmp, name="pos") if self._pos is not None else None
+                model = self.model_.save(tmp, name="model")
+                pos = (self.pos_model_.save(tmp, name="pos") if self.pos_model_ is not None
+                       else None)
             else:
-                model = self._model.save(tmp / "model")
+                model = self.model_.save(tmp / "model")
                 pos = None
-            if self.vocabulary:
-                (tmp / VOCABULARY_FILE).write_text("\n".join(sorted(self.vocabulary)) + "\n",
+            if self.vocabulary_:
+                (tmp / VOCABULARY_FILE).write_text("\n".join(sorted(self.vocabulary_)) + "\n",
                                                    encoding="utf-8")
             if report is not None:
                 from zhtext.evaluate.tagging import write_tagging_report
@@ -409,42 +442,49 @@ class Tagger:
                 write_tagging_report(tmp / "report.html", report)
             if extra_files is not None:
                 extra_files(tmp)
-            return {"tag_task": self.task, "settings": _plain(asdict(self.settings)),
-                    "labels": self.labels, "model": model, "pos_model": pos,
-                    "history": self.history,
-                    "train_seconds": round(self.train_seconds_ or 0.0, 1)}
+            settings = getattr(self, "settings_", None) or self.settings
+            return {"tag_task": self.task, "settings": _plain(asdict(settings)),
+                    "labels": self.labels_, "model": model, "pos_model": pos,
+                    "history": self.history_,
+                    "train_seconds": round(getattr(self, "train_seconds_", 0.0) or 0.0, 1)}
 
         return write_artifact(path, task="tag", method=self.method, build=build, force=force)
 
     @classmethod
     def load(cls, path: str | Path, manifest: dict[str, Any] | None = None) -> Tagger:
-        """Load a model directory written by :meth:`save` (or ``zhtext tag train``)."""
+        """Load a model directory written by :meth:`save` (or ``zhtext tag train``).
+
+        Args:
+            path: The model directory.
+            manifest: Its ``zhtext.json`` when already read (default: read from ``path``).
+        """
         from zhtext.artifacts import read_manifest
 
         d = Path(path)
-        m = manifest or read_manifest(d)
+        m = read_manifest(d) if manifest is None else manifest
         if m.get("task") != "tag":
             raise InputError(f"is a {m.get('task')!r} model, not a tagger (zhtext tag train "
                              "makes those)", path=str(d))
         method = str(m.get("method"))
-        self = cls(str(m.get("tag_task")), method)
-        known = {f.name for f in fields(settings_class(method))}
-        self.settings = settings_class(method)(
-            **{k: v for k, v in dict(m.get("settings", {})).items() if k in known})
-        self.labels = list(m.get("labels", []))
-        self.history = dict(m.get("history", {}))
+        known = set(method_settings(method))
+        self = cls(str(m.get("tag_task")), method,
+                   **{k: v for k, v in dict(m.get("settings", {})).items() if k in known})
+        self.settings_ = self.settings
+        self.labels_ = list(m.get("labels", []))
+        self.history_ = dict(m.get("history", {}))
         self.train_seconds_ = m.get("train_seconds")
+        self.pos_model_ = None
         if method == "crf":
-            self._model = CrfTagger.load(d, m["model"])
+            self.model_ = CrfTagger.load(d, m["model"])
             if m.get("pos_model"):
-                self._pos = CrfTagger.load(d, m["pos_model"])
+                self.pos_model_ = CrfTagger.load(d, m["pos_model"])
         else:
             from zhtext.tag.neural import NeuralTagger
 
-            self._model = NeuralTagger.load(d / "model", m["model"])
+            self.model_ = NeuralTagger.load(d / "model", m["model"])
         vocab = d / VOCABULARY_FILE
-        if vocab.is_file():
-            self.vocabulary = frozenset(vocab.read_text(encoding="utf-8").split("\n")) - {""}
+        self.vocabulary_ = (frozenset(vocab.read_text(encoding="utf-8").split("\n")) - {""}
+                            if vocab.is_file() else frozenset())
         return self
 
 
