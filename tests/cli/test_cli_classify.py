@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.processes import HANG_GUARD
 
 # Short texts written for these tests (not taken from any data set): three themes, each
 # sentence made from a template and two word lists.
@@ -52,7 +53,7 @@ def write_tsv(path: Path, rows: list[tuple[str, str, str]], header: bool = True)
 def zhtext(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     return subprocess.run([sys.executable, "-m", "zhtext", *map(str, args)],
-                          capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=HANG_GUARD)
 
 
 def assert_clean_error(out: subprocess.CompletedProcess[str], *words: str) -> None:

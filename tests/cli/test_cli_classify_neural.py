@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from tests.cli.test_cli_classify import assert_clean_error, make_rows, write_tsv, zhtext
-from tests.processes import default_sigint
+from tests.processes import interrupt, start_paused_after_checkpoint, wait_for
 
 pytest.importorskip("torch")
 
@@ -50,25 +45,21 @@ def test_interrupted_run_resumes(data: tuple[Path, Path], tmp_path: Path) -> Non
     train, dev = data
     model = tmp_path / "m"
     args = ["classify", "train", "--method", "textcnn", "--train", str(train), "--dev",
-            str(dev), "-o", str(model), *SMALL, "--set", "epochs=40", "--set",
+            str(dev), "-o", str(model), *SMALL, "--set", "epochs=3", "--set",
             "patience=0"]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "zhtext", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=default_sigint)
-    deadline = time.time() + 120
-    while time.time() < deadline and not list((model / "checkpoints").glob("checkpoint-*")):
-        time.sleep(0.2)
-    time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    # the run pauses after its first checkpoint until it is interrupted, however slow the
+    # machine: it can neither finish first nor be stopped before it has a checkpoint
+    marker = tmp_path / "paused"
+    proc = start_paused_after_checkpoint(args, marker)
+    wait_for(marker.exists, what="a checkpoint", proc=proc)
+    _, err = interrupt(proc)
     assert proc.returncode == 130, err
     assert "--resume" in err and "Traceback" not in err
     assert (model / "training.json").is_file() and not (model / "zhtext.json").exists()
-    # the interrupt may land while the newest checkpoint is half-written: resume skips that one
     complete = last_checkpoint(model / "checkpoints")
     assert complete is not None
     newest_complete = int(Path(complete).name.split("-")[1])
+    assert 0 < newest_complete <= int(marker.read_text(encoding="utf-8"))
 
     again = zhtext(*args)
     assert_clean_error(again, "unfinished training run", "--resume")

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from tests.cli.test_cli_classify import assert_clean_error, zhtext
-from tests.processes import default_sigint
+from tests.processes import interrupt, start_paused_after_checkpoint, wait_for
 
 from zhtext.errors import InputError
 from zhtext.neural.training import last_checkpoint
@@ -159,24 +154,22 @@ def test_pretrain_bad_corpus(tmp_path: Path) -> None:
 def test_interrupted_pretraining_resumes(corpus: Path, tmp_path: Path) -> None:
     pytest.importorskip("torch")
     model = tmp_path / "bert"
+    # a checkpoint every 10 steps (the least save_minutes allows); the run pauses after the
+    # first one until it is interrupted, however slow the machine
     args = ["pretrain", "mlm", str(corpus), "-o", str(model), "--size", "tiny", "--steps",
-            "3000", "--vocab-size", "400", "--min-count", "1", "--set", "batch_size=4",
+            "30", "--vocab-size", "400", "--min-count", "1", "--set", "batch_size=4",
             "--set", "max_length=16", "--set", "save_minutes=0.0001"]
-    proc = subprocess.Popen([sys.executable, "-m", "zhtext", *args],
-                            env={**os.environ, "HF_HUB_OFFLINE": "1"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=default_sigint)
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list((model / "checkpoints").glob("checkpoint-*"))) < 2:
-        time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    marker = tmp_path / "paused"
+    proc = start_paused_after_checkpoint(args, marker)
+    wait_for(marker.exists, what="a checkpoint", proc=proc)
+    _, err = interrupt(proc)
     assert proc.returncode == 130, err
     assert "--resume" in err and "Traceback" not in err
     assert not (model / "config.json").exists() and (model / "training.json").is_file()
     complete = last_checkpoint(model / "checkpoints")
     assert complete is not None
     newest = int(Path(complete).name.split("-")[1])
+    assert 0 < newest <= int(marker.read_text(encoding="utf-8")) < 30
     assert_clean_error(zhtext(*args), "unfinished training run", "--resume")
     assert_clean_error(zhtext(*args[:-1], "save_minutes=5", "--resume"), "other settings")
     # resumed with the same settings it continues from the checkpoint, with the same vocabulary
@@ -184,7 +177,7 @@ def test_interrupted_pretraining_resumes(corpus: Path, tmp_path: Path) -> None:
     resumed = zhtext(*args, "--resume")
     assert resumed.returncode == 0, resumed.stderr
     metrics = json.loads((model / "pretrain_metrics.json").read_text(encoding="utf-8"))
-    assert metrics["steps"] == 3000 and metrics["resumed_from_step"] >= newest > 0
+    assert metrics["steps"] == 30 and metrics["resumed_from_step"] >= newest > 0
     assert (model / "vocab.txt").read_text(encoding="utf-8") == vocab_before
 
 
