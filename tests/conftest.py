@@ -8,6 +8,17 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # pragma: no cover - hypothesis is in the dev extras
+    pass
+else:
+    # No property test may depend on the machine's speed: no per-example deadline, and no
+    # health check that fails when generating examples is slow (as on a loaded machine).
+    settings.register_profile("zhtext", deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("zhtext")
+
 # Short texts written for these tests (not taken from any data set).
 DOCS = [
     "深度学习推动了自然语言处理的快速发展。研究人员提出了新的神经网络模型，"

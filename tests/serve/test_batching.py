@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.processes import HANG_GUARD
 
 from zhtext.records import Prediction
 from zhtext.serve.app import create_app
@@ -18,18 +19,24 @@ from zhtext.serve.models import ModelRegistry, ServedModel
 
 
 class Recorder:
-    """A model function that records each call and answers ``text:key`` per text."""
+    """A model function that records each call and answers ``text:key`` per text.
 
-    def __init__(self, delay: float = 0.0) -> None:
+    With ``gate``, a call waits for it to be set (and sets ``running`` first): a test so holds a
+    batch in the worker for as long as it needs, whatever the machine's speed.
+    """
+
+    def __init__(self, gate: threading.Event | None = None) -> None:
         self.calls: list[tuple[list[str], Any]] = []
         self.threads: set[str] = set()
-        self.delay = delay
+        self.gate = gate
+        self.running = threading.Event()
 
     def __call__(self, texts: list[str], key: Any) -> list[str]:
         self.calls.append((list(texts), key))
         self.threads.add(threading.current_thread().name)
-        if self.delay:
-            time.sleep(self.delay)
+        self.running.set()
+        if self.gate is not None:
+            self.gate.wait()
         if "fail" in texts:
             raise ValueError("model failed")
         return [f"{t}:{key}" for t in texts]
@@ -101,22 +108,29 @@ def test_a_failing_batch_fails_its_requests_only() -> None:
 
 
 def test_close_fails_waiting_requests_and_restarts_on_demand() -> None:
-    rec = Recorder(delay=0.2)
+    gate = threading.Event()
+    rec = Recorder(gate)
 
     async def main() -> None:
         b: MicroBatcher[str] = MicroBatcher(rec, max_wait=0.0, name="t")
         first = asyncio.ensure_future(b.submit(["slow"], ""))
-        await asyncio.sleep(0.05)  # "slow" is running in the worker
+        # "slow" is running in the worker (held there by the gate)
+        assert await asyncio.to_thread(rec.running.wait, HANG_GUARD)
         second = asyncio.ensure_future(b.submit(["waiting"], ""))
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)  # "waiting" is queued
         await b.aclose()
+        gate.set()
         for fut in (first, second):
             with pytest.raises(BatcherClosedError):
                 await fut
         assert await b.submit(["new"], "") == ["new:"]
         await b.aclose()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        gate.set()
+    assert rec.calls == [(["slow"], ""), (["new"], "")]  # "waiting" never ran
 
 
 def test_cancelled_request_is_skipped() -> None:
@@ -153,7 +167,9 @@ def test_app_batches_concurrent_requests_for_batched_models(batched: bool) -> No
     clf = CountingClassifier()
     reg = ModelRegistry([ServedModel(name="m", task="classify", method="textcnn",
                                      path="/models/m", obj=clf, batched=batched)])
-    app = create_app(reg, settings=ServeSettings(batch_wait_ms=20))
+    # the requests are gathered until all 8 texts wait (batch_size) or for at most a second: a
+    # short window would split them on a loaded machine
+    app = create_app(reg, settings=ServeSettings(batch_wait_ms=1000, batch_size=8))
 
     async def main() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)

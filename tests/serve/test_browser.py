@@ -10,18 +10,20 @@ import socket
 import struct
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.processes import HANG_GUARD, wait_for
 
 from zhtext.serve.app import create_app
 from zhtext.serve.models import ModelRegistry
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# How long the browser may take to show a result: a hang guard, not a speed limit.
+WAIT = 300
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--window-size=1100,1400"]
@@ -48,13 +50,12 @@ def server_url(registry: ModelRegistry) -> Iterator[str]:
                                            access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: server.started or not thread.is_alive(), what="uvicorn serving",
+             timeout=HANG_GUARD, poll=0.05)
     assert server.started
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
-    thread.join(timeout=10)
+    thread.join(timeout=HANG_GUARD)
     sock.close()
 
 
@@ -100,7 +101,7 @@ def test_page_shows_keywords_label_and_entities(browser: Any, server_url: str,
 
     text = "陈静今天考察南京的气象局。央行下调利率，股市上涨，投资者关注银行和基金。"
     browser.get(server_url + "/")
-    wait = WebDriverWait(browser, 20)
+    wait = WebDriverWait(browser, WAIT)
     wait.until(lambda d: d.execute_script("return document.body.dataset.ready") == "1")
     box = browser.find_element(By.ID, "text")
     box.clear()
@@ -157,7 +158,7 @@ def test_api_docs_render_offline(browser: Any, server_url: str) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(server_url + "/docs")
-    WebDriverWait(browser, 20).until(
+    WebDriverWait(browser, WAIT).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) >= 6)
     paths = {e.text for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
     assert {"/v1/keywords", "/v1/classify", "/v1/tag", "/v1/topics"} <= paths

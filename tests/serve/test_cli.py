@@ -13,8 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.processes import HANG_GUARD
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
+# Limit of one HTTP request: a hang guard, not a speed limit (httpx's default of 5 s can fail
+# on a loaded machine).
+TIMEOUT = 300.0
 
 
 def _free_port() -> int:
@@ -28,20 +32,21 @@ def _serve(*args: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
 
 
-def _wait_healthy(proc: subprocess.Popen[str], url: str, timeout: float = 60.0) -> None:
+def _wait_healthy(proc: subprocess.Popen[str], url: str, timeout: float = HANG_GUARD) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             _, err = proc.communicate()
             pytest.fail(f"server exited with {proc.returncode}: {err}")
         try:
-            if httpx.get(url + "/health", timeout=1.0).status_code == 200:
+            if httpx.get(url + "/health", timeout=5.0).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.2)
     proc.kill()
-    pytest.fail("server did not become healthy")
+    proc.communicate()
+    pytest.fail(f"server did not become healthy in {timeout:.0f} s: it hangs")
 
 
 def test_serve_answers_then_stops_cleanly_on_sigterm(model_dirs: dict[str, Path]) -> None:
@@ -50,20 +55,21 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(model_dirs: dict[str, Path]
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(proc, url)
-        assert httpx.get(url + "/health").json()["status"] == "ok"
-        r = httpx.post(url + "/v1/classify", json={"texts": ["央行下调利率，股市上涨"]})
+        assert httpx.get(url + "/health", timeout=TIMEOUT).json()["status"] == "ok"
+        r = httpx.post(url + "/v1/classify", json={"texts": ["央行下调利率，股市上涨"]},
+                       timeout=TIMEOUT)
         assert r.status_code == 200 and r.json()["results"][0]["label"] == "财经"
-        r = httpx.post(url + "/v1/classify", json={"texts": ["a", "b", "c"]})
+        r = httpx.post(url + "/v1/classify", json={"texts": ["a", "b", "c"]}, timeout=TIMEOUT)
         assert r.status_code == 422 and "--max-batch" in r.json()["error"]  # option applied
-        r = httpx.post(url + "/v1/classify", content=b"x" * (50 << 20), timeout=30,
+        r = httpx.post(url + "/v1/classify", content=b"x" * (50 << 20), timeout=TIMEOUT,
                        headers={"content-type": "application/json"})
         assert r.status_code == 413  # refused on Content-Length
-        r = httpx.post(url + "/v1/classify", content=iter([b"x" * 65536] * 40), timeout=30,
-                       headers={"content-type": "application/json"})
+        r = httpx.post(url + "/v1/classify", content=iter([b"x" * 65536] * 40),
+                       timeout=TIMEOUT, headers={"content-type": "application/json"})
         assert r.status_code == 413  # refused while streaming (chunked, no Content-Length)
-        assert httpx.get(url + "/health").status_code == 200
+        assert httpx.get(url + "/health", timeout=TIMEOUT).status_code == 200
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=HANG_GUARD)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -86,7 +92,7 @@ def test_bad_model_directory_stops_startup(model_dirs: dict[str, Path], tmp_path
                                                  "method": "linear", "labels": ["a", "b"]}))
     port = _free_port()
     proc = _serve(str(model_dirs["news"]), str(bad), "--port", str(port))
-    out, err = proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=HANG_GUARD)
     assert proc.returncode == 1
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if line.strip()]
@@ -102,7 +108,7 @@ def test_port_in_use_is_a_clear_error() -> None:
         s.listen()
         port = s.getsockname()[1]
         proc = _serve("--port", str(port))
-        _, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=HANG_GUARD)
     assert proc.returncode == 1
     assert err.startswith(f"error: cannot listen on 127.0.0.1:{port}") and "Traceback" not in err
 
