@@ -20,6 +20,7 @@ pytest.importorskip("transformers")
 pytest.importorskip("accelerate")
 
 from tests.classify.conftest import make_corpus
+from tests.processes import HANG_GUARD
 from tests.tag.conftest import write_conll
 from tests.tiny_encoder import build_tiny_encoder
 
@@ -37,7 +38,7 @@ def _run(args: list[str], cwd: Path, processes: int = 2) -> subprocess.Completed
                  f"--nproc_per_node={processes}", "-m", "zhtext"] if processes > 1
                 else [sys.executable, "-m", "zhtext"])
     result = subprocess.run([*launcher, *args], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=240)
+                            text=True, timeout=HANG_GUARD)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 
@@ -101,7 +102,7 @@ def test_odd_batch_is_refused_under_torchrun(data: Path) -> None:
         [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
          "-m", "zhtext", "classify", "train", "--method", "textcnn", "--train", "train.tsv",
          "-o", "odd", *TEXTCNN, "--set", "batch_size=15"], cwd=data, env=env,
-        capture_output=True, text=True, timeout=240)
+        capture_output=True, text=True, timeout=HANG_GUARD)
     assert result.returncode != 0
     assert "batch_size 15 does not split evenly over 2 processes" in result.stderr
     assert not (data / "odd").exists()

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.processes import HANG_GUARD
 
 from zhtext import InputError
 from zhtext.io import DocumentReader, atomic_write
@@ -168,6 +169,6 @@ def test_atomic_write_keeps_umask_permissions(tmp_path: Path, umask: int) -> Non
             "    f.write('x')\n")
     target = tmp_path / "out.txt"
     subprocess.run([sys.executable, "-c", code, str(target), format(umask, "o")], check=True,
-                   timeout=120)
+                   timeout=HANG_GUARD)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.processes import HANG_GUARD
 
 import zhtext
 from zhtext import NotFittedError, ZhtextError
@@ -109,7 +110,7 @@ def test_bad_input() -> None:
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     return subprocess.run([sys.executable, "-m", "zhtext", "topics", *args],
-                          capture_output=True, text=True, env=env, timeout=300)
+                          capture_output=True, text=True, env=env, timeout=HANG_GUARD)
 
 
 def test_cli_fit_and_infer(tmp_path: Path) -> None:
