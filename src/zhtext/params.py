@@ -156,9 +156,13 @@ class Estimator:
 
     # -- fitted state ---------------------------------------------------------------------
 
+    def _needs_fit(self) -> bool:
+        """Whether this instance must be fitted before use (its settings may decide)."""
+        return self._requires_fit
+
     def _is_fitted(self) -> bool:
         """Whether ``fit`` has run (by default: an attribute ends in ``_``, as in scikit-learn)."""
-        if not self._requires_fit:
+        if not self._needs_fit():
             return True
         return any(k.endswith("_") and not k.startswith("__") for k in vars(self))
 
@@ -189,7 +193,7 @@ class Estimator:
             regressor_tags=None,
             # A list of documents: one-dimensional input of strings, never a numeric matrix.
             input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
-            requires_fit=self._requires_fit,
+            requires_fit=self._needs_fit(),
         )
 
 

@@ -312,8 +312,14 @@ class KeywordExtractor(Estimator):
 
         The directory appears complete or not at all. An existing one is an error unless
         ``force``.
+
+        Raises:
+            NotFittedError: The method needs ``fit`` (supervised, TextRank with word2vec).
+            InputError: ``path`` exists and ``force`` is not given.
         """
         from zhtext.artifacts import write_artifact
+
+        self._check_fitted()
 
         def parts(tmp: Path) -> dict[str, Any]:
             return {"params": self._config(), "files": self._save_parts(tmp)}

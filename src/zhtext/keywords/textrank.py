@@ -156,8 +156,11 @@ class TextRankKeywords(KeywordExtractor):
         if not isinstance(self.vector_size, int) or self.vector_size < 1:
             raise ZhtextError(f"vector_size must be at least 1, got {self.vector_size!r}")
 
+    def _needs_fit(self) -> bool:
+        return self.embeddings == "word2vec"  # vectors trained on the corpus given to fit
+
     def _is_fitted(self) -> bool:
-        return self.embeddings != "word2vec" or getattr(self, "vectors_", None) is not None
+        return not self._needs_fit() or getattr(self, "vectors_", None) is not None
 
     def fit(self, texts: Iterable[str], y: Any = None) -> TextRankKeywords:
         """Train word vectors on a corpus (only with ``embeddings="word2vec"``).
