@@ -8,16 +8,24 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-pytest.importorskip("fastapi")
-pytest.importorskip("httpx")
+if TYPE_CHECKING:
+    from zhtext.serve.models import ModelRegistry
 
-from fastapi.testclient import TestClient
+# A conftest must not skip at import (that stops the whole session): the test modules and the
+# fixtures below skip, with these reasons, when an optional package is missing.
+SERVE = "the server needs the serve extras (pip install 'zhtext[serve]')"
+HTTPX = "the server tests need httpx (in the dev extras)"
 
-from zhtext.serve.app import create_app
-from zhtext.serve.models import ModelRegistry
+
+def needs_server() -> None:
+    """Skip the calling test or module unless the serve extras and httpx are installed."""
+    pytest.importorskip("fastapi", reason=SERVE)
+    pytest.importorskip("uvicorn", reason=SERVE)
+    pytest.importorskip("httpx", reason=HTTPX)
 
 THEMES = {
     "体育": (["球队", "主教练", "前锋", "球迷", "女排"], ["赢得了决赛", "进球得分", "夺得冠军",
@@ -77,6 +85,10 @@ def ner_sentences(n: int = 60, seed: int = 0) -> list[object]:
 @pytest.fixture(scope="session")
 def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Artifact directories: linear classifier, CRF NER tagger, LDA topics, fitted tfidf."""
+    pytest.importorskip("sklearn", reason="the served classifier needs scikit-learn "
+                        "(pip install 'zhtext[classify]')")
+    pytest.importorskip("pycrfsuite", reason="the served NER tagger needs python-crfsuite "
+                        "(pip install 'zhtext[tag]')")
     from zhtext.classify import TextClassifier
     from zhtext.keywords import TfidfKeywords
     from zhtext.tag import Tagger
@@ -103,15 +115,22 @@ def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def registry(model_dirs: dict[str, Path]) -> ModelRegistry:
     """Every test model plus the built-in keywords, loaded and warmed up once."""
+    from zhtext.serve.models import ModelRegistry
+
     return ModelRegistry.load([str(p) for p in model_dirs.values()])
 
 
 @pytest.fixture(scope="session")
 def app(registry: ModelRegistry) -> object:
+    needs_server()
+    from zhtext.serve.app import create_app
+
     return create_app(registry)
 
 
 @pytest.fixture
-def client(app: object) -> Iterator[TestClient]:
+def client(app: object) -> Iterator[Any]:
+    from fastapi.testclient import TestClient
+
     with TestClient(app) as c:  # type: ignore[arg-type]
         yield c

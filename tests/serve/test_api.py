@@ -7,6 +7,13 @@ import logging
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("fastapi", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+pytest.importorskip("uvicorn", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+pytest.importorskip("httpx", reason="the server tests need httpx (in the dev extras)")
+
 from fastapi.testclient import TestClient
 from tests.serve.conftest import PROBES
 

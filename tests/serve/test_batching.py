@@ -7,8 +7,15 @@ import threading
 import time
 from typing import Any
 
-import httpx
 import pytest
+
+pytest.importorskip("fastapi", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+pytest.importorskip("uvicorn", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+pytest.importorskip("httpx", reason="the server tests need httpx (in the dev extras)")
+
+import httpx
 from tests.processes import HANG_GUARD
 
 from zhtext.records import Prediction

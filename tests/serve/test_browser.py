@@ -15,6 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+pytest.importorskip("fastapi", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+pytest.importorskip("uvicorn", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+
 from tests.processes import HANG_GUARD, wait_for
 
 from zhtext.serve.app import create_app

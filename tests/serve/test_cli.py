@@ -11,8 +11,15 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
+
+pytest.importorskip("fastapi", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+pytest.importorskip("uvicorn", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+pytest.importorskip("httpx", reason="the server tests need httpx (in the dev extras)")
+
+import httpx
 from tests.processes import HANG_GUARD
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}

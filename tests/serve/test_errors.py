@@ -6,6 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+pytest.importorskip("fastapi", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+pytest.importorskip("uvicorn", reason="the server needs the serve extras "
+                    "(pip install 'zhtext[serve]')")
+pytest.importorskip("httpx", reason="the server tests need httpx (in the dev extras)")
+
 from fastapi.testclient import TestClient
 
 from zhtext.errors import ZhtextError
