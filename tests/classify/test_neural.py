@@ -259,7 +259,7 @@ def test_init_random_errors(corpus) -> None:
     texts, labels = corpus
     with pytest.raises(InputError, match="init=random applies to the encoder methods"):
         TextClassifier("textcnn", init="random").fit(texts, labels)
-    with pytest.raises(InputError, match="`init` should be pretrained or random, got 'fresh'"):
+    with pytest.raises(InputError, match="`init` should be one of pretrained, random, got 'fresh'"):
         TextClassifier("bert", model="x", init="fresh").fit(texts, labels)
 
 

@@ -14,7 +14,7 @@ import logging
 import math
 import shutil
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +22,17 @@ import numpy as np
 
 from zhtext.errors import InputError, ZhtextError
 from zhtext.neural.distributed import main_process_first
+from zhtext.neural.settings import (
+    EarlyStoppingSettings,
+    EncoderSettings,
+    PeftSettings,
+    TrainingSettings,
+    WindowSettings,
+    check_at_least_0,
+    check_choice,
+    check_fraction,
+    check_positive,
+)
 from zhtext.neural.training import (
     Windows,
     encoder_learning_rate,
@@ -35,19 +46,18 @@ __all__ = ["NEURAL_METHODS", "NeuralClassifier", "NeuralSettings"]
 logger = logging.getLogger(__name__)
 
 NEURAL_METHODS = ("textcnn", "bert", "bert-cnn")
-Device = Literal["auto", "cpu", "cuda"]
 
 
 @dataclass
-class NeuralSettings:
-    """Settings of the neural methods; each can be set with ``--set NAME=VALUE``."""
+class NeuralSettings(PeftSettings, WindowSettings, EarlyStoppingSettings, TrainingSettings,
+                     EncoderSettings):
+    """Settings of the neural methods; each can be set with ``--set NAME=VALUE``.
 
-    model: str | None = field(default=None, metadata={
-        "help": "Encoder for bert / bert-cnn: a hub name or a local directory."})
-    init: Literal["pretrained", "random"] = field(default="pretrained", metadata={
-        "help": "bert / bert-cnn: 'pretrained' loads the encoder's weights; 'random' builds "
-                "the same architecture from its config with fresh weights (a baseline to "
-                "measure pretraining)."})
+    The encoder, training, early-stopping, window and LoRA fields are the shared ones of
+    :mod:`zhtext.neural.settings`; here ``epochs``, ``batch_size`` and ``learning_rate`` of 0
+    mean the method's default.
+    """
+
     epochs: float = field(default=0.0, metadata={
         "help": "Training epochs (0: the method's default, for textcnn from the data size; "
                 "early stopping may end sooner)."})
@@ -55,21 +65,9 @@ class NeuralSettings:
     learning_rate: float = field(default=0.0, metadata={
         "help": "Peak learning rate (0: method default; for encoders by their width, 3e-5 "
                 "for BERT-base up to 5e-4 for 128-wide ones, 5e-4 or more with lora)."})
-    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
-    warmup_ratio: float = field(default=0.06, metadata={"help": "Linear warm-up share."})
     max_length: int = field(default=0, metadata={
         "help": "Window length in tokens (0: from the training texts, at most 256 / 512)."})
-    stride: int = field(default=0, metadata={
-        "help": "Tokens between window starts for long texts (0: half a window)."})
-    patience: int = field(default=2, metadata={
-        "help": "Evaluations without dev improvement before stopping early."})
-    eval_per_epoch: int = field(default=2, metadata={"help": "Dev evaluations per epoch."})
-    seed: int = field(default=42, metadata={"help": "Random seed."})
-    gradient_accumulation: int = field(default=1, metadata={
-        "help": "Batches per optimiser step."})
-    device: Device = field(default="auto", metadata={"help": "auto | cpu | cuda."})
-    mixed_precision: Literal["auto", "no", "fp16", "bf16"] = field(default="auto", metadata={
-        "help": "auto: fp16 on CUDA, none on CPU."})
+    predict_batch_size: int = field(default=256, metadata={"help": "Batch size at prediction."})
     class_weights: bool = field(default=False, metadata={
         "help": "Weight classes by inverse frequency (imbalanced data)."})
     # textcnn
@@ -92,26 +90,15 @@ class NeuralSettings:
     word2vec: bool = field(default=False, metadata={
         "help": "textcnn: initialise token embeddings with word2vec (gensim) trained on the "
                 "training texts first."})
-    # LoRA
-    lora: bool = field(default=False, metadata={"help": "Train LoRA adapters (PEFT)."})
-    lora_r: int = field(default=8, metadata={"help": "LoRA rank."})
-    lora_alpha: int = field(default=16, metadata={"help": "LoRA scaling."})
-    lora_dropout: float = field(default=0.1, metadata={"help": "LoRA dropout."})
-    lora_targets: str | None = field(default=None, metadata={
-        "help": "Comma-separated module names for LoRA (default: attention query/value)."})
-    tensorboard: bool = field(default=True, metadata={
-        "help": "TensorBoard logs in DIR/logs (when tensorboard is installed)."})
-    predict_batch_size: int = field(default=256, metadata={"help": "Batch size at prediction."})
 
-    def __post_init__(self) -> None:
-        if self.epochs < 0:
-            raise InputError(f"`epochs` should be positive, got {self.epochs}.")
-        if self.lora_r <= 0:
-            raise InputError(f"`lora_r` should be positive, got {self.lora_r}.")
-        if self.patience < 0:
-            raise InputError(f"`patience` should be at least 0, got {self.patience}.")
-        if self.init not in ("pretrained", "random"):
-            raise InputError(f"`init` should be pretrained or random, got {self.init!r}.")
+    def validate(self) -> None:  # noqa: D102
+        super().validate()
+        check_choice("unit", self.unit, ("char", "word"))
+        check_positive("embedding_dim", self.embedding_dim)
+        check_positive("num_filters", self.num_filters)
+        check_fraction("dropout", self.dropout)
+        for name in ("bigram_buckets", "word_buckets", "min_count"):
+            check_at_least_0(name, getattr(self, name))
         try:
             ks = [int(k) for k in str(self.kernel_sizes).split(",")]
         except ValueError:
@@ -119,11 +106,6 @@ class NeuralSettings:
                              f"'2,3,4', got {self.kernel_sizes!r}.") from None
         if not ks or min(ks) < 1:
             raise InputError(f"`kernel_sizes` should be positive, got {self.kernel_sizes!r}.")
-
-    @classmethod
-    def names(cls) -> list[str]:
-        """The setting names."""
-        return [f.name for f in fields(cls)]
 
 
 _DEFAULTS: dict[str, dict[str, Any]] = {
@@ -573,9 +555,7 @@ class NeuralClassifier:
         """Read a model written by :meth:`save` (safetensors; no code from the directory)."""
         method = manifest["method"]
         info = manifest.get("neural", {})
-        known = set(NeuralSettings.names())
-        settings = NeuralSettings(**{k: v for k, v in info.get("settings", {}).items()
-                                     if k in known})
+        settings = NeuralSettings.from_dict(info.get("settings", {}))
         settings.model = settings.model or str(d / "model")
         obj = cls(method, settings)
         obj.labels_ = list(manifest["labels"])

@@ -80,9 +80,7 @@ class OnnxClassifier(NeuralClassifier):
         method = manifest["method"]
         info = manifest.get("neural", {})
         onnx_info = manifest.get("onnx", {})
-        known = set(NeuralSettings.names())
-        settings = NeuralSettings(**{k: v for k, v in info.get("settings", {}).items()
-                                     if k in known})
+        settings = NeuralSettings.from_dict(info.get("settings", {}))
         settings.model = str(d / "tokenizer")
         obj = cls(method, settings)
         obj.labels_ = list(manifest["labels"])

@@ -1,8 +1,10 @@
-"""The ``Trainer`` set-up shared by the neural classifiers and the neural tagger.
+"""The ``Trainer`` run shared by the neural classifiers, the neural tagger and pretraining.
 
-One place builds ``TrainingArguments`` from our settings, adds early stopping, TensorBoard and
-the logging callback, resumes from the newest complete checkpoint and runs ``Trainer.train``.
-Nothing here is imported before a neural model trains (transformers loads inside functions).
+One place builds ``TrainingArguments`` from :class:`~zhtext.neural.settings.TrainingSettings`,
+adds early stopping (with :class:`~zhtext.neural.settings.EarlyStoppingSettings` and dev
+data), the time limit (``max_minutes``), TensorBoard and the logging callback, resumes from the
+newest complete checkpoint and runs ``Trainer.train``. Nothing here imports torch or
+transformers before a model trains (they load inside functions).
 """
 
 from __future__ import annotations
@@ -10,44 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from zhtext.errors import InputError
-from zhtext.neural.distributed import world_size
+from zhtext.neural.distributed import max_over_processes, world_size
+from zhtext.neural.settings import EarlyStoppingSettings, TrainingSettings
 
-__all__ = ["TrainSettings", "Windows", "encoder_learning_rate", "first_line",
-           "last_checkpoint", "run_trainer", "stderr_is_tty", "world_size"]
+__all__ = ["Windows", "encoder_learning_rate", "first_line", "last_checkpoint", "run_trainer",
+           "stderr_is_tty"]
 
 logger = logging.getLogger(__name__)
-
-
-class TrainSettings(Protocol):
-    """The settings :func:`run_trainer` reads (``NeuralSettings``, ``NeuralTaggerSettings``)."""
-
-    @property
-    def epochs(self) -> float: ...  # noqa: D102
-    @property
-    def batch_size(self) -> int: ...  # noqa: D102
-    @property
-    def learning_rate(self) -> float: ...  # noqa: D102
-    @property
-    def weight_decay(self) -> float: ...  # noqa: D102
-    @property
-    def warmup_ratio(self) -> float: ...  # noqa: D102
-    @property
-    def patience(self) -> int: ...  # noqa: D102
-    @property
-    def eval_per_epoch(self) -> int: ...  # noqa: D102
-    @property
-    def seed(self) -> int: ...  # noqa: D102
-    @property
-    def gradient_accumulation(self) -> int: ...  # noqa: D102
-    @property
-    def device(self) -> str: ...  # noqa: D102
-    @property
-    def mixed_precision(self) -> str: ...  # noqa: D102
-    @property
-    def tensorboard(self) -> bool: ...  # noqa: D102
 
 
 class Windows:
@@ -70,7 +44,7 @@ class Windows:
 
 def run_trainer(
     model: Any,
-    s: TrainSettings,
+    s: TrainingSettings,
     *,
     work: Path,
     train_set: Any,
@@ -87,10 +61,11 @@ def run_trainer(
     """Train ``model`` with ``Trainer``; returns the trainer and the step resumed from.
 
     Checkpoints go to ``work/checkpoints`` (the best and the newest kept), TensorBoard logs to
-    ``work/logs``. With ``eval_set`` the model is evaluated ``s.eval_per_epoch`` times per
-    epoch, the best checkpoint by ``eval_{metric}`` (higher is better) is loaded at the end and
-    ``s.patience`` evaluations without improvement stop early. A ``KeyboardInterrupt`` passes
-    through; the complete checkpoints stay, for ``resume=True``.
+    ``work/logs``. With ``eval_set`` (and early-stopping settings) the model is evaluated
+    ``s.eval_per_epoch`` times per epoch, the best checkpoint by ``eval_{metric}`` (higher is
+    better) is loaded at the end and ``s.patience`` evaluations without improvement stop early.
+    With ``s.max_minutes`` the run saves a checkpoint and stops once that time is spent. A
+    ``KeyboardInterrupt`` passes through; the complete checkpoints stay, for ``resume=True``.
 
     Args:
         model: A ``PreTrainedModel`` whose ``forward`` takes the collated batch.
@@ -119,7 +94,11 @@ def run_trainer(
     if mp == "auto":
         mp = "no" if use_cpu else "fp16"
     evaluate = eval_set is not None
-    eval_steps = max(1, steps_per_epoch // max(1, s.eval_per_epoch))
+    # Without early-stopping settings (pretraining): no patience, one "evaluation" (the
+    # checkpoint interval unless overridden) per epoch.
+    early = (s if isinstance(s, EarlyStoppingSettings)
+             else EarlyStoppingSettings(patience=0, eval_per_epoch=1))
+    eval_steps = max(1, steps_per_epoch // early.eval_per_epoch)
     # batch_size is the global batch: N processes take batch_size / N each, so a run under
     # torchrun sees the same batches in the same order as a single process.
     processes = world_size()
@@ -162,8 +141,9 @@ def run_trainer(
     )
     args = TrainingArguments(**{**arg_values, **(overrides or {})})
     callbacks = [*(callbacks or []),
-                 *([EarlyStoppingCallback(early_stopping_patience=s.patience)]
-                   if evaluate and s.patience > 0 else [])]
+                 *([EarlyStoppingCallback(early_stopping_patience=early.patience)]
+                   if evaluate and early.patience > 0 else []),
+                 *([_time_limit(s.max_minutes)] if s.max_minutes > 0 else [])]
     if s.tensorboard and _has_tensorboard():
         from torch.utils.tensorboard import SummaryWriter
         from transformers.integrations.integration_utils import TensorBoardCallback
@@ -205,6 +185,31 @@ def _log_callback_class() -> Any:
 def _log_callback() -> Any:
     """A new logging callback (its class is built on first use: transformers loads lazily)."""
     return _log_callback_class()()
+
+
+def _time_limit(minutes: float) -> Any:
+    import time
+
+    from transformers import TrainerCallback
+
+    class TimeLimit(TrainerCallback):
+        """Save and stop once the time budget is spent (every process at the same step)."""
+
+        def __init__(self) -> None:
+            self.start = 0.0
+
+        def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            self.start = time.perf_counter()
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            if max_over_processes(time.perf_counter() - self.start > minutes * 60):
+                logger.warning("time limit of %g minutes reached at step %d; stopping (resume "
+                               "with --resume and a larger limit)", minutes, state.global_step)
+                control.should_training_stop = True
+                control.should_save = True
+            return control
+
+    return TimeLimit()
 
 
 def last_checkpoint(d: Path) -> str | None:

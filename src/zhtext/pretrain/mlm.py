@@ -14,12 +14,19 @@ import logging
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from zhtext.errors import InputError
 from zhtext.neural.distributed import main_process_first, max_over_processes, world_size
+from zhtext.neural.settings import (
+    TrainingSettings,
+    as_number,
+    check_at_least_0,
+    check_fraction,
+    check_positive,
+)
 from zhtext.neural.training import first_line, run_trainer
 
 __all__ = ["SIZES", "PretrainResult", "PretrainSettings", "bert_config", "load_start",
@@ -40,58 +47,44 @@ SIZES: dict[str, dict[str, int]] = {
 
 
 @dataclass
-class PretrainSettings:
-    """Settings of ``zhtext pretrain mlm``; each can be set with ``--set NAME=VALUE``."""
+class PretrainSettings(TrainingSettings):
+    """Settings of ``zhtext pretrain mlm``; each can be set with ``--set NAME=VALUE``.
 
+    The training fields are the shared ones of :mod:`zhtext.neural.settings`; pretraining has
+    no dev set, so no early stopping.
+    """
+
+    epochs: float = field(default=1.0, metadata={"help": "Passes over the corpus."})
+    batch_size: int = field(default=64, metadata={"help": "Blocks per batch."})
+    learning_rate: float = field(default=0.0, metadata={
+        "help": "Peak learning rate (0: 5e-4 from scratch, 5e-5 with --from)."})
     max_length: int = field(default=128, metadata={"help": "Tokens per packed block."})
     mask_prob: float = field(default=0.15, metadata={"help": "Share of words masked."})
     whole_word: bool = field(default=True, metadata={
         "help": "Mask whole words (segmenter words), as Chinese BERT-wwm; false: tokens."})
     segmenter: str = field(default="rjieba", metadata={
         "help": "The segmenter of whole-word masking: rjieba, jieba, or a cws model dir."})
-    epochs: float = field(default=1.0, metadata={"help": "Passes over the corpus."})
     max_steps: int = field(default=0, metadata={
         "help": "Optimiser steps (0: from epochs); sets the learning-rate schedule."})
-    max_minutes: float = field(default=0.0, metadata={
-        "help": "Stop (with a checkpoint) after this many minutes of training (0: no limit)."})
-    batch_size: int = field(default=64, metadata={"help": "Blocks per batch."})
     dropout: float = field(default=0.0, metadata={
         "help": "Dropout while pretraining (short runs learn faster without); the saved "
         "model keeps its config's dropout for fine-tuning."})
-    learning_rate: float = field(default=0.0, metadata={
-        "help": "Peak learning rate (0: 5e-4 from scratch, 5e-5 with --from)."})
-    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
-    warmup_ratio: float = field(default=0.06, metadata={"help": "Linear warm-up share."})
     save_minutes: float = field(default=10.0, metadata={
         "help": "Minutes between checkpoints (estimated from the first steps)."})
-    seed: int = field(default=42, metadata={"help": "Random seed."})
-    gradient_accumulation: int = field(default=1, metadata={
-        "help": "Batches per optimiser step."})
-    device: Literal["auto", "cpu", "cuda"] = field(default="auto", metadata={
-        "help": "auto | cpu | cuda."})
-    mixed_precision: Literal["auto", "no", "fp16", "bf16"] = field(default="auto", metadata={
-        "help": "auto: fp16 on CUDA, none on CPU."})
-    tensorboard: bool = field(default=True, metadata={"help": "TensorBoard logs in DIR/logs."})
-    # run_trainer reads these; pretraining has no dev set to stop on
-    patience: int = field(default=0, metadata={"help": "(unused: no early stopping)."})
-    eval_per_epoch: int = field(default=1, metadata={"help": "(unused: no dev evaluation)."})
 
-    def __post_init__(self) -> None:
-        if not 0 < self.mask_prob < 1:
+    def validate(self) -> None:  # noqa: D102
+        super().validate()
+        if not 0 < as_number("mask_prob", self.mask_prob) < 1:
             raise InputError(f"`mask_prob` should be between 0 and 1, got {self.mask_prob}.")
         if self.max_length < 8:
             raise InputError(f"`max_length` should be at least 8, got {self.max_length}.")
+        check_at_least_0("max_steps", self.max_steps)
         if self.epochs <= 0 and self.max_steps <= 0:
-            raise InputError("`epochs` or `max_steps` should be positive.")
-        if not 0 <= self.dropout < 1:
-            raise InputError(f"`dropout` should be in [0, 1), got {self.dropout}.")
-        if self.batch_size < 1:
-            raise InputError(f"`batch_size` should be positive, got {self.batch_size}.")
-
-    @classmethod
-    def names(cls) -> list[str]:
-        """The setting names."""
-        return [f.name for f in fields(cls)]
+            raise InputError(f"`epochs` or `max_steps` should be positive, got epochs "
+                             f"{self.epochs} and max_steps {self.max_steps}.")
+        check_positive("batch_size", self.batch_size)
+        check_fraction("dropout", self.dropout)
+        check_at_least_0("save_minutes", self.save_minutes)
 
 
 @dataclass
@@ -246,7 +239,6 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
     logger.info("pretraining on %d blocks of %d tokens (%d held out), %d steps, checkpoint "
                 "every %d steps (~%.1f s/step)", len(train), s.max_length, len(held), total,
                 save_steps, step_seconds)
-    callbacks = [_time_limit(s.max_minutes)] if s.max_minutes > 0 else []
     t1 = time.perf_counter()
     trainer, resumed_from = run_trainer(
         model, replace(s, learning_rate=lr), work=work, train_set=train, eval_set=None,
@@ -255,7 +247,7 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
         overrides={"max_steps": total, "save_steps": save_steps,
                    "warmup_steps": int(s.warmup_ratio * total),
                    "logging_steps": max(1, min(50, total // 100)),
-                   "save_total_limit": 1}, callbacks=callbacks)
+                   "save_total_limit": 1})
     train_seconds = time.perf_counter() - t1
     state = trainer.state
     steps_done = int(state.global_step) - int(resumed_from or 0)
@@ -353,26 +345,3 @@ def _held_out(model: Any, held: Any, tokenizer: Any, s: PretrainSettings) -> dic
     return {"held_out_loss": round(total_loss / max(1, n), 4),
             "held_out_accuracy": round(correct / max(1, n), 4),
             "held_out_perplexity": round(math.exp(min(50.0, total_loss / max(1, n))), 2)}
-
-
-def _time_limit(minutes: float) -> Any:
-    from transformers import TrainerCallback
-
-    class TimeLimit(TrainerCallback):
-        """Save and stop once the time budget is spent."""
-
-        def __init__(self) -> None:
-            self.start = 0.0
-
-        def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-            self.start = time.perf_counter()
-
-        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
-            if max_over_processes(time.perf_counter() - self.start > minutes * 60):
-                logger.warning("time limit of %g minutes reached at step %d; stopping (resume "
-                               "with --resume and a larger limit)", minutes, state.global_step)
-                control.should_training_stop = True
-                control.should_save = True
-            return control
-
-    return TimeLimit()

@@ -23,104 +23,60 @@ import logging
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from zhtext.errors import InputError, NotFittedError
+from zhtext.neural.settings import (
+    EarlyStoppingSettings,
+    EncoderSettings,
+    TrainingSettings,
+    WindowSettings,
+    check_at_least_0,
+    check_fraction,
+    check_positive,
+)
 
 __all__ = ["NeuralTagger", "NeuralTaggerSettings"]
 
 logger = logging.getLogger(__name__)
 
 DevMetric = Callable[[list[list[str]], list[list[str]]], float]
-_DEVICES = ("auto", "cpu", "cuda")
-_PRECISIONS = ("auto", "no", "fp16", "bf16")
-_INITS = ("pretrained", "random")
 
 
 @dataclass
-class NeuralTaggerSettings:
-    """Settings of the neural tagger; each can be set with ``--set NAME=VALUE``."""
+class NeuralTaggerSettings(WindowSettings, EarlyStoppingSettings, TrainingSettings,
+                           EncoderSettings):
+    """Settings of the neural tagger; each can be set with ``--set NAME=VALUE``.
 
-    model: str | None = field(default=None, metadata={
-        "help": "Encoder: a hub name (e.g. bert-base-chinese) or a local directory."})
-    init: Literal["pretrained", "random"] = field(default="pretrained", metadata={
-        "help": "'pretrained' loads the encoder's weights; 'random' builds the same "
-                "architecture from its config with fresh weights (a baseline to measure "
-                "pretraining)."})
-    crf: bool = field(default=True, metadata={
-        "help": "A CRF layer on top (Viterbi decoding, consistent tag sequences)."})
+    The encoder, training, early-stopping and window fields are the shared ones of
+    :mod:`zhtext.neural.settings`; ``epochs`` and ``batch_size`` must be positive here.
+    """
+
     # Usual values for fine-tuning a BERT-base tagger; not tuned on this project's data.
-    epochs: float = field(default=3.0, metadata={
-        "help": "Training epochs (early stopping on dev may end sooner)."})
     batch_size: int = field(default=16, metadata={"help": "Windows per batch."})
     learning_rate: float = field(default=0.0, metadata={
         "help": "Peak learning rate of the encoder (0: by its width, 3e-5 for BERT-base up "
                 "to 5e-4 for 128-wide encoders)."})
+    crf: bool = field(default=True, metadata={
+        "help": "A CRF layer on top (Viterbi decoding, consistent tag sequences)."})
     crf_learning_rate: float = field(default=0.0, metadata={
         "help": "Peak learning rate of the linear layer and the CRF (0: 100 x learning_rate, "
                 "at most 1e-2; the new layers learn far slower at the encoder's rate)."})
-    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
-    warmup_ratio: float = field(default=0.06, metadata={"help": "Linear warm-up share."})
-    max_length: int = field(default=0, metadata={
-        "help": "Window length in tokens with [CLS]/[SEP] (0: from the training data, at most "
-                "512 and the encoder's positions); longer texts get overlapping windows."})
-    stride: int = field(default=0, metadata={
-        "help": "Tokens between window starts in long texts (0: half a window)."})
-    patience: int = field(default=2, metadata={
-        "help": "Evaluations without dev improvement before stopping early (0: never stop)."})
-    eval_per_epoch: int = field(default=2, metadata={"help": "Dev evaluations per epoch."})
-    seed: int = field(default=42, metadata={"help": "Random seed."})
-    gradient_accumulation: int = field(default=1, metadata={
-        "help": "Batches per optimiser step."})
-    device: Literal["auto", "cpu", "cuda"] = field(default="auto", metadata={
-        "help": "auto | cpu | cuda."})
-    mixed_precision: Literal["auto", "no", "fp16", "bf16"] = field(default="auto", metadata={
-        "help": "auto: fp16 on CUDA, none on CPU."})
     dropout: float = field(default=0.1, metadata={"help": "Dropout before the linear layer."})
-    tensorboard: bool = field(default=True, metadata={
-        "help": "TensorBoard logs in DIR/logs (when tensorboard is installed)."})
-    predict_batch_size: int = field(default=64, metadata={"help": "Windows per batch at "
-                                                                  "prediction."})
 
-    def __post_init__(self) -> None:
-        positive = {"epochs": self.epochs, "batch_size": self.batch_size,
-                    "eval_per_epoch": self.eval_per_epoch,
-                    "gradient_accumulation": self.gradient_accumulation,
-                    "predict_batch_size": self.predict_batch_size}
-        for name, value in positive.items():
-            if not value > 0:
-                raise InputError(f"`{name}` should be positive, got {value}.")
-        at_least_0 = {"learning_rate": self.learning_rate,
-                      "crf_learning_rate": self.crf_learning_rate, "stride": self.stride,
-                      "patience": self.patience, "weight_decay": self.weight_decay,
-                      "max_length": self.max_length}
-        for name, value in at_least_0.items():
-            if value < 0:
-                raise InputError(f"`{name}` should be at least 0, got {value}.")
+    def validate(self) -> None:  # noqa: D102
+        super().validate()
+        check_positive("epochs", self.epochs)
+        check_positive("batch_size", self.batch_size)
+        check_at_least_0("crf_learning_rate", self.crf_learning_rate)
         if 0 < self.max_length < 3:
             raise InputError(f"`max_length` should be at least 3 ([CLS], a token, [SEP]) or 0 "
                              f"(from the data), got {self.max_length}.")
-        if not 0 <= self.warmup_ratio < 1:
-            raise InputError(f"`warmup_ratio` should be in [0, 1), got {self.warmup_ratio}.")
-        if not 0 <= self.dropout < 1:
-            raise InputError(f"`dropout` should be in [0, 1), got {self.dropout}.")
-        if self.device not in _DEVICES:
-            raise InputError(f"`device` should be one of {', '.join(_DEVICES)}, got "
-                             f"{self.device!r}.")
-        if self.init not in _INITS:
-            raise InputError(f"`init` should be one of {', '.join(_INITS)}, got {self.init!r}.")
-        if self.mixed_precision not in _PRECISIONS:
-            raise InputError(f"`mixed_precision` should be one of {', '.join(_PRECISIONS)}, "
-                             f"got {self.mixed_precision!r}.")
-
-    @classmethod
-    def names(cls) -> list[str]:
-        """The setting names."""
-        return [f.name for f in fields(cls)]
+        check_fraction("dropout", self.dropout)
 
 
 class _Layout:
@@ -546,9 +502,7 @@ class NeuralTagger:
         from zhtext.neural.training import first_line
 
         d = Path(d)
-        known = set(NeuralTaggerSettings.names())
-        settings = NeuralTaggerSettings(**{k: v for k, v in manifest.get("settings", {}).items()
-                                           if k in known})
+        settings = NeuralTaggerSettings.from_dict(manifest.get("settings", {}))
         obj = cls(settings)
         if not (d / "config.json").is_file():
             raise InputError("the model directory has no config.json; it is damaged or "
