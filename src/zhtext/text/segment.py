@@ -111,7 +111,40 @@ def _entries(user_dict: str | Path | Sequence[DictEntry] | None) -> list[DictEnt
     return list(user_dict)
 
 
-class RjiebaSegmenter(_SegmenterBase):
+class _DictionarySegmenter(_SegmenterBase):
+    """A jieba-dictionary backend: user dictionary, HMM switch, rebuilt after unpickling.
+
+    Subclasses build their private instances in ``_build`` into the attributes listed in
+    ``_built`` (never pickled: a worker process builds its own).
+    """
+
+    _built: tuple[str, ...] = ()
+
+    def __init__(
+        self, *, user_dict: str | Path | Sequence[DictEntry] | None = None, hmm: bool = True
+    ) -> None:
+        self.user_dict = str(user_dict) if isinstance(user_dict, Path) else user_dict
+        self.hmm = hmm
+        self._entries = _entries(user_dict)
+        self._build()
+
+    def _build(self) -> None:
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in self._built}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._build()
+
+    def get_params(self) -> dict[str, Any]:
+        """Settings that rebuild this segmenter."""
+        return {"name": self.name, "hmm": self.hmm,
+                "user_dict": [[e.word, e.freq, e.tag] for e in self._entries]}
+
+
+class RjiebaSegmenter(_DictionarySegmenter):
     """jieba's dictionary and HMM through ``rjieba`` (Rust), one private instance each.
 
     Args:
@@ -124,16 +157,9 @@ class RjiebaSegmenter(_SegmenterBase):
     """
 
     name = "rjieba"
+    _built = ("_jieba",)
 
-    def __init__(
-        self, *, user_dict: str | Path | Sequence[DictEntry] | None = None, hmm: bool = True
-    ) -> None:
-        self.user_dict = str(user_dict) if isinstance(user_dict, Path) else user_dict
-        self.hmm = hmm
-        self._entries = _entries(user_dict)
-        self._jieba = self._build()
-
-    def _build(self) -> Any:
+    def _build(self) -> None:
         import rjieba
 
         jb = rjieba.Jieba()
@@ -142,21 +168,7 @@ class RjiebaSegmenter(_SegmenterBase):
             if tag is None and not jb.has_word(e.word):
                 tag = "x"  # as jieba tags a new word without a tag; rjieba would give ""
             jb.add_word(e.word, e.freq, tag)
-        return jb
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        del state["_jieba"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._jieba = self._build()
-
-    def get_params(self) -> dict[str, Any]:
-        """Settings that rebuild this segmenter."""
-        return {"name": self.name, "hmm": self.hmm,
-                "user_dict": [[e.word, e.freq, e.tag] for e in self._entries]}
+        self._jieba: Any = jb
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text``."""
@@ -169,7 +181,7 @@ class RjiebaSegmenter(_SegmenterBase):
         return tagged
 
 
-class JiebaSegmenter(_SegmenterBase):
+class JiebaSegmenter(_DictionarySegmenter):
     """The reference Python jieba, as private ``jieba.Tokenizer`` instances.
 
     The prefix dictionary is built in memory: no cache file is written to the temp directory.
@@ -180,16 +192,9 @@ class JiebaSegmenter(_SegmenterBase):
     """
 
     name = "jieba"
+    _built = ("_tok", "_pos")
 
-    def __init__(
-        self, *, user_dict: str | Path | Sequence[DictEntry] | None = None, hmm: bool = True
-    ) -> None:
-        self.user_dict = str(user_dict) if isinstance(user_dict, Path) else user_dict
-        self.hmm = hmm
-        self._entries = _entries(user_dict)
-        self._tok, self._pos = self._build()
-
-    def _build(self) -> tuple[Any, Any]:
+    def _build(self) -> None:
         import jieba
         import jieba.posseg
 
@@ -199,21 +204,8 @@ class JiebaSegmenter(_SegmenterBase):
             tok.initialized = True
         for e in self._entries:
             tok.add_word(e.word, e.freq, e.tag)
-        return tok, jieba.posseg.POSTokenizer(tok)
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        del state["_tok"], state["_pos"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._tok, self._pos = self._build()
-
-    def get_params(self) -> dict[str, Any]:
-        """Settings that rebuild this segmenter."""
-        return {"name": self.name, "hmm": self.hmm,
-                "user_dict": [[e.word, e.freq, e.tag] for e in self._entries]}
+        self._tok: Any = tok
+        self._pos: Any = jieba.posseg.POSTokenizer(tok)
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text``."""
