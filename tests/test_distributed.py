@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("accelerate")
+pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
+pytest.importorskip("transformers", reason="needs transformers (pip install 'zhtext[neural]')")
+pytest.importorskip("accelerate", reason="needs accelerate (pip install 'zhtext[neural]')")
 
 from tests.classify.conftest import make_corpus
 from tests.processes import HANG_GUARD

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("torch", "transformers", "sentence_transformers", "gensim", "sklearn")
 
 
@@ -61,6 +63,7 @@ def test_version_matches_package_metadata() -> None:
 
 
 def test_classify_api_and_linear_do_not_import_torch() -> None:
+    pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
     mods = _modules_after("import zhtext.classify\nfrom zhtext.classify import TextClassifier")
     assert not mods & set(HEAVY)
     mods = _modules_after(
@@ -72,6 +75,7 @@ def test_classify_api_and_linear_do_not_import_torch() -> None:
 
 
 def test_tag_api_and_crf_do_not_import_torch() -> None:
+    pytest.importorskip("pycrfsuite", reason="needs python-crfsuite (pip install 'zhtext[tag]')")
     mods = _modules_after("import zhtext.tag\nfrom zhtext.tag import Tagger, read_tagged")
     assert not mods & set(HEAVY)
     mods = _modules_after(

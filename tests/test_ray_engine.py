@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("ray")
-pytest.importorskip("ray.data")
+pytest.importorskip("ray", reason="needs Ray (pip install 'zhtext[ray]')")
+pytest.importorskip("ray.data", reason="needs Ray Data (pip install 'zhtext[ray]')")
 
 import ray
 from typer.testing import CliRunner
@@ -105,8 +105,9 @@ def test_classify_predict_on_ray_equals_local(cluster, shards: Path, tmp_path: P
 
 
 def test_parquet_shards_and_tagging(cluster, tmp_path: Path) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow", reason="needs pyarrow (pip install 'zhtext[classify]')")
+    pq = pytest.importorskip("pyarrow.parquet",
+                             reason="needs pyarrow (pip install 'zhtext[classify]')")
     from zhtext.tag import Sentence, Tagger
 
     d = tmp_path / "in"

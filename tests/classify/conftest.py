@@ -38,6 +38,6 @@ def corpus() -> tuple[list[str], list[str]]:
 @pytest.fixture(scope="session")
 def tiny_encoder(tmp_path_factory: pytest.TempPathFactory,
                  corpus: tuple[list[str], list[str]]) -> Path:
-    pytest.importorskip("transformers")
+    pytest.importorskip("transformers", reason="needs transformers (pip install 'zhtext[neural]')")
     texts = corpus[0] + ["这是一段很长的文本" * 20]
     return build_tiny_encoder(tmp_path_factory.mktemp("encoder") / "tiny-bert", texts)

@@ -108,8 +108,8 @@ def test_jsonl_invalid_json_names_line(tmp_path: Path) -> None:
 
 
 def test_parquet(tmp_path: Path) -> None:
-    pd = pytest.importorskip("pandas")
-    pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas", reason="needs pandas (pip install 'zhtext[classify]')")
+    pytest.importorskip("pyarrow", reason="needs pyarrow (pip install 'zhtext[classify]')")
     f = tmp_path / "train.parquet"
     pd.DataFrame({"doc_id": [10, 11, 12], "content": ["甲队获胜", "油价上涨", "芯片发布"],
                   "category": ["体育", "财经", "科技"]}).to_parquet(f)
@@ -125,6 +125,8 @@ def test_parquet(tmp_path: Path) -> None:
 
 
 def test_not_parquet(tmp_path: Path) -> None:
+    pytest.importorskip("pandas", reason="needs pandas (pip install 'zhtext[classify]')")
+    pytest.importorskip("pyarrow", reason="needs pyarrow (pip install 'zhtext[classify]')")
     f = write(tmp_path / "bad.parquet", "这不是 parquet\n")
     with pytest.raises(InputError, match="cannot read as Parquet"):
         read_data(f)

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("onnxruntime")
-pytest.importorskip("onnx")
+pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
+pytest.importorskip("transformers", reason="needs transformers (pip install 'zhtext[neural]')")
+pytest.importorskip("onnxruntime", reason="needs onnxruntime (pip install 'zhtext[onnx]')")
+pytest.importorskip("onnx", reason="needs onnx (pip install 'zhtext[onnx]')")
 
 from typer.testing import CliRunner
 
@@ -172,8 +172,8 @@ def test_damaged_onnx_directory(trained, tmp_path: Path) -> None:
 
 @pytest.mark.integration
 def test_serve_runs_an_onnx_classifier(trained, corpus, tmp_path: Path) -> None:
-    pytest.importorskip("fastapi")
-    pytest.importorskip("httpx")
+    pytest.importorskip("fastapi", reason="needs the serve extras (pip install 'zhtext[serve]')")
+    pytest.importorskip("httpx", reason="needs httpx (in the dev extras)")
     from fastapi.testclient import TestClient
 
     from zhtext.serve.app import create_app

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
+
 from zhtext.classify import TextClassifier
 from zhtext.classify.linear import LinearSettings
 from zhtext.errors import InputError, NotFittedError, ZhtextError

@@ -75,6 +75,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def model(work: Path) -> Path:
+    pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
     out = zhtext("classify", "train", "--train", work / "train.tsv", "-o", work / "model",
                  "--id-col", "id")
     assert out.returncode == 0, out.stderr
@@ -151,6 +152,7 @@ def test_evaluate_prints_accuracy_and_writes_report(model: Path, work: Path,
 
 
 def test_compare_prints_leaderboard(work: Path) -> None:
+    pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
     out = zhtext("classify", "compare", "--train", work / "train.tsv", "--methods", "linear")
     assert out.returncode == 0, out.stderr
     assert "linear" in out.stdout and "accuracy" in out.stdout
@@ -230,6 +232,7 @@ def test_train_gbk_file_suggests_encoding(tmp_path: Path) -> None:
 
 
 def test_train_existing_output_needs_force(work: Path, tmp_path: Path) -> None:
+    pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
     small = write_tsv(tmp_path / "small.tsv", make_rows(12, seed=3))
     dest = tmp_path / "out"
     dest.mkdir()

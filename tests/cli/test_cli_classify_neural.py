@@ -9,7 +9,7 @@ import pytest
 from tests.cli.test_cli_classify import assert_clean_error, make_rows, write_tsv, zhtext
 from tests.processes import interrupt, start_paused_after_checkpoint, wait_for
 
-pytest.importorskip("torch")
+pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
 
 from zhtext.neural.training import last_checkpoint
 
@@ -94,7 +94,7 @@ def test_force_starts_over_and_failed_start_leaves_nothing(data: tuple[Path, Pat
 
 
 def test_bert_cnn_lora_via_cli(data: tuple[Path, Path], tmp_path: Path) -> None:
-    pytest.importorskip("peft")
+    pytest.importorskip("peft", reason="LoRA needs peft (pip install 'zhtext[neural]')")
     from tests.tiny_encoder import build_tiny_encoder
 
     train, dev = data

@@ -26,6 +26,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def cws(work: Path) -> Path:
+    pytest.importorskip("pycrfsuite", reason="needs python-crfsuite (pip install 'zhtext[tag]')")
     out = zhtext("tag", "train", "--train", work / "pd.txt", "-o", work / "cws",
                  "--dev-split", "0.2", *FAST)
     assert out.returncode == 0, out.stderr
@@ -35,6 +36,7 @@ def cws(work: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def ner(work: Path) -> Path:
+    pytest.importorskip("pycrfsuite", reason="needs python-crfsuite (pip install 'zhtext[tag]')")
     out = zhtext("tag", "train", "--task", "ner", "--train", work / "ner.txt", "-o",
                  work / "ner", *FAST)
     assert out.returncode == 0, out.stderr
@@ -110,6 +112,8 @@ def test_settings_lists_crf_settings() -> None:
 
 
 def test_segmenter_dir_in_keywords_topics_and_classify(cws: Path, work: Path) -> None:
+    pytest.importorskip("gensim", reason="needs gensim (pip install 'zhtext[topics]')")
+    pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
     doc = work / "doc.txt"
     doc.write_text("张伟今天访问北京，讨论经济。李明今天来到上海，讨论经济。\n", encoding="utf-8")
     out = zhtext("keywords", "extract", doc, "--segmenter", cws, "-k", "3")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
+pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
+pytest.importorskip("transformers", reason="needs transformers (pip install 'zhtext[neural]')")
 
 from tests.cli.test_cli_classify import assert_clean_error, zhtext
 from tests.tag.conftest import ORGS, PEOPLE, PLACES, VERBS, write_conll, write_pd

@@ -17,7 +17,7 @@ from zhtext.evaluate.classification_report import (
     write_report,
 )
 
-pytest.importorskip("sklearn")
+pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
 
 LABELS = ["体育", "财经", "科技"]
 

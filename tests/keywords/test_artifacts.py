@@ -23,6 +23,7 @@ def test_tfidf_save_load_roundtrip(tmp_path: Path, docs: list[str]) -> None:
 
 
 def test_textrank_word2vec_roundtrip_without_pickle(tmp_path: Path, docs: list[str]) -> None:
+    pytest.importorskip("gensim", reason="needs gensim (pip install 'zhtext[topics]')")
     tr = TextRankKeywords(embeddings="word2vec", vector_size=8).fit(docs * 10)
     out = tr.save(tmp_path / "tr")
     assert (out / "vectors.npy").is_file() and (out / "vocab.json").is_file()

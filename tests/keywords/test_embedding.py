@@ -18,7 +18,8 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("sentence_transformers",
+                        reason="needs sentence-transformers (pip install 'zhtext[encoders]')")
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -88,7 +89,8 @@ def test_embedding_via_cli(tiny_model: Path, tmp_path: Path) -> None:
 
 
 def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
-    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("sentence_transformers",
+                        reason="needs sentence-transformers (pip install 'zhtext[encoders]')")
     ex = EmbeddingKeywords(model=str(tmp_path / "nope"))
     with pytest.raises(ZhtextError, match="cannot load sentence-transformers model"):
         ex.extract(TEXTS, 3)

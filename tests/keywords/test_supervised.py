@@ -39,6 +39,8 @@ def test_keyword_spans_longest_first_without_overlap() -> None:
 
 @pytest.fixture(scope="module")
 def model() -> SupervisedKeywords:
+    pytest.importorskip("pycrfsuite", reason="needs python-crfsuite (pip install 'zhtext[tag]')")
+    pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
     docs = make_docs(60, 0)
     return SupervisedKeywords(method_settings=FAST).fit([t for t, _ in docs],
                                                        [k for _, k in docs])
@@ -74,6 +76,8 @@ def test_needs_gold_keywords_that_occur() -> None:
 
 
 def test_cli_train_and_extract(tmp_path: Path) -> None:
+    pytest.importorskip("pycrfsuite", reason="needs python-crfsuite (pip install 'zhtext[tag]')")
+    pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps({"text": t, "keywords": k}, ensure_ascii=False) + "\n"
                             for t, k in make_docs(40, 2)), encoding="utf-8")

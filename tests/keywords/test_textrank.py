@@ -65,6 +65,7 @@ def test_word2vec_embeddings_need_fit(docs: list[str]) -> None:
 
 
 def test_word2vec_weighted_textrank_runs_and_reweights(docs: list[str]) -> None:
+    pytest.importorskip("gensim", reason="needs gensim (pip install 'zhtext[topics]')")
     corpus = docs * 20
     tr = TextRankKeywords(embeddings="word2vec", vector_size=16).fit(corpus)
     assert tr.vectors_.dim == 16

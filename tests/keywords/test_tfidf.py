@@ -114,6 +114,7 @@ def test_registry_lists_methods_on_unknown_name() -> None:
 
 
 def test_traditional_input_with_t2s() -> None:
+    pytest.importorskip("opencc", reason="needs OpenCC (pip install 'zhtext[opencc]')")
     kws = TfidfKeywords(t2s=True).extract(["機器學習推動了語音識別的發展。"], 5)[0]
     assert "机器学习" in {k.text for k in kws}
 

@@ -47,6 +47,7 @@ def test_corpus_formats(tmp_path: Path) -> None:
 
 
 def test_vocab_chars_are_tokens_and_errors(corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("transformers", reason="needs transformers (pip install 'zhtext[neural]')")
     tok, stats = build_vocab(Corpus([corpus]), vocab_size=500, min_count=1)
     assert stats.documents == len(TEXTS) and stats.cjk_characters > 0
     vocab = tok.get_vocab()
@@ -65,7 +66,7 @@ def test_vocab_chars_are_tokens_and_errors(corpus: Path, tmp_path: Path) -> None
 
 
 def test_whole_word_masking_masks_whole_words() -> None:
-    pytest.importorskip("torch")
+    pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
     from zhtext.pretrain.masking import whole_word_masker
     from zhtext.pretrain.packing import SPECIAL
 
@@ -86,7 +87,7 @@ def test_whole_word_masking_masks_whole_words() -> None:
 
 @pytest.mark.integration
 def test_pretrain_then_finetune(corpus: Path, tmp_path: Path) -> None:
-    pytest.importorskip("torch")
+    pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
     model = tmp_path / "bert"
     out = zhtext("pretrain", "mlm", corpus, "-o", model, "--size", "tiny", "--steps", "4",
                  "--vocab-size", "400", "--min-count", "1", "--set", "batch_size=8",
@@ -130,6 +131,7 @@ def test_pretrain_then_finetune(corpus: Path, tmp_path: Path) -> None:
 
 
 def test_pretrain_bad_corpus(tmp_path: Path) -> None:
+    pytest.importorskip("transformers", reason="needs transformers (pip install 'zhtext[neural]')")
     latin = tmp_path / "latin.txt"
     latin.write_text("hello world\n", encoding="utf-8")
     out = zhtext("pretrain", "mlm", latin, "-o", tmp_path / "m", "--size", "tiny")
@@ -152,7 +154,7 @@ def test_pretrain_bad_corpus(tmp_path: Path) -> None:
 
 @pytest.mark.integration
 def test_interrupted_pretraining_resumes(corpus: Path, tmp_path: Path) -> None:
-    pytest.importorskip("torch")
+    pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
     model = tmp_path / "bert"
     # a checkpoint every 10 steps (the least save_minutes allows); the run pauses after the
     # first one until it is interrupted, however slow the machine
@@ -182,7 +184,7 @@ def test_interrupted_pretraining_resumes(corpus: Path, tmp_path: Path) -> None:
 
 
 def test_pretrain_bad_config(corpus: Path, tmp_path: Path) -> None:
-    pytest.importorskip("torch")
+    pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
     broken = tmp_path / "broken.json"
     broken.write_text("{num_hidden_layers: 2", encoding="utf-8")
     out = zhtext("pretrain", "mlm", corpus, "-o", tmp_path / "m", "--config", broken)

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-pytest.importorskip("torch")
+pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
 
 import torch
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
+pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
+pytest.importorskip("transformers", reason="needs transformers (pip install 'zhtext[neural]')")
 
 import numpy as np
 import torch

@@ -16,11 +16,13 @@ from zhtext.tag.tagger import Tagger, pieces
 
 @pytest.fixture(scope="module")
 def cws(corpora: Path) -> Tagger:
+    pytest.importorskip("pycrfsuite", reason="needs python-crfsuite (pip install 'zhtext[tag]')")
     return Tagger("cws", settings=FAST).fit(read_tagged(corpora / "pd.txt"))
 
 
 @pytest.fixture(scope="module")
 def ner(corpora: Path) -> Tagger:
+    pytest.importorskip("pycrfsuite", reason="needs python-crfsuite (pip install 'zhtext[tag]')")
     return Tagger("ner", settings=FAST).fit(read_tagged(corpora / "ner.txt"))
 
 
@@ -56,6 +58,7 @@ def test_long_texts_are_cut_at_sentence_ends_not_truncated(cws: Tagger) -> None:
 
 
 def test_pos_pipeline_tags_words(corpora: Path) -> None:
+    pytest.importorskip("pycrfsuite", reason="needs python-crfsuite (pip install 'zhtext[tag]')")
     tagger = Tagger("pos", settings=FAST).fit(read_tagged(corpora / "pd.txt"))
     report = tagger.evaluate(read_tagged(corpora / "pd_dev.txt"))
     assert report.accuracy is not None and report.accuracy > 0.9

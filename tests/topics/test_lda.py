@@ -14,7 +14,7 @@ from tests.processes import HANG_GUARD
 import zhtext
 from zhtext import NotFittedError, ZhtextError
 
-pytest.importorskip("gensim")
+pytest.importorskip("gensim", reason="needs gensim (pip install 'zhtext[topics]')")
 
 from zhtext.topics import TopicModel
 
