@@ -26,13 +26,21 @@ Example:
 from __future__ import annotations
 
 import inspect
+import numbers
 from collections.abc import Mapping
 from dataclasses import MISSING, fields
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeGuard, TypeVar
 
 from zhtext.errors import InputError, NotFittedError, ZhtextError
 
-__all__ = ["Estimator", "MethodEstimator", "coerce_setting", "field_defaults"]
+__all__ = [
+    "Estimator",
+    "MethodEstimator",
+    "coerce_setting",
+    "field_defaults",
+    "is_int",
+    "is_number",
+]
 
 _EMPTY = inspect.Parameter.empty
 
@@ -314,6 +322,16 @@ def coerce_setting(value: Any, default: Any, name: str) -> Any:
         raise InputError(f"setting {name!r} expects a {type(default).__name__}, got "
                          f"{value!r}") from None
     return value
+
+
+def is_int(value: Any) -> TypeGuard[int]:
+    """An integer setting (numpy integers too, as grid searches make them; not ``bool``)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> TypeGuard[float]:
+    """A real-valued setting (ints, floats, numpy scalars; not ``bool``)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _is_estimator(value: Any) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhtext.errors import InputError, ZhtextError
-from zhtext.params import MethodEstimator, coerce_setting
+from zhtext.params import MethodEstimator, coerce_setting, is_number
 from zhtext.records import Prediction
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class TextClassifier(MethodEstimator):
     _settings_class = staticmethod(settings_class)
 
     def _settings(self) -> Any:
-        if not isinstance(self.threshold, (int, float)) or not 0.0 < self.threshold < 1.0:
+        if not is_number(self.threshold) or not 0.0 < self.threshold < 1.0:
             raise ZhtextError(f"threshold should be between 0 and 1, got {self.threshold!r}")
         return self._method_settings()
 

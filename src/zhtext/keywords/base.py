@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from zhtext.errors import InputError, ZhtextError
 from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.candidates import CandidateExtractor, Candidates
-from zhtext.params import Estimator
+from zhtext.params import Estimator, is_int, is_number
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText, Normalizer
 from zhtext.text.segment import Segmenter, get_segmenter, segmenter_from_params
@@ -87,11 +87,11 @@ class KeywordExtractor(Estimator):
         Raises:
             ZhtextError: A value out of range; the message names the setting.
         """
-        if not _is_int(self.max_words) or self.max_words < 1:
+        if not is_int(self.max_words) or self.max_words < 1:
             raise ZhtextError(f"max_words must be at least 1, got {self.max_words!r}")
-        if not _is_number(self.position_weight) or self.position_weight < 0:
+        if not is_number(self.position_weight) or self.position_weight < 0:
             raise ZhtextError(f"position_weight must be 0 or more, got {self.position_weight!r}")
-        if not _is_int(self.top_k) or self.top_k < 1:
+        if not is_int(self.top_k) or self.top_k < 1:
             raise ZhtextError(f"top_k must be at least 1, got {self.top_k!r}")
 
     # -- components, built on first use ---------------------------------------------------
@@ -233,7 +233,7 @@ class KeywordExtractor(Estimator):
         self._components()  # checks the settings on first use
         self._check_fitted()
         k = self.top_k if top_k is None else top_k
-        if not _is_int(k) or k < 1:
+        if not is_int(k) or k < 1:
             raise ZhtextError(f"top_k must be at least 1, got {k!r}")
         return k
 
@@ -351,14 +351,6 @@ class KeywordExtractor(Estimator):
             raise InputError(f"holds a {type(obj).__name__} (method {m.get('method')!r}), not "
                              f"a {cls.__name__}; load it with zhtext.load", path=str(d))
         return obj
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _text_list(texts: Iterable[str]) -> list[str]:

@@ -11,6 +11,7 @@ import numpy as np
 from zhtext.errors import ZhtextError
 from zhtext.keywords.base import KeywordExtractor
 from zhtext.keywords.candidates import Candidates
+from zhtext.params import is_int, is_number
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText
 from zhtext.text.segment import Segmenter
@@ -108,11 +109,11 @@ class EmbeddingKeywords(KeywordExtractor):
         if not self.model or not isinstance(self.model, (str, Path)):
             raise ZhtextError("EmbeddingKeywords needs a model: a sentence-transformers name "
                               f"or directory, got {self.model!r}")
-        if not isinstance(self.diversity, (int, float)) or not 0.0 <= self.diversity <= 1.0:
+        if not is_number(self.diversity) or not 0.0 <= self.diversity <= 1.0:
             raise ZhtextError(f"diversity must be between 0 and 1, got {self.diversity!r}")
-        if not isinstance(self.max_candidates, int) or self.max_candidates < 1:
+        if not is_int(self.max_candidates) or self.max_candidates < 1:
             raise ZhtextError(f"max_candidates must be at least 1, got {self.max_candidates!r}")
-        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+        if not is_int(self.batch_size) or self.batch_size < 1:
             raise ZhtextError(f"batch_size must be at least 1, got {self.batch_size!r}")
 
     def _encoder(self) -> Any:

@@ -14,6 +14,7 @@ from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor
 from zhtext.keywords.candidates import Candidates, WordValues
 from zhtext.keywords.vectors import WordVectors
+from zhtext.params import is_int, is_number
 from zhtext.text.segment import Segmenter
 from zhtext.text.userdict import DictEntry
 
@@ -147,13 +148,13 @@ class TextRankKeywords(KeywordExtractor):
 
     def _validate(self) -> None:
         super()._validate()
-        if not isinstance(self.window, int) or self.window < 2:
+        if not is_int(self.window) or self.window < 2:
             raise ZhtextError(f"window must be at least 2, got {self.window!r}")
-        if not isinstance(self.damping, (int, float)) or not 0.0 < self.damping < 1.0:
+        if not is_number(self.damping) or not 0.0 < self.damping < 1.0:
             raise ZhtextError(f"damping must be between 0 and 1, got {self.damping!r}")
-        if not isinstance(self.max_iter, int) or self.max_iter < 1:
+        if not is_int(self.max_iter) or self.max_iter < 1:
             raise ZhtextError(f"max_iter must be at least 1, got {self.max_iter!r}")
-        if not isinstance(self.vector_size, int) or self.vector_size < 1:
+        if not is_int(self.vector_size) or self.vector_size < 1:
             raise ZhtextError(f"vector_size must be at least 1, got {self.vector_size!r}")
 
     def _needs_fit(self) -> bool:

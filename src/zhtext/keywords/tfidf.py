@@ -13,6 +13,7 @@ from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.base import LENGTH_WEIGHTS, KeywordExtractor
 from zhtext.keywords.candidates import QUOTE_MARKS, Candidates
 from zhtext.keywords.idf import IdfTable, builtin_idf
+from zhtext.params import is_number
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText
 from zhtext.text.segment import Segmenter
@@ -79,9 +80,9 @@ class TfidfKeywords(KeywordExtractor):
         super()._validate()
         if self.idf not in ("builtin", "fitted", "mixed"):
             raise ZhtextError(f"idf must be 'builtin', 'fitted' or 'mixed', got {self.idf!r}")
-        if not isinstance(self.max_df, (int, float)) or not 0.0 < self.max_df <= 1.0:
+        if not is_number(self.max_df) or not 0.0 < self.max_df <= 1.0:
             raise ZhtextError(f"max_df must be in (0, 1], got {self.max_df!r}")
-        if not isinstance(self.quote_boost, (int, float)) or self.quote_boost < 0:
+        if not is_number(self.quote_boost) or self.quote_boost < 0:
             raise ZhtextError(f"quote_boost must be 0 or more, got {self.quote_boost!r}")
 
     def _extra_stopwords(self) -> Iterable[str]:

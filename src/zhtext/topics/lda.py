@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from zhtext.errors import InputError, ZhtextError
-from zhtext.params import Estimator
+from zhtext.params import Estimator, is_int
 from zhtext.records import Topic
 from zhtext.topics.corpus import CONTENT_POS, TokenFile, Tokenizer
 
@@ -154,24 +154,20 @@ class TopicModel(Estimator):
     def _validate(self) -> None:
         """Check the settings (on ``fit``, as scikit-learn does, not in ``__init__``)."""
         k, k_range, passes = self.k, self.k_range, self.passes
-        if k != "auto" and (not isinstance(k, int) or isinstance(k, bool) or k < 1):
+        if k != "auto" and (not is_int(k) or k < 1):
             raise ZhtextError(f"k must be a positive number of topics or 'auto', got {k!r}")
         if (not isinstance(k_range, (tuple, list)) or len(k_range) != 2
-                or not all(isinstance(x, int) for x in k_range)
+                or not all(is_int(x) for x in k_range)
                 or k_range[0] < 1 or k_range[1] < k_range[0]):
             raise ZhtextError(f"k_range must be (low, high) with 1 <= low <= high, got {k_range}")
-        if passes != "auto" and (not isinstance(passes, int) or passes < 1):
+        if passes != "auto" and (not is_int(passes) or passes < 1):
             raise ZhtextError(f"passes must be a positive number or 'auto', got {passes!r}")
         for name in ("restarts", "iterations"):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
+            if not is_int(value) or value < 1:
                 raise ZhtextError(f"{name} must be at least 1, got {value!r}")
         if self.coherence not in ("c_npmi", "c_v"):
             raise ZhtextError(f"coherence must be 'c_npmi' or 'c_v', got {self.coherence!r}")
-        if not isinstance(self.min_df, int) or self.min_df < 1:
-            raise ZhtextError(f"min_df must be at least 1, got {self.min_df!r}")
-        if not isinstance(self.max_df, (int, float)) or not 0.0 < self.max_df <= 1.0:
-            raise ZhtextError(f"max_df must be in (0, 1], got {self.max_df!r}")
 
     def _params_changed(self) -> None:
         self.__dict__.pop("_tok", None)
@@ -221,7 +217,7 @@ class TopicModel(Estimator):
             n = len(tokens)
             if n == 0:
                 raise ZhtextError("the corpus is empty: give at least one document per line")
-            k_needed = self.k if isinstance(self.k, int) else self.k_range[0]
+            k_needed = int(self.k) if self.k != "auto" else int(self.k_range[0])
             if n < k_needed:
                 raise ZhtextError(f"the corpus has {n} document(s), fewer than the {k_needed} "
                                   "topics asked for; give more documents or a smaller --k")
