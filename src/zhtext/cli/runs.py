@@ -17,10 +17,8 @@ import typer
 from zhtext.cli.common import show_progress
 from zhtext.errors import InputError
 
-__all__ = ["TRAINING_STATE", "KeepCheckpoints", "Resume", "check_output", "has_checkpoints",
-           "print_settings", "progress", "status", "training_state"]
-
-TRAINING_STATE = "training.json"
+__all__ = ["KeepCheckpoints", "Resume", "check_output", "print_settings", "progress", "status",
+           "training_run", "write_evaluation"]
 
 Resume = Annotated[bool, typer.Option(
     "--resume", help="Continue an interrupted run from the checkpoints in -o.")]
@@ -38,59 +36,12 @@ def print_settings(settings_class: Any) -> None:
 
 def check_output(output: Path, *, force: bool, resume: bool) -> None:
     """Refuse an existing output directory, unless ``--force`` or ``--resume`` (of a run)."""
-    from zhtext.artifacts import MANIFEST
-
     if force and resume:
         raise typer.BadParameter("--force starts over and --resume continues; give one",
                                  param_hint="--force/--resume")
-    from zhtext.neural.distributed import is_main_process
+    from zhtext.neural.runs import check_output as check
 
-    if not is_main_process():  # under torchrun rank 0 checks (and then creates) the directory
-        return
-    if not output.exists():
-        if resume:
-            raise InputError("nothing to resume: the directory does not exist; drop --resume",
-                             path=str(output))
-        return
-    if not output.is_dir():
-        raise InputError("output path is a file; give a directory", path=str(output))
-    if force:
-        return
-    if resume:
-        if (output / MANIFEST).exists():
-            raise InputError("this model is already trained, nothing to resume; pass --force "
-                             "to train it again", path=str(output))
-        if not (output / TRAINING_STATE).exists():
-            raise InputError("not a zhtext training directory (no training.json); nothing to "
-                             "resume", path=str(output))
-        return
-    if (output / TRAINING_STATE).exists() and not (output / MANIFEST).exists():
-        raise InputError("holds an unfinished training run; pass --resume to continue it or "
-                         "--force to start over", path=str(output))
-    raise InputError("output directory already exists; choose another path, or pass --force "
-                     "to replace it", path=str(output))
-
-
-def has_checkpoints(work: Path) -> bool:
-    """Whether ``work/checkpoints`` holds a Trainer checkpoint."""
-    d = work / "checkpoints"
-    return d.is_dir() and any(p.name.startswith("checkpoint-") for p in d.iterdir())
-
-
-def training_state(output: Path, method: str, params: dict[str, Any], train_file: Path,
-                    resume: bool) -> None:
-    """Write ``training.json``, or on ``--resume`` check the run keeps its settings."""
-    state_file = output / TRAINING_STATE
-    state = {"method": method, "params": params, "train": str(train_file)}
-    if resume and state_file.exists():
-        old = json.loads(state_file.read_text(encoding="utf-8"))
-        if old.get("method") != method or old.get("params") != params:
-            raise InputError(f"--resume with other settings than the interrupted run (it was "
-                             f"method {old.get('method')!r} with {old.get('params')}); use the "
-                             "same options, or --force to start over", path=str(output))
-        return
-    state_file.write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n",
-                          encoding="utf-8")
+    check(output, force=force, resume=resume)
 
 
 @contextmanager
@@ -145,37 +96,15 @@ def write_evaluation(output: Path, report: Any, *, write_html: Callable[[Path], 
 def training_run(output: Path, *, enabled: bool, force: bool, resume: bool, method: str,
                  params: dict[str, Any], train_file: Path, command: str,
                  subcommand: str = "train") -> Iterator[Path | None]:
-    """The output directory of a checkpointed (neural) run while it trains.
+    """:func:`zhtext.neural.runs.training_run`, printing how to resume after Ctrl-C."""
+    from zhtext.neural.runs import training_run as run
 
-    ``None`` when not ``enabled`` (the model is then written at the end only). On failure a
-    directory this run created and that holds no checkpoint is removed; on Ctrl-C the way to
-    resume is printed.
-    """
-    if not enabled:
-        yield None
-        return
-    import shutil
-
-    from zhtext.neural.distributed import is_main_process, wait_for_everyone
-
-    if not is_main_process():  # rank 0 prepares the directory; Trainer writes checkpoints
-        wait_for_everyone()
-        yield output
-        return
-    created = False
-    if force and output.exists():
-        shutil.rmtree(output)
-    if not output.exists():
-        output.mkdir(parents=True)
-        created = True
-    training_state(output, method, params, train_file, resume)
-    wait_for_everyone()
     try:
-        yield output
-    except BaseException as e:
-        if created and not has_checkpoints(output):
-            shutil.rmtree(output, ignore_errors=True)
-        elif isinstance(e, KeyboardInterrupt):
+        with run(output, checkpointed=enabled, force=force, resume=resume, method=method,
+                 params=params, source=str(train_file)) as work:
+            yield work
+    except KeyboardInterrupt:
+        if enabled and output.exists():
             typer.echo(f"interrupted; continue with: zhtext {command} {subcommand} ... -o "
                        f"{output} --resume", err=True)
         raise
