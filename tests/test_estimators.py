@@ -467,11 +467,13 @@ def _texts(keywords: list[Any]) -> list[str]:
     return [k.text for k in keywords]
 
 
-def test_grid_search_tunes_keyword_extractors() -> None:
+def test_grid_search_tunes_keyword_extractors(tmp_path: Path) -> None:
+    import numpy as np
     from sklearn.model_selection import GridSearchCV
 
-    for est, grid in [(TfidfKeywords(top_k=3), {"position_weight": [0.0, 1.0],
-                                                "max_words": [1, 3]}),
+    # numpy values, as grids often hold them, are valid settings and save as JSON numbers
+    for est, grid in [(TfidfKeywords(top_k=3), {"position_weight": np.array([0.0, 1.0]),
+                                                "max_words": np.array([1, 3])}),
                       (TextRankKeywords(top_k=3), {"window": [3, 5]})]:
         search = GridSearchCV(est, grid, cv=2, error_score="raise").fit(KW_DOCS, KW_GOLD)
         best = search.best_estimator_
@@ -479,6 +481,8 @@ def test_grid_search_tunes_keyword_extractors() -> None:
         assert all(best.get_params()[k] == v for k, v in search.best_params_.items())
         assert 0.0 < search.best_score_ <= 1.0
         assert search.score(KW_DOCS, KW_GOLD) == best.score(KW_DOCS, KW_GOLD)
+        again = zhtext.load(str(best.save(tmp_path / best.method)))
+        assert again.extract(KW_DOCS) == best.extract(KW_DOCS)
 
 
 def test_keyword_extractor_as_a_pipeline_step() -> None:

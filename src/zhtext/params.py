@@ -29,6 +29,7 @@ import inspect
 import numbers
 from collections.abc import Mapping
 from dataclasses import MISSING, fields
+from pathlib import PurePath
 from typing import Any, ClassVar, TypeGuard, TypeVar
 
 from zhtext.errors import InputError, NotFittedError, ZhtextError
@@ -40,6 +41,7 @@ __all__ = [
     "field_defaults",
     "is_int",
     "is_number",
+    "json_ready",
 ]
 
 _EMPTY = inspect.Parameter.empty
@@ -332,6 +334,33 @@ def is_int(value: Any) -> TypeGuard[int]:
 def is_number(value: Any) -> TypeGuard[float]:
     """A real-valued setting (ints, floats, numpy scalars; not ``bool``)."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def json_ready(value: Any) -> Any:
+    """A setting as ``zhtext.json`` can hold it.
+
+    numpy numbers become Python numbers, paths strings, tuples lists and sets sorted lists
+    (a grid search hands over numpy values; JSON has no tuples).
+
+    Example:
+        >>> json_ready({"k_range": (2, 20), "dictionary": PurePath("d.txt")})
+        {'k_range': [2, 20], 'dictionary': 'd.txt'}
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(json_ready(v) for v in value)
+    return value
 
 
 def _is_estimator(value: Any) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhtext.errors import InputError, ZhtextError
-from zhtext.params import MethodEstimator, coerce_setting, is_number
+from zhtext.params import MethodEstimator, coerce_setting, is_number, json_ready
 from zhtext.records import Prediction
 
 if TYPE_CHECKING:
@@ -310,7 +310,7 @@ class TextClassifier(MethodEstimator):
                 extra_files(tmp)
             return {"labels": self.labels_, "multi_label": self.multi_label,
                     "label_ids_are_positions": self.ids_are_positions_,
-                    "threshold": self.threshold, "params": self._params,
+                    "threshold": json_ready(self.threshold), "params": json_ready(self._params),
                     "train_seconds": round(getattr(self, "train_seconds_", 0.0) or 0.0, 3),
                     "metrics": "metrics.json" if report is not None else None, **entries}
 

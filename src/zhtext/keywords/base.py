@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from zhtext.errors import InputError, ZhtextError
 from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.candidates import CandidateExtractor, Candidates
-from zhtext.params import Estimator, is_int, is_number
+from zhtext.params import Estimator, is_int, is_number, json_ready
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText, Normalizer
 from zhtext.text.segment import Segmenter, get_segmenter, segmenter_from_params
@@ -322,7 +322,7 @@ class KeywordExtractor(Estimator):
         self._check_fitted()
 
         def parts(tmp: Path) -> dict[str, Any]:
-            return {"params": self._config(), "files": self._save_parts(tmp)}
+            return {"params": json_ready(self._config()), "files": self._save_parts(tmp)}
 
         return write_artifact(path, task="keywords", method=self.method, build=parts, force=force)
 

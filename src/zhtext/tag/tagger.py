@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from zhtext.errors import InputError, ZhtextError
-from zhtext.params import MethodEstimator
+from zhtext.params import MethodEstimator, json_ready
 from zhtext.records import Entity, Token
 from zhtext.tag.crf import CrfSettings, CrfTagger
 from zhtext.tag.formats import Sentence
@@ -443,7 +443,7 @@ class Tagger(MethodEstimator):
             if extra_files is not None:
                 extra_files(tmp)
             settings = getattr(self, "settings_", None) or self.settings
-            return {"tag_task": self.task, "settings": _plain(asdict(settings)),
+            return {"tag_task": self.task, "settings": json_ready(asdict(settings)),
                     "labels": self.labels_, "model": model, "pos_model": pos,
                     "history": self.history_,
                     "train_seconds": round(getattr(self, "train_seconds_", 0.0) or 0.0, 1)}
@@ -486,7 +486,3 @@ class Tagger(MethodEstimator):
         self.vocabulary_ = (frozenset(vocab.read_text(encoding="utf-8").split("\n")) - {""}
                             if vocab.is_file() else frozenset())
         return self
-
-
-def _plain(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in d.items()}

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from zhtext.errors import InputError, ZhtextError
-from zhtext.params import Estimator, is_int
+from zhtext.params import Estimator, is_int, json_ready
 from zhtext.records import Topic
 from zhtext.topics.corpus import CONTENT_POS, TokenFile, Tokenizer
 
@@ -390,7 +390,7 @@ class TopicModel(Estimator):
                                         "topics": [[t, round(p, 6)] for t, p in dist]}) + "\n")
             write_report(tmp / "report.html", topics, self.curve_, self)
             return {
-                "params": self._config(),
+                "params": json_ready(self._config()),
                 "k": self.k_,
                 "alpha": [float(a) for a in self.lda_.alpha],
                 "eta": [float(e) for e in np.atleast_1d(self.lda_.eta)][:1],
