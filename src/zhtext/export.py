@@ -100,7 +100,7 @@ def _convs_as_matmuls(model: Any) -> Any:
 
     from torch import nn
 
-    from zhtext.classify.conv import UnfoldedConvs
+    from zhtext.neural.conv import UnfoldedConvs
 
     convs = getattr(model, "convs", None)
     if not isinstance(convs, nn.ModuleList) or isinstance(convs, UnfoldedConvs):

@@ -188,7 +188,7 @@ def test_conv_max_pool_ignores_padding() -> None:
     import torch
     from torch import nn
 
-    from zhtext.classify.conv import conv_max_pool
+    from zhtext.neural.conv import conv_max_pool
 
     torch.manual_seed(0)
     convs = nn.ModuleList([nn.Conv1d(4, 3, 2, padding=1), nn.Conv1d(4, 3, 3, padding=1)])
@@ -267,7 +267,7 @@ def test_unfolded_convs_equal_the_convolutions() -> None:
     """The export's one-matrix-product bank computes what the Conv1d bank computes."""
     import torch
 
-    from zhtext.classify.conv import UnfoldedConvs, conv_max_pool
+    from zhtext.neural.conv import UnfoldedConvs, conv_max_pool
 
     torch.manual_seed(0)
     convs = torch.nn.ModuleList(torch.nn.Conv1d(6, 5, k, padding=k // 2) for k in (1, 2, 3, 4, 5))

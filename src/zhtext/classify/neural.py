@@ -33,15 +33,16 @@ from zhtext.neural.settings import (
     check_fraction,
     check_positive,
 )
-from zhtext.neural.training import (
+from zhtext.neural.training import encoder_learning_rate, last_checkpoint, run_trainer
+from zhtext.neural.windows import (
     Windows,
-    encoder_learning_rate,
-    first_line,
-    last_checkpoint,
-    run_trainer,
+    length_sample,
+    pad_windows,
+    sorted_batches,
+    window_length,
 )
 
-__all__ = ["NEURAL_METHODS", "NeuralClassifier", "NeuralSettings"]
+__all__ = ["NEURAL_METHODS", "NeuralClassifier", "NeuralSettings", "pad_windows"]
 
 logger = logging.getLogger(__name__)
 
@@ -126,27 +127,6 @@ def _resolved(method: str, s: NeuralSettings) -> NeuralSettings:
     return NeuralSettings(**d)
 
 
-def pad_windows(batch: list[dict[str, Any]], pad_id: int) -> dict[str, np.ndarray]:
-    """Pad a batch of windows into int64 arrays (plus ``attention_mask`` when missing)."""
-    width = max(1, max(len(b["input_ids"]) for b in batch))
-    out: dict[str, np.ndarray] = {}
-    for key in batch[0]:
-        if key == "labels":
-            out[key] = np.array([b[key] for b in batch])
-            continue
-        fill = pad_id if key == "input_ids" else 0
-        out[key] = np.array([b[key] + [fill] * (width - len(b[key])) for b in batch],
-                            dtype=np.int64).reshape(len(batch), width)
-    if "attention_mask" not in out:
-        out["attention_mask"] = np.array(
-            [[1] * len(b["input_ids"]) + [0] * (width - len(b["input_ids"])) for b in batch],
-            dtype=np.int64)
-    for key in ("bigram_ids", "word_ids"):
-        if key in out and not out[key].size:
-            del out[key]
-    return out
-
-
 def _collate(pad_id: int) -> Any:
     import torch
 
@@ -183,6 +163,7 @@ class NeuralClassifier:
                              "--set init=random")
         self.model_: Any = None
         self.tokenizer_: Any = None
+        self._encoder_config: Any = None  # the encoder's config, while building
         self.labels_: list[str] = []
         self.multi_label_ = False
         self.max_length_ = 0
@@ -216,13 +197,12 @@ class NeuralClassifier:
     def _pick_max_length(self, texts: Sequence[str], cap: int) -> int:
         if self.settings.max_length:
             return self.settings.max_length
-        sample = texts[:: max(1, len(texts) // 2000)]
+        sample = length_sample(texts)
         if self.method == "textcnn":
-            lens = sorted(len(self.tokenizer_.tokens(t)) for t in sample)
+            lens = [len(self.tokenizer_.tokens(t)) for t in sample]
         else:
-            lens = sorted(len(ids) for ids in self.tokenizer_(list(sample))["input_ids"])
-        p98 = lens[min(len(lens) - 1, int(0.98 * len(lens)))] if lens else 16
-        return int(min(cap, max(8, p98)))
+            lens = [len(ids) for ids in self.tokenizer_(list(sample))["input_ids"]]
+        return window_length(lens, cap=cap, floor=8)
 
     # -- building -------------------------------------------------------------------------
     def _build(self, texts: Sequence[str], labels: list[str], multi_label: bool,
@@ -262,23 +242,14 @@ class NeuralClassifier:
             if s.vectors:
                 self._load_vectors(Path(s.vectors))
             return
-        from transformers import (
-            AutoConfig,
-            AutoModelForSequenceClassification,
-            AutoTokenizer,
-            set_seed,
-        )
+        from transformers import set_seed
+
+        from zhtext.neural.encoder import load_tokenizer_and_config, position_limit
 
         assert s.model is not None
-        try:
-            self.tokenizer_ = AutoTokenizer.from_pretrained(s.model)
-            enc_config = AutoConfig.from_pretrained(s.model)
-        except (OSError, ValueError) as e:
-            raise InputError(f"cannot load encoder {s.model!r}: {first_line(e)}; give a local "
-                             "directory with config.json, the weights and a tokenizer, or a hub "
-                             "name (needs network access)") from None
-        cap = int(getattr(enc_config, "max_position_embeddings", 512) or 512)
-        self.max_length_ = self._pick_max_length(texts, min(512, cap))
+        self.tokenizer_, self._encoder_config = load_tokenizer_and_config(s.model)
+        self.max_length_ = self._pick_max_length(
+            texts, position_limit(self._encoder_config, self.tokenizer_))
         kwargs: dict[str, Any] = {"num_labels": len(labels), "id2label": id2label,
                                   "label2id": label2id, "problem_type": problem}
         random_init = s.init == "random"
@@ -286,14 +257,12 @@ class NeuralClassifier:
             logger.warning("init=random with lora: the adapters train on a frozen random "
                            "encoder")
         set_seed(s.seed)  # the new head's (and a random encoder's) initial weights
-        if self.method == "bert" and random_init:
-            self.model_ = AutoModelForSequenceClassification.from_config(
-                AutoConfig.from_pretrained(s.model, **kwargs))
-        elif self.method == "bert":
-            self.model_ = AutoModelForSequenceClassification.from_pretrained(
-                s.model, ignore_mismatched_sizes=True, **kwargs)
+        if self.method == "bert":
+            from zhtext.neural.heads import linear
+
+            self.model_ = linear.from_encoder(s.model, random_init=random_init, **kwargs)
         else:
-            from zhtext.classify.heads import BertCnnConfig, BertCnnForSequenceClassification
+            from zhtext.neural.heads.cnn import BertCnnConfig, BertCnnForSequenceClassification
 
             cnn_config = BertCnnConfig(
                 kernel_sizes=[int(k) for k in s.kernel_sizes.split(",")],
@@ -301,43 +270,13 @@ class NeuralClassifier:
             self.model_ = BertCnnForSequenceClassification.from_encoder(
                 s.model, cnn_config, random_init=random_init)
         if s.lora:
-            self.model_ = self._add_lora(self.model_)
+            from zhtext.neural.peft import add_adapters
 
-    def _encoder_config(self) -> Any:
-        from transformers import AutoConfig
-
-        assert self.settings.model is not None
-        return AutoConfig.from_pretrained(self.settings.model)
-
-    def _add_lora(self, model: Any) -> Any:
-        from peft import LoraConfig, TaskType, get_peft_model
-
-        s = self.settings
-        names = {n.rsplit(".", 1)[-1] for n, _ in model.named_modules()}
-        if s.lora_targets:
-            targets = [t.strip() for t in s.lora_targets.split(",") if t.strip()]
-            missing = [t for t in targets if t not in names]
-            if missing:
-                raise InputError(f"LoRA target modules {missing} are not in the model")
-        else:
-            targets = next(([a, b] for a, b in (("query", "value"), ("q_proj", "v_proj"),
-                                                 ("q_lin", "v_lin")) if a in names), [])
-            if not targets:
-                targets = [n for n in ("qkv", "Wqkv", "c_attn", "query_key_value") if n in names]
-            if not targets:
-                raise InputError("cannot find the attention projections for LoRA; name them "
-                                 "with --set lora_targets=a,b")
-        head = ["classifier"]
-        if self.method == "bert-cnn":  # PEFT saves modules, not module lists
-            head += [f"convs.{i}" for i in range(len(model.convs))]
-        config = LoraConfig(task_type=TaskType.SEQ_CLS, r=s.lora_r, lora_alpha=s.lora_alpha,
-                            lora_dropout=s.lora_dropout, target_modules=targets,
-                            modules_to_save=head)
-        peft_model = get_peft_model(model, config)
-        trainable, total = peft_model.get_nb_trainable_parameters()
-        logger.info("LoRA on %s: %d of %d parameters trainable (%.2f%%)", targets, trainable,
-                    total, 100 * trainable / max(1, total))
-        return peft_model
+            head = ["classifier"]
+            if self.method == "bert-cnn":  # PEFT saves modules, not module lists
+                head += [f"convs.{i}" for i in range(len(self.model_.convs))]
+            self.model_ = add_adapters(self.model_, s, task_type="SEQ_CLS",
+                                       modules_to_save=head)
 
     def _word2vec(self, texts: Sequence[str]) -> None:
         """Initialise the token table with skip-gram vectors trained on ``texts``."""
@@ -419,7 +358,7 @@ class NeuralClassifier:
 
         import torch
 
-        from zhtext.classify.loss import classification_loss
+        from zhtext.neural.loss import classification_loss
 
         auto_epochs = self.settings.epochs == 0
         auto_lr = self.settings.learning_rate == 0
@@ -432,7 +371,7 @@ class NeuralClassifier:
         try:
             self._build(texts, self.labels_, multi_label, work)
             if auto_lr and self.method != "textcnn":
-                lr = encoder_learning_rate(self._encoder_config())
+                lr = encoder_learning_rate(self._encoder_config)
                 s.learning_rate = max(lr, 5e-4) if s.lora else lr
             feats, owner = self._encode(texts)
             y_windows = y[np.asarray(owner)]
@@ -514,14 +453,10 @@ class NeuralClassifier:
         if n == 0:
             return np.zeros((0, len(self.labels_)), dtype=np.float32)
         feats, owner = self._encode(texts)
-        bs = batch_size or self.settings.predict_batch_size
-        order = sorted(range(len(owner)), key=lambda i: len(feats["input_ids"][i]))
         logits = np.zeros((len(owner), len(self.labels_)), dtype=np.float32)
-        pad_id = self._pad_id()
-        for a in range(0, len(order), bs):
-            idx = order[a : a + bs]
-            logits[idx] = self._logits(pad_windows([{k: v[i] for k, v in feats.items()}
-                                                    for i in idx], pad_id))
+        for idx, batch in sorted_batches(feats, batch_size or self.settings.predict_batch_size,
+                                         self._pad_id()):
+            logits[idx] = self._logits(batch)
         return _aggregate(_probabilities(logits, self.multi_label_), owner, n)
 
     def _logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
@@ -565,7 +500,9 @@ class NeuralClassifier:
         if not (model_dir / "config.json").is_file():
             raise InputError("the model directory has no model/config.json; it is damaged or "
                              "incomplete (retrain it)", path=str(d))
-        try:
+        from zhtext.neural.encoder import reading_saved_model
+
+        with reading_saved_model(d):
             if method == "textcnn":
                 from zhtext.classify.textcnn import TextCNNForSequenceClassification
                 from zhtext.classify.vocab import Vocab
@@ -576,22 +513,18 @@ class NeuralClassifier:
             elif method == "bert-cnn":
                 from transformers import AutoTokenizer
 
-                from zhtext.classify.heads import BertCnnForSequenceClassification
+                from zhtext.neural.heads.cnn import BertCnnForSequenceClassification
 
                 obj.tokenizer_ = AutoTokenizer.from_pretrained(model_dir)
                 obj.model_ = BertCnnForSequenceClassification.from_pretrained(
                     model_dir, use_safetensors=True)
             else:
-                from transformers import AutoModelForSequenceClassification, AutoTokenizer
+                from transformers import AutoTokenizer
+
+                from zhtext.neural.heads import linear
 
                 obj.tokenizer_ = AutoTokenizer.from_pretrained(model_dir)
-                obj.model_ = AutoModelForSequenceClassification.from_pretrained(
-                    model_dir, use_safetensors=True, trust_remote_code=False)
-        except InputError:
-            raise
-        except Exception as e:
-            raise InputError(f"cannot load the model ({type(e).__name__}: {first_line(e)}); "
-                             "the directory is damaged or incomplete", path=str(d)) from None
+                obj.model_ = linear.from_saved(model_dir)
         obj.model_.eval()
         return obj
 

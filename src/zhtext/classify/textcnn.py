@@ -16,8 +16,8 @@ from torch import nn
 from transformers import PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from zhtext.classify.conv import conv_max_pool
-from zhtext.classify.loss import classification_loss
+from zhtext.neural.conv import conv_max_pool
+from zhtext.neural.loss import classification_loss
 
 __all__ = ["TextCNNConfig", "TextCNNForSequenceClassification"]
 

@@ -18,7 +18,6 @@ classifiers: early stopping on the dev metric, checkpoints, resume, seeds, mixed
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import time
@@ -39,12 +38,15 @@ from zhtext.neural.settings import (
     check_fraction,
     check_positive,
 )
+from zhtext.neural.windows import length_sample, pad_windows, sorted_batches, window_length
 
 __all__ = ["NeuralTagger", "NeuralTaggerSettings"]
 
 logger = logging.getLogger(__name__)
 
 DevMetric = Callable[[list[list[str]], list[list[str]]], float]
+#: Paddings of the windows' features besides ``input_ids`` (untagged tokens: -100).
+_FILLS = {"tag_mask": 0, "labels": -100}
 
 
 @dataclass
@@ -187,21 +189,17 @@ class NeuralTagger:
                                     for p in positions])
         return feats, layout
 
+    def _pad_id(self) -> int:
+        return int(self.tokenizer_.pad_token_id or 0)
+
     def _collate(self) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
         import torch
 
-        pad = {"input_ids": int(self.tokenizer_.pad_token_id or 0), "tag_mask": 0,
-               "labels": -100}
+        pad_id = self._pad_id()
 
         def collate(batch: list[dict[str, Any]]) -> dict[str, Any]:
-            width = max(len(b["input_ids"]) for b in batch)
-            out = {key: torch.tensor([b[key] + [fill] * (width - len(b[key])) for b in batch],
-                                     dtype=torch.long)
-                   for key, fill in pad.items() if key in batch[0]}
-            out["attention_mask"] = torch.tensor(
-                [[1] * len(b["input_ids"]) + [0] * (width - len(b["input_ids"])) for b in batch],
-                dtype=torch.long)
-            return out
+            return {k: torch.from_numpy(v) for k, v in
+                    pad_windows(batch, pad_id, fills=_FILLS, stack=()).items()}
 
         return collate
 
@@ -227,35 +225,25 @@ class NeuralTagger:
     # -- building -------------------------------------------------------------------------
     def _build(self, labels: list[str], outside: str) -> None:
         import torch
-        from transformers import AutoConfig, AutoTokenizer
 
-        from zhtext.neural.training import first_line
+        from zhtext.neural.encoder import load_tokenizer_and_config, position_limit
+        from zhtext.neural.heads.token import TokenTagger, TokenTaggerConfig
+        from zhtext.neural.training import encoder_learning_rate
 
         s = self.settings
         assert s.model is not None
-        try:
-            self.tokenizer_ = AutoTokenizer.from_pretrained(s.model)
-            enc_config = AutoConfig.from_pretrained(s.model)
-        except (OSError, ValueError) as e:
-            raise InputError(f"cannot load encoder {s.model!r}: {first_line(e)}; give a local "
-                             "directory with config.json, the weights and a tokenizer, or a hub "
-                             "name (needs network access)") from None
+        self.tokenizer_, enc_config = load_tokenizer_and_config(s.model)
         if not getattr(self.tokenizer_, "is_fast", False):
             raise InputError(f"encoder {s.model!r} has no fast tokenizer (tokenizer.json); the "
                              "tagger needs one to map tokens back to characters")
         if not s.learning_rate:
-            from zhtext.neural.training import encoder_learning_rate
-
             s.learning_rate = encoder_learning_rate(enc_config)
-        cap = int(getattr(enc_config, "max_position_embeddings", 512) or 512)
-        model_max = int(getattr(self.tokenizer_, "model_max_length", 0) or 0)
-        self.cap_ = min(512, cap, model_max if 0 < model_max < 100_000 else cap)
-        config_cls, model_cls = _model_classes()
-        config = config_cls(crf=s.crf, dropout=s.dropout, outside=outside,
-                            num_labels=len(labels), id2label=dict(enumerate(labels)),
-                            label2id={t: i for i, t in enumerate(labels)})
+        self.cap_ = position_limit(enc_config, self.tokenizer_)
+        config = TokenTaggerConfig(crf=s.crf, dropout=s.dropout, outside=outside,
+                                   num_labels=len(labels), id2label=dict(enumerate(labels)),
+                                   label2id={t: i for i, t in enumerate(labels)})
         torch.manual_seed(s.seed)  # the new layers' (and a random encoder's) initial weights
-        self.model_ = model_cls.from_encoder(s.model, config, random_init=s.init == "random")
+        self.model_ = TokenTagger.from_encoder(s.model, config, random_init=s.init == "random")
 
     def _pick_window(self, tokens: list[tuple[list[int], list[int]]]) -> None:
         s = self.settings
@@ -266,9 +254,8 @@ class NeuralTagger:
                                  f"({self.cap_} tokens); set max_length to at most {self.cap_}")
             length = s.max_length
         else:
-            lens = sorted(len(ids) for ids, _ in tokens[:: max(1, len(tokens) // 2000)])
-            p98 = lens[min(len(lens) - 1, int(0.98 * len(lens)))] if lens else 16
-            length = int(min(self.cap_, max(16, p98 + n_special)))
+            length = window_length([len(ids) for ids, _ in length_sample(tokens)],
+                                   cap=self.cap_, floor=16, extra=n_special)
         width = length - n_special
         if width < 1:
             raise InputError(f"max_length {length} leaves no room for tokens besides the "
@@ -328,7 +315,8 @@ class NeuralTagger:
             ``best_metric`` (on dev), ``epochs`` and ``steps`` run, ``seconds``,
             ``resumed_from_step``, ``train_windows``, ``max_length`` and ``stride``.
         """
-        from zhtext.neural.training import Windows, run_trainer
+        from zhtext.neural.training import run_trainer
+        from zhtext.neural.windows import Windows
 
         t0 = time.perf_counter()
         s = self.settings
@@ -442,15 +430,11 @@ class NeuralTagger:
         feats, layout = self._encode(chars)
         values: list[Any] = [None] * len(layout.owner)
         bs = batch_size or self.settings.predict_batch_size
-        collate = self._collate()
         device = next(self.model_.parameters()).device
-        order = sorted(range(len(values)), key=lambda i: len(feats["input_ids"][i]))
         self.model_.eval()
         with torch.inference_mode():
-            for a in range(0, len(order), bs):
-                idx = order[a : a + bs]
-                batch = {k: v.to(device) for k, v in collate(
-                    [{k: v[i] for k, v in feats.items()} for i in idx]).items()}
+            for idx, arrays in sorted_batches(feats, bs, self._pad_id(), fills=_FILLS, stack=()):
+                batch = {k: torch.from_numpy(v).to(device) for k, v in arrays.items()}
                 mask = batch.pop("tag_mask").bool()
                 logits = self.model_(**batch).logits
                 if marginals:
@@ -499,7 +483,8 @@ class NeuralTagger:
         """Read a model written by :meth:`save` (safetensors; no code from the directory)."""
         from transformers import AutoTokenizer
 
-        from zhtext.neural.training import first_line
+        from zhtext.neural.encoder import reading_saved_model
+        from zhtext.neural.heads.token import TokenTagger
 
         d = Path(d)
         settings = NeuralTaggerSettings.from_dict(manifest.get("settings", {}))
@@ -507,12 +492,9 @@ class NeuralTagger:
         if not (d / "config.json").is_file():
             raise InputError("the model directory has no config.json; it is damaged or "
                              "incomplete (retrain it)", path=str(d))
-        try:
+        with reading_saved_model(d):
             obj.tokenizer_ = AutoTokenizer.from_pretrained(d)
-            obj.model_ = _model_classes()[1].from_pretrained(d, use_safetensors=True)
-        except Exception as e:
-            raise InputError(f"cannot load the model ({type(e).__name__}: {first_line(e)}); "
-                             "the directory is damaged or incomplete", path=str(d)) from None
+            obj.model_ = TokenTagger.from_pretrained(d, use_safetensors=True)
         config = obj.model_.config
         obj.labels_ = [config.id2label[i] for i in range(config.num_labels)]
         obj.outside_ = config.outside
@@ -527,141 +509,3 @@ def _token_accuracy(gold: list[list[str]], pred: list[list[str]]) -> float:
     n = sum(len(g) for g in gold)
     hits = sum(a == b for g, p in zip(gold, pred) for a, b in zip(g, p))
     return hits / n if n else 0.0
-
-
-@functools.cache
-def _model_classes() -> tuple[Any, Any]:
-    """The config and model classes (built on first use: torch and transformers load here)."""
-    import torch
-    from torch import nn
-    from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
-    from transformers.modeling_outputs import TokenClassifierOutput
-
-    from zhtext.classify.heads import _encoder_config
-    from zhtext.tag.crf_layer import CRF
-
-    class TokenTaggerConfig(PretrainedConfig):  # type: ignore[no-untyped-call]
-        """Settings of an encoder + linear layer (+ CRF) token tagger.
-
-        Args:
-            encoder_config: The encoder's config as a dict (``PretrainedConfig.to_dict()``).
-            crf: A CRF layer over the characters of a window.
-            dropout: Dropout before the linear layer.
-            outside: The tag of characters without a token.
-            window_length: Tokens per window, special tokens included.
-            window_stride: Tokens between window starts.
-        """
-
-        model_type = "zhtext-token-tagger"
-
-        def __init__(self, encoder_config: dict[str, Any] | None = None, crf: bool = True,
-                     dropout: float = 0.1, outside: str = "O", window_length: int = 0,
-                     window_stride: int = 0, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self.encoder_config = dict(encoder_config or {})
-            self.crf = crf
-            self.dropout = dropout
-            self.outside = outside
-            self.window_length = window_length
-            self.window_stride = window_stride
-
-    def compact(mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Indices that left-align the masked positions of each row, and the new mask."""
-        lengths = mask.sum(1)
-        width = int(lengths.max()) if mask.numel() else 0
-        order = torch.sort((~mask).to(torch.int32), dim=1, stable=True).indices[:, :width]
-        new_mask = torch.arange(width, device=mask.device).unsqueeze(0) < lengths.unsqueeze(1)
-        return order, new_mask
-
-    class TokenTagger(PreTrainedModel):  # type: ignore[no-untyped-call]
-        """Encoder token states -> dropout -> linear layer -> (CRF over the tagged tokens)."""
-
-        config_class = TokenTaggerConfig
-        base_model_prefix = "encoder"
-        main_input_name = "input_ids"
-        supports_gradient_checkpointing = True
-
-        def __init__(self, config: TokenTaggerConfig, encoder: Any | None = None) -> None:
-            super().__init__(config)
-            self.encoder = encoder if encoder is not None else AutoModel.from_config(
-                _encoder_config(config.encoder_config))  # type: ignore[no-untyped-call]
-            self.dropout = nn.Dropout(config.dropout)
-            k = int(config.num_labels or 2)
-            self.classifier = nn.Linear(self.encoder.config.hidden_size, k)
-            nn.init.normal_(self.classifier.weight, std=0.02)
-            nn.init.zeros_(self.classifier.bias)
-            self.crf = CRF(k) if config.crf else None
-            self.post_init()  # type: ignore[no-untyped-call]
-
-        @classmethod
-        def from_encoder(cls, name_or_path: str, config: TokenTaggerConfig, *,
-                         random_init: bool = False) -> TokenTagger:
-            """New layers on a pretrained encoder (hub name or local directory).
-
-            With ``random_init`` the encoder's architecture is built from its config with
-            fresh random weights instead (a baseline to measure pretraining).
-            """
-            if random_init:
-                encoder = AutoModel.from_config(  # type: ignore[no-untyped-call]
-                    AutoConfig.from_pretrained(name_or_path))
-            else:
-                encoder = AutoModel.from_pretrained(name_or_path)
-            config.encoder_config = encoder.config.to_dict()
-            return cls(config, encoder=encoder)
-
-        def _init_weights(self, module: nn.Module) -> None:
-            # The encoder initialises itself; the new layers are initialised in __init__.
-            return
-
-        def get_input_embeddings(self) -> nn.Module:
-            """The encoder's token embeddings."""
-            return self.encoder.get_input_embeddings()  # type: ignore[no-any-return]
-
-        def forward(self, input_ids: torch.Tensor | None = None,
-                    attention_mask: torch.Tensor | None = None,
-                    token_type_ids: torch.Tensor | None = None,
-                    tag_mask: torch.Tensor | None = None,
-                    labels: torch.Tensor | None = None, **kwargs: Any) -> TokenClassifierOutput:
-            """Per-token scores (and the loss when ``labels`` are given, -100 untagged)."""
-            enc: dict[str, Any] = {"input_ids": input_ids, "attention_mask": attention_mask}
-            if token_type_ids is not None:
-                enc["token_type_ids"] = token_type_ids
-            states = self.encoder(**enc).last_hidden_state
-            logits = self.classifier(self.dropout(states))
-            loss = None
-            if labels is not None:
-                mask = labels != -100 if tag_mask is None else tag_mask.bool()
-                if self.crf is not None:
-                    idx, m = compact(mask)
-                    loss = self.crf.neg_log_likelihood(
-                        self._gather(logits, idx), labels.gather(1, idx), m,
-                        reduction="token_mean")
-                else:
-                    flat = torch.where(mask, labels, torch.full_like(labels, -100))
-                    loss = nn.functional.cross_entropy(
-                        logits.float().flatten(0, 1), flat.flatten(), ignore_index=-100,
-                        reduction="sum") / mask.sum().clamp(min=1)
-            return TokenClassifierOutput(loss=loss, logits=logits)
-
-        @staticmethod
-        def _gather(logits: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
-            return logits.gather(1, idx.unsqueeze(2).expand(-1, -1, logits.shape[2]))
-
-        def decode(self, logits: torch.Tensor, tag_mask: torch.Tensor) -> list[list[int]]:
-            """The tag ids of the tagged positions of each row (Viterbi or argmax)."""
-            idx, m = compact(tag_mask.bool())
-            emissions = self._gather(logits, idx)
-            if self.crf is not None:
-                return self.crf.viterbi(emissions, m)
-            best = emissions.argmax(2).tolist()
-            return [row[:n] for row, n in zip(best, m.sum(1).tolist())]
-
-        def marginals(self, logits: torch.Tensor, tag_mask: torch.Tensor) -> torch.Tensor:
-            """``(batch, tagged, labels)`` probabilities of the tagged positions, left-aligned."""
-            idx, m = compact(tag_mask.bool())
-            emissions = self._gather(logits, idx)
-            if self.crf is not None:
-                return self.crf.marginals(emissions, m)
-            return torch.softmax(emissions.float(), dim=2) * m.unsqueeze(2)
-
-    return TokenTaggerConfig, TokenTagger

@@ -6,22 +6,25 @@ together (safetensors), ``from_pretrained`` reads them back without the original
 directory. The encoder's own config travels inside ours (``encoder_config``).
 """
 
+# transformers is only partly typed: its classes count as Any, its calls as untyped.
+# mypy: disallow-subclassing-any=False, disallow-untyped-calls=False
+
 from __future__ import annotations
 
 from typing import Any
 
 import torch
 from torch import nn
-from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from zhtext.classify.conv import conv_max_pool
-from zhtext.classify.loss import classification_loss
+from zhtext.neural.conv import conv_max_pool
+from zhtext.neural.heads.base import EncoderHeadConfig, EncoderWithHead
+from zhtext.neural.loss import classification_loss
 
 __all__ = ["BertCnnConfig", "BertCnnForSequenceClassification"]
 
 
-class BertCnnConfig(PretrainedConfig):  # type: ignore[misc]
+class BertCnnConfig(EncoderHeadConfig):
     """Settings of an encoder + CNN head.
 
     Args:
@@ -41,34 +44,22 @@ class BertCnnConfig(PretrainedConfig):  # type: ignore[misc]
         dropout: float = 0.1,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(encoder_config, **kwargs)
         if not kernel_sizes or min(kernel_sizes) < 1:
             raise ValueError(f"`kernel_sizes` should be positive widths, got {kernel_sizes}.")
-        self.encoder_config = dict(encoder_config or {})
         self.kernel_sizes = list(kernel_sizes)
         self.num_filters = num_filters
         self.dropout = dropout
 
 
-def _encoder_config(d: dict[str, Any]) -> PretrainedConfig:
-    d = dict(d)
-    model_type = d.pop("model_type", "bert")
-    return AutoConfig.for_model(model_type, **d)
-
-
-class BertCnnForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
+class BertCnnForSequenceClassification(EncoderWithHead):
     """Encoder token states through a CNN head into a linear classifier."""
 
     config_class = BertCnnConfig
-    base_model_prefix = "encoder"
-    main_input_name = "input_ids"
-    supports_gradient_checkpointing = True
 
-    def __init__(self, config: BertCnnConfig, encoder: PreTrainedModel | None = None) -> None:
-        super().__init__(config)
+    def __init__(self, config: BertCnnConfig, encoder: Any | None = None) -> None:
+        super().__init__(config, encoder)
         self.num_labels = config.num_labels
-        self.encoder = encoder if encoder is not None else AutoModel.from_config(
-            _encoder_config(config.encoder_config))
         hidden = self.encoder.config.hidden_size
         convs = [nn.Conv1d(hidden, config.num_filters, k, padding=k // 2)
                  for k in config.kernel_sizes]
@@ -85,35 +76,6 @@ class BertCnnForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
         nn.init.zeros_(self.classifier.bias)
         self.post_init()
 
-    @classmethod
-    def from_encoder(cls, name_or_path: str, config: BertCnnConfig, *,
-                     random_init: bool = False, **kwargs: Any
-                     ) -> BertCnnForSequenceClassification:
-        """A new head on a pretrained encoder (hub name or local directory).
-
-        Args:
-            name_or_path: The encoder: a hub name or a local directory.
-            config: The head's settings; its ``encoder_config`` is filled in here.
-            random_init: Build the encoder's architecture from its config with fresh random
-                weights instead of loading its weights (a baseline to measure pretraining).
-            **kwargs: More arguments of ``from_pretrained`` (of the encoder, or of its config
-                with ``random_init``).
-        """
-        if random_init:
-            encoder = AutoModel.from_config(AutoConfig.from_pretrained(name_or_path, **kwargs))
-        else:
-            encoder = AutoModel.from_pretrained(name_or_path, **kwargs)
-        config.encoder_config = encoder.config.to_dict()
-        return cls(config, encoder=encoder)
-
-    def _init_weights(self, module: nn.Module) -> None:
-        # The encoder initialises itself; the head is initialised in __init__.
-        return
-
-    def get_input_embeddings(self) -> nn.Module:
-        """The encoder's token embeddings."""
-        return self.encoder.get_input_embeddings()  # type: ignore[no-any-return]
-
     def forward(
         self,
         input_ids: torch.Tensor | None = None,
@@ -123,10 +85,7 @@ class BertCnnForSequenceClassification(PreTrainedModel):  # type: ignore[misc]
         **kwargs: Any,
     ) -> SequenceClassifierOutput:
         """Logits (and the loss when ``labels`` are given)."""
-        enc_kwargs: dict[str, Any] = {"input_ids": input_ids, "attention_mask": attention_mask}
-        if token_type_ids is not None:
-            enc_kwargs["token_type_ids"] = token_type_ids
-        states = self.encoder(**enc_kwargs).last_hidden_state  # (batch, time, hidden)
+        states = self.encode(input_ids, attention_mask, token_type_ids)
         if attention_mask is None:
             attention_mask = torch.ones(states.shape[:2], dtype=torch.long,
                                         device=states.device)
