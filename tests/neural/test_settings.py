@@ -119,6 +119,16 @@ def test_every_task_has_the_shared_fields_once() -> None:
     assert NeuralSettings().predict_batch_size == 256
 
 
+def test_numpy_numbers_are_numbers() -> None:
+    np = pytest.importorskip("numpy")
+    s = NeuralSettings(epochs=np.float64(2.0), batch_size=np.int64(8), seed=np.int32(7))
+    assert s.batch_size == 8 and s.seed == 7
+    with pytest.raises(InputError, match="`batch_size` should be at least 0, got -1"):
+        NeuralSettings(batch_size=np.int64(-1))
+    with pytest.raises(InputError, match="`epochs` should be a number, got True"):
+        NeuralSettings(epochs=True)
+
+
 def test_saved_settings_load_without_dropped_names() -> None:
     # pretraining runs saved before kept patience / eval_per_epoch in their settings
     old = {"epochs": 2.0, "patience": 0, "eval_per_epoch": 1, "mask_prob": 0.2}

@@ -29,6 +29,7 @@ Usage:
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
@@ -50,8 +51,11 @@ S = TypeVar("S", bound="Settings")
 
 
 def as_number(name: str, value: Any) -> float:
-    """``value`` as a float, else "`name` should be a number, got 'x'."."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """``value`` as a float, else "`name` should be a number, got 'x'.".
+
+    numpy numbers count (a grid search hands them over); ``bool`` does not.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputError(f"`{name}` should be a number, got {value!r}.")
     return float(value)
 
@@ -159,7 +163,7 @@ class TrainingSettings(Settings):
             check_at_least_0(name, getattr(self, name))
         check_positive("gradient_accumulation", self.gradient_accumulation)
         check_fraction("warmup_ratio", self.warmup_ratio)
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
             raise InputError(f"`seed` should be an integer, got {self.seed!r}.")
         check_choice("device", self.device, DEVICES)
         check_choice("mixed_precision", self.mixed_precision, PRECISIONS)
