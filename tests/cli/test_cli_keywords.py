@@ -171,6 +171,94 @@ def test_jobs_two_gives_identical_output(tmp_path: Path) -> None:
     assert len(one.stdout.splitlines()) == 600
 
 
+def test_default_jobs_depend_on_the_input_size() -> None:
+    from zhtext.keywords.batch import AUTO_JOBS_BYTES, AUTO_JOBS_MAX, auto_jobs
+
+    assert auto_jobs(None, cores=8) == 1  # a pipe: size unknown
+    assert auto_jobs(AUTO_JOBS_BYTES - 1, cores=8) == 1
+    assert auto_jobs(AUTO_JOBS_BYTES, cores=2) == 2
+    assert auto_jobs(10 * AUTO_JOBS_BYTES, cores=1) == 1
+    assert auto_jobs(10 * AUTO_JOBS_BYTES, cores=64) == AUTO_JOBS_MAX
+    assert auto_jobs(AUTO_JOBS_BYTES) >= 1
+
+
+def test_input_size_of_files_redirects_and_pipes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zhtext.cli.common import input_size
+    from zhtext.io import DocumentReader
+
+    f = tmp_path / "a.txt"
+    f.write_text("一\n二\n", encoding="utf-8")
+    assert input_size(DocumentReader([f])) == f.stat().st_size
+    with open(f, "rb", buffering=0) as redirected:  # zhtext keywords extract < a.txt
+        redirected.read(4)  # what is left to read counts
+        monkeypatch.setattr(sys, "stdin", redirected)
+        assert input_size(DocumentReader(["-"])) == f.stat().st_size - 4
+        assert input_size(DocumentReader(["-", f])) is None
+    r, w = os.pipe()
+    with open(r, "rb") as pipe, open(w, "wb"):
+        monkeypatch.setattr(sys, "stdin", pipe)
+        assert input_size(DocumentReader(["-"])) is None
+
+
+def _big_input(path: Path, *, jsonl: bool = False) -> int:
+    """A file just over the size from which --jobs defaults to several processes."""
+    from zhtext.keywords.batch import AUTO_JOBS_BYTES
+
+    topics = ["深度学习模型在图像识别中的应用", "城市轨道交通对居民出行的影响",
+              "土壤重金属污染的植物修复技术", "新能源汽车动力电池的热管理", "乡村旅游与农民增收"]
+    n = 0
+    with open(path, "w", encoding="utf-8") as out:
+        while out.tell() < AUTO_JOBS_BYTES:
+            text = (f"第{n}篇：{topics[n % 5]}研究。本文分析了{topics[(n * 3) % 5]}的进展，"
+                    f"并讨论{topics[(n + 2) % 5]}。" if n % 11 else "")
+            out.write(json.dumps({"doc": f"d{n}", "text": text}, ensure_ascii=False) + "\n"
+                      if jsonl else text + "\n")
+            n += 1
+    return n
+
+
+def test_large_input_uses_both_cores_by_default_with_identical_output(tmp_path: Path) -> None:
+    f = tmp_path / "big.txt"
+    n = _big_input(f)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    with open(f, "rb") as stdin:  # standard input redirected from a file counts as a file
+        auto = subprocess.run([sys.executable, "-m", "zhtext", "-v", "keywords", "extract",
+                               "-f", "jsonl"], stdin=stdin, capture_output=True, text=True,
+                              env=env, timeout=600)
+    assert auto.returncode == 0, auto.stderr
+    if len(os.sched_getaffinity(0)) > 1:
+        assert "worker processes" in auto.stderr
+    one = zhtext("keywords", "extract", str(f), "-f", "jsonl", "--jobs", "1")
+    assert one.returncode == 0, one.stderr
+    assert auto.stdout == one.stdout
+    assert len(one.stdout.splitlines()) == n
+
+
+def test_large_input_ids_and_errors_as_with_one_process(tmp_path: Path) -> None:
+    f = tmp_path / "big.jsonl"
+    n = _big_input(f, jsonl=True)
+    with open(f, "a", encoding="utf-8") as out:
+        out.write('{"doc": "last", "text": 7}\n')  # a bad record at the very end
+    runs = {}
+    for jobs in ([], ["--jobs", "1"]):
+        target = tmp_path / f"out{len(jobs)}.tsv"
+        runs[len(jobs)] = zhtext("keywords", "extract", str(f), "--id-col", "doc", "-f", "tsv",
+                                 "-o", str(target), *jobs)
+        assert not target.exists()  # nothing half-written
+    auto, one = runs[0], runs[2]
+    assert_clean_error(auto, f"big.jsonl:{n + 1}", "field 'text' should be a string", "7")
+    assert auto.stderr == one.stderr and auto.stdout == one.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
+    good = tmp_path / "good.jsonl"
+    _big_input(good, jsonl=True)
+    auto = zhtext("keywords", "extract", str(good), "--id-col", "doc", "-f", "tsv")
+    one = zhtext("keywords", "extract", str(good), "--id-col", "doc", "-f", "tsv", "-j", "1")
+    assert auto.returncode == 0 and auto.stdout == one.stdout
+    assert auto.stdout.startswith("d1\t1\t")
+
+
 def test_jsonl_input_and_folder_input(tmp_path: Path) -> None:
     j = tmp_path / "d.jsonl"
     j.write_text(json.dumps({"doc": "a1", "body": DOC}, ensure_ascii=False) + "\n",

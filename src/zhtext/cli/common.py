@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +74,25 @@ def output_stream(path: Path | None, *, force: bool) -> Iterator[IO[str]]:
         return
     with atomic_write(path, force=force) as f:
         yield f
+
+
+def input_size(reader: DocumentReader) -> int | None:
+    """The bytes ``reader`` will read, or ``None`` when unknown (a pipe or a terminal).
+
+    Standard input redirected from a file (``< file``) counts as that file.
+    """
+    if reader.total_bytes is not None:
+        return reader.total_bytes
+    if any(src != "-" for src in reader.sources) or sys.stdin is None:
+        return None
+    try:
+        fd = sys.stdin.fileno()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return max(0, info.st_size - os.lseek(fd, 0, os.SEEK_CUR))
+    except (OSError, ValueError, AttributeError):  # no descriptor (replaced or closed stdin)
+        return None
 
 
 def show_progress(quiet: bool) -> bool:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,10 +19,10 @@ from zhtext.cli.common import (
     IdCol,
     InputFormatOpt,
     Inputs,
-    Jobs,
     Output,
     Quiet,
     TextCol,
+    input_size,
     make_reader,
     output_stream,
     parse_settings,
@@ -30,6 +32,8 @@ from zhtext.cli.common import (
 )
 from zhtext.cli.engine import Address, Engine, Workers, check_engine, run_sharded
 from zhtext.errors import ZhtextError
+
+logger = logging.getLogger(__name__)
 
 app = typer.Typer(help="Keywords of documents: extract, fit corpus statistics, evaluate.",
                   no_args_is_help=True)
@@ -68,6 +72,13 @@ Pos = Annotated[
     str | None,
     typer.Option("--pos", help="Only words with these POS tags, comma-separated (e.g. "
                  "n,nz,vn,eng); default: no POS filter (stop and function words decide)."),
+]
+AutoJobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", show_default=False,
+                 help="Worker processes (0: one per core). Default: one per core, at most 4, "
+                 "for inputs of 4 MiB or more (files, or standard input redirected from a "
+                 "file); else, and for piped input, 1."),
 ]
 Encoder = Annotated[
     str | None,
@@ -166,7 +177,7 @@ def extract(
     id_col: IdCol = None,
     doc_per_file: DocPerFile = False,
     encoding: Encoding = "utf-8",
-    jobs: Jobs = 1,
+    jobs: AutoJobs = None,
     output: Output = None,
     force: Force = False,
     quiet: Quiet = False,
@@ -178,7 +189,7 @@ def extract(
 
     Output is in input order, one entry per document; empty documents give empty entries.
     """
-    from zhtext.keywords.batch import extract_lines
+    from zhtext.keywords.batch import auto_jobs, extract_lines
 
     if fmt not in ("text", "tsv", "jsonl"):
         raise typer.BadParameter(f"{fmt!r}; expected text, tsv or jsonl", param_hint="--format")
@@ -199,13 +210,21 @@ def extract(
     extractor = _extractor(method=method, model=model, phrases=phrases, segmenter=segmenter,
                            user_dict=user_dict, stopwords=stopwords, t2s=t2s, encoder=encoder,
                            pos=pos, settings=settings)
-    with output_stream(output, force=force) as out, \
-            progress_bar(reader, enabled=show_progress(quiet), label="keywords") as tick:
-        for block in extract_lines(extractor, reader, top_k=top_k, fmt=fmt,  # type: ignore
-                                   jobs=jobs):
-            out.write(block)  # the output of one chunk of documents
-            if tick is not None:
-                tick()  # type: ignore[operator]
+    if jobs is None:
+        jobs = auto_jobs(input_size(reader))
+    if jobs != 1:
+        logger.info("extracting in %s worker processes", jobs if jobs > 0 else "one per core")
+    with output_stream(output, force=force) as out:
+        blocks = extract_lines(extractor, reader, top_k=top_k, fmt=fmt,  # type: ignore[arg-type]
+                               jobs=jobs)
+        # The first chunk loads the extractor (and starts the workers, forked from this
+        # process before the progress bar's thread exists).
+        first = next(blocks, None)
+        with progress_bar(reader, enabled=show_progress(quiet), label="keywords") as tick:
+            for block in chain(() if first is None else (first,), blocks):
+                out.write(block)  # the output of one chunk of documents
+                if tick is not None:
+                    tick()  # type: ignore[operator]
 
 
 @app.command()
