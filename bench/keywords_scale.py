@@ -1,11 +1,20 @@
-"""zhtext keywords at scale: --jobs scaling and peak memory on a large input.
+"""zhtext keywords at scale: the CLI against the API and jieba, --jobs scaling, peak memory.
 
 Usage:
+    python bench/keywords_scale.py --cli-only [--cli-docs 20000] [--repeats 3]
     python bench/keywords_scale.py [--size-mb 1024] [--scaling-docs 200000] [--method tfidf]
 
 Builds inputs in a temporary folder from the CSL abstracts (`csl_benchmark/kg/dev.tsv`,
 text column), repeated to the size asked for, then runs the `zhtext keywords extract` CLI:
 
+0. The CLI against the Python API and jieba on the same `--cli-docs` documents, interleaved
+   over `--repeats` repetitions (the order rotates each time): the API is single-process
+   `get_extractor(method).extract(texts, 5)` on the file's lines already in memory, the
+   extractor loaded beforehand; the CLI is `zhtext keywords extract FILE -o OUT` with its
+   defaults, a subprocess timed end to end (start-up, imports, loading, reading, extraction,
+   formatting, the atomic write), and again with `--jobs 1`; jieba is a Python loop of
+   `jieba.analyse.extract_tags(line, topK=5)` over the lines of the same file (dictionary
+   loaded beforehand). The CLI's output must equal the API's keywords.
 1. `--jobs 1` and `--jobs 2` on the same `--scaling-docs` documents: wall time, docs/s, ratio;
    the two outputs must be identical.
 2. `--jobs 2` over an input of `--size-mb` megabytes: wall time and the peak resident memory
@@ -15,6 +24,10 @@ text column), repeated to the size asked for, then runs the `zhtext keywords ext
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,6 +83,114 @@ def run(args: list[str], out: Path) -> tuple[float, int, dict[int, int]]:
     return time.perf_counter() - t, peak, per
 
 
+def zhtext_command() -> list[str]:
+    """The ``zhtext`` console script of this environment, as a user runs it."""
+    script = Path(sys.executable).with_name("zhtext")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("zhtext")
+    return [found] if found else [sys.executable, "-m", "zhtext"]
+
+
+def timed_cli(args: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (the process and its children) of one command, end to end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.exit(f"command failed ({proc.returncode}): {' '.join(args)}\n"
+                 f"{proc.stderr.decode()}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def cli_against_api(d: Path, texts: list[str], *, docs: int, repeats: int, method: str,
+                    top_k: int = 5) -> None:
+    """Section 0: API, CLI (defaults and --jobs 1) and jieba docs/s, interleaved."""
+    import jieba
+    import jieba.analyse
+
+    from zhtext.keywords import get_extractor
+
+    path = d / "csl.txt"
+    n = build_input(path, texts, docs=docs)
+    lines = path.read_text(encoding="utf-8").split("\n")[:-1]
+    assert len(lines) == n
+    extractor = get_extractor(method)
+    expected = extractor.extract(lines, top_k)  # also loads the extractor before timing
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    out = d / "cli-out.txt"
+    cli = [*zhtext_command(), "keywords", "extract", str(path), "-o", str(out), "--force"]
+    if method != "tfidf":
+        cli += ["--method", method]
+    if top_k != 5:
+        cli += ["--top-k", str(top_k)]
+
+    def api() -> tuple[float, float]:
+        t, c = time.perf_counter(), time.process_time()
+        extractor.extract(lines, top_k)
+        return time.perf_counter() - t, time.process_time() - c
+
+    def jieba_loop() -> tuple[float, float]:
+        t, c = time.perf_counter(), time.process_time()
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                jieba.analyse.extract_tags(line.rstrip("\n"), topK=top_k)
+        return time.perf_counter() - t, time.process_time() - c
+
+    runs = {
+        "api": api,
+        "cli": lambda: timed_cli(cli),
+        "cli1": lambda: timed_cli([*cli, "--jobs", "1"]),
+        "jieba": jieba_loop,
+    }
+    names = list(runs)
+    got: dict[str, list[tuple[float, float]]] = {k: [] for k in names}
+    for rep in range(repeats):
+        for name in names[rep % len(names):] + names[: rep % len(names)]:
+            got[name].append(runs[name]())
+            if name == "cli":
+                written = out.read_text(encoding="utf-8").split("\n")[:-1]
+                want = [" ".join(k.text for k in kws) for kws in expected]
+                if written != want:
+                    sys.exit("the CLI's keywords differ from the API's")
+
+    def rate(name: str, i: int) -> float:
+        return n / got[name][i][0]
+
+    print(f"\n## CLI against the API and jieba ({method}, {n:,} documents, "
+          f"{path.stat().st_size / 1e6:.1f} MB, {repeats} repetitions interleaved, "
+          f"{os.cpu_count()} cores)\n")
+    print("| repetition | API docs/s | CLI docs/s (defaults) | CLI/API | CLI --jobs 1 docs/s "
+          "| --jobs 1/API | jieba docs/s | CLI/jieba | --jobs 1/jieba |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    cols: list[list[float]] = [[] for _ in range(8)]
+    for i in range(repeats):
+        row = [rate("api", i), rate("cli", i), rate("cli", i) / rate("api", i), rate("cli1", i),
+               rate("cli1", i) / rate("api", i), rate("jieba", i),
+               rate("cli", i) / rate("jieba", i), rate("cli1", i) / rate("jieba", i)]
+        for c, v in zip(cols, row):
+            c.append(v)
+        print(f"| {i + 1} | " + " | ".join(_fmt(j, v) for j, v in enumerate(row)) + " |")
+    med = [statistics.median(c) for c in cols]
+    print("| **median** | " + " | ".join(f"**{_fmt(j, v)}**" for j, v in enumerate(med)) + " |")
+    cpu = {k: statistics.median(c for _, c in v) for k, v in got.items()}
+    wall = {k: statistics.median(w for w, _ in v) for k, v in got.items()}
+    print(f"\nmedian wall / CPU seconds: API {wall['api']:.2f} / {cpu['api']:.2f}, CLI "
+          f"{wall['cli']:.2f} / {cpu['cli']:.2f}, CLI --jobs 1 {wall['cli1']:.2f} / "
+          f"{cpu['cli1']:.2f}, jieba {wall['jieba']:.2f} / {cpu['jieba']:.2f}; the CLI's "
+          f"keywords equal the API's: True")
+    print(f"CLI: {' '.join(cli)}")
+    path.unlink()
+
+
+def _fmt(col: int, value: float) -> str:
+    return f"{value:.2f}x" if col in (2, 4, 6, 7) else f"{value:,.0f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
@@ -79,7 +200,13 @@ def main() -> None:
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--skip-scaling", action="store_true")
     ap.add_argument("--memory-jobs", type=int, default=2)
+    ap.add_argument("--cli-docs", type=int, default=20_000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--skip-cli", action="store_true", help="skip section 0")
+    ap.add_argument("--cli-only", action="store_true", help="only section 0")
     args = ap.parse_args()
+    if args.cli_only:
+        args.skip_scaling = args.skip_memory = True
 
     rows = (args.data / "csl_benchmark" / "kg" / "dev.tsv").read_text(encoding="utf-8")
     texts = [r.split("\t")[1] for r in rows.splitlines() if r.strip()]
@@ -87,6 +214,9 @@ def main() -> None:
            "--format", "jsonl", "--quiet"]
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
+        if not args.skip_cli:
+            cli_against_api(d, texts, docs=args.cli_docs, repeats=args.repeats,
+                            method=args.method)
         if not args.skip_scaling:
             small = d / "scaling.txt"
             n = build_input(small, texts, docs=args.scaling_docs)
