@@ -8,8 +8,8 @@ only when a method needs them.
 from __future__ import annotations
 
 from zhtext.records import Entity, Token
-from zhtext.tag.formats import Sentence, read_tagged, split_dev
 from zhtext.schemes import convert, to_spans, to_tags
+from zhtext.tag.formats import Sentence, read_tagged, split_dev
 from zhtext.tag.tagger import METHODS, TASKS, Tagger, method_settings
 
 __all__ = [
