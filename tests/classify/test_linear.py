@@ -113,21 +113,115 @@ def test_evaluate_report(corpus) -> None:
 
 def test_parallel_featurisation_equals_serial(corpus, monkeypatch) -> None:
     import zhtext.classify.linear as linear
+    import zhtext.parallel as parallel
 
     texts, labels = corpus
     clf = TextClassifier("linear").fit(texts, labels)
     clf.model_.settings.predict_jobs = 1
     serial = clf.predict_proba(texts)
     monkeypatch.setattr(linear, "_PARALLEL_MIN", 10)
+    monkeypatch.setattr(linear, "_SLICE", 16)
     calls = []
-    real = linear._parallel_transform
-    monkeypatch.setattr(linear, "_parallel_transform",
-                        lambda *a: calls.append(1) or real(*a))
+    real = parallel.ordered_map
+    monkeypatch.setattr(parallel, "ordered_map",
+                        lambda *a, **k: calls.append(k["jobs"]) or real(*a, **k))
     clf.model_.settings.predict_jobs = 2
-    parallel = clf.predict_proba(texts)
-    assert calls  # the forked path ran
-    np.testing.assert_array_equal(parallel, serial)
-    assert linear._FORK_FEATURES is None  # handed over for the fork only
+    together = clf.predict_proba(texts)
+    assert calls == [2]  # the worker processes ran
+    np.testing.assert_array_equal(together, serial)
+    # What the workers need is passed to them; nothing is parked in the module for a fork.
+    assert not [k for k, v in vars(linear).items() if not k.startswith("__")
+                and isinstance(v, (linear._Featurizer, linear.LinearClassifier, list, dict))]
+
+
+def test_features_equal_scikit_learns_bit_for_bit(corpus) -> None:
+    """Prediction featurises without scikit-learn: the rows are those its vectorisers make."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    import zhtext.classify.linear as linear
+
+    texts, labels = corpus
+    odd = ["", "  ", "a  b\t\tc\n d", "ＡＢＣ１２３ 中文  空格", "x", "2n渲4g朴", "球队" * 40,
+           "球队赢得了决赛球队赢得了决赛"]
+    from scipy.sparse import hstack
+
+    features = linear._Featurizer(LinearSettings())
+    features.fit_transform(texts)
+    fitted, normal = features._normal(texts), features._normal(texts + odd)
+    want = hstack([TfidfVectorizer(analyzer=analyzer, min_df=2, sublinear_tf=True,
+                                   dtype=np.float32, lowercase=False).fit(fitted).transform(normal)
+                   for analyzer in features.analyzers.values()], format="csr")
+    got = features.transform(texts + odd)
+    assert got.dtype == want.dtype == np.float32
+    for name in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+    # The character n-grams are scikit-learn's analyzer="char" (whitespace runs and all).
+    char = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False).build_analyzer()
+    for text in texts[:20] + odd:
+        assert features.analyzers["char"](text) == char(text)
+
+
+def test_vocabulary_lookup_is_exact_and_compact() -> None:
+    import pickle
+
+    import zhtext.classify.linear as linear
+
+    # CPython hashes code units: "2n" and "渲" (U+6E32) share hash(); the keys tell them apart.
+    assert hash("2n") == hash("渲")
+    terms = ["2n", "渲", "4g", "朴", "球队", "球 队", "#球队", "a"]
+    vocab = linear._Vocabulary(terms)
+    assert vocab._exact is None
+    tokens = ["渲", "球队", "b", "2n", "2n", "", "朴", "4g", "x y"]
+    want = [terms.index(t) if t in terms else -1 for t in tokens]
+    assert vocab.columns(tokens).tolist() == want
+    assert vocab.terms() == terms
+    copy = pickle.loads(pickle.dumps(vocab))  # keys are rebuilt: hashes differ by process
+    assert copy.columns(tokens).tolist() == want
+    with pytest.raises(ValueError, match="twice"):
+        linear._Vocabulary(["a", "b", "a"])
+    with pytest.raises(ValueError, match="empty"):
+        linear._Vocabulary([])
+
+
+def test_weights_load_transposed_from_either_order(tmp_path: Path) -> None:
+    import zhtext.classify.linear as linear
+
+    w = np.arange(12, dtype=np.float32).reshape(3, 4)
+    np.save(tmp_path / "c.npy", w)
+    np.save(tmp_path / "f.npy", np.asfortranarray(w))
+    for name in ("c.npy", "f.npy"):
+        t = linear._load_transposed(tmp_path / name)
+        assert t.flags.c_contiguous
+        np.testing.assert_array_equal(t, w.T)
+    raw = (tmp_path / "c.npy").read_bytes()
+    (tmp_path / "cut.npy").write_bytes(raw[:-8])
+    with pytest.raises(ValueError, match="truncated"):
+        linear._load_transposed(tmp_path / "cut.npy")
+
+
+def test_predicting_with_a_saved_model_never_imports_sklearn(corpus, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    texts, labels = corpus
+    clf = TextClassifier("linear").fit(texts, labels)
+    out = clf.save(tmp_path / "m")
+    code = ("import sys; from zhtext.classify import TextClassifier; "
+            f"c = TextClassifier.load({str(out)!r}); print(c.predict([{texts[0]!r}])[0].label); "
+            "print('sklearn' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=1800)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [clf.predict(texts[:1])[0].label, "False"]
+
+
+def test_model_pickles_for_worker_processes(corpus) -> None:
+    import pickle
+
+    texts, labels = corpus
+    clf = TextClassifier("linear").fit(texts, labels)
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict_proba(texts), clf.predict_proba(texts))
 
 
 def test_label_names_file_ids_map_at_evaluate(corpus, tmp_path: Path) -> None:

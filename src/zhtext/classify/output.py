@@ -1,15 +1,20 @@
 """Prediction output lines of a classifier: what ``classify predict`` writes, per batch.
 
 One class serves the local command and the ``--engine ray`` workers, so both write the same
-lines for the same rows.
+lines for the same rows; :func:`stream_prediction_lines` runs it over a stream of rows in
+worker processes.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["PredictionLines", "load_prediction_lines"]
+__all__ = ["PredictionLines", "load_prediction_lines", "stream_prediction_lines"]
 
 
 class PredictionLines:
@@ -49,3 +54,57 @@ def load_prediction_lines(model_dir: str, fmt: Literal["jsonl", "tsv"]) -> Predi
     clf = TextClassifier.load(model_dir)
     no_forking(clf)
     return PredictionLines(clf, fmt)
+
+
+@dataclass(frozen=True)
+class _ModelDir:
+    """What a worker needs to load its own :class:`PredictionLines`: sent instead of a model."""
+
+    path: str
+    fmt: Literal["jsonl", "tsv"]
+
+
+def _ready(source: PredictionLines | _ModelDir) -> PredictionLines:
+    if isinstance(source, PredictionLines):
+        return source
+    return load_prediction_lines(source.path, source.fmt)
+
+
+def _chunk_lines(lines: PredictionLines, chunk: list[tuple[str | int, str]]
+                 ) -> list[tuple[int, str]]:
+    # One string per chunk: a single object to send back to the parent.
+    return [(len(chunk), lines([i for i, _ in chunk], [t for _, t in chunk]) if chunk else "")]
+
+
+def stream_prediction_lines(
+    model: str | Path | PredictionLines,
+    rows: Iterable[tuple[str | int, str]],
+    *,
+    fmt: Literal["jsonl", "tsv"] = "jsonl",
+    jobs: int = 1,
+    chunk_size: int = 8192,
+) -> Generator[tuple[int, str], None, None]:
+    """Prediction lines of ``(id, text)`` rows, in order: ``(rows, lines)`` per chunk.
+
+    Memory stays bounded whatever the input: rows are read as workers need them (at most
+    ``2 * jobs`` chunks ahead of the output).
+
+    Args:
+        model: A classifier directory (each worker loads it: the model is neither pickled
+            nor held by this process), or :class:`PredictionLines` (sent to each worker once).
+        rows: The input.
+        fmt: ``jsonl`` or ``tsv`` (with a directory; ``PredictionLines`` have their own).
+        jobs: Worker processes (1: this process).
+        chunk_size: Rows per chunk given to a worker.
+
+    Raises:
+        InputError: The model cannot be loaded (also for an empty input).
+    """
+    from zhtext.parallel import chunked, ordered_map
+
+    source: PredictionLines | _ModelDir = (model if isinstance(model, PredictionLines)
+                                           else _ModelDir(str(model), fmt))
+    # An empty chunk first: every run loads the model, so a damaged one is reported even
+    # for an empty input, before any output.
+    chunks = chain([[]], chunked(rows, chunk_size))
+    yield from ordered_map(_chunk_lines, source, chunks, jobs=jobs, setup=_ready)

@@ -298,6 +298,11 @@ def predict(
     data_format: DataFmt = "auto",
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
                                             help="Texts per batch.")] = 8192,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", show_default=False,
+        help="--engine local: worker processes that load the model and predict batches "
+        "(0: one per core; 1: this process). Default: the model's predict_jobs setting "
+        "for linear (2 unless set), 1 for the neural methods.")] = None,
     encoding: Encoding = "utf-8",
     output: Output = None,
     force: Force = False,
@@ -309,15 +314,21 @@ def predict(
     """Predict labels: one JSON object per input row, in order.
 
     Each object is {"id", "label", "score", "scores"} ("labels" too for multi-label models).
+    The input streams: memory stays bounded whatever its size.
     """
     if fmt not in ("jsonl", "tsv"):
         raise typer.BadParameter(f"{fmt!r}; expected jsonl or tsv", param_hint="--format")
+    if data_format not in ("auto", "csv", "tsv", "jsonl", "parquet", "text"):
+        raise typer.BadParameter(f"{data_format!r}; expected auto, csv, tsv, jsonl, parquet "
+                                 "or text", param_hint="--data-format")
     check_engine(engine)
+    from zhtext.artifacts import read_manifest
+
+    manifest = read_manifest(model_dir)
     if engine == "ray":
-        from zhtext.artifacts import read_manifest
         from zhtext.classify.output import load_prediction_lines
 
-        if read_manifest(model_dir).get("task") != "classify":
+        if manifest.get("task") != "classify":
             raise InputError("not a classifier; give a directory made by 'classify train'",
                              path=str(model_dir))
         run_sharded([str(data_file)], output, suffix=f".{fmt}",
@@ -327,18 +338,34 @@ def predict(
                     id_col=id_col, batch_size=min(batch_size, 4096), encoding=encoding,
                     force=force, quiet=quiet)
         return
-    clf = _load(model_dir)
-    data = _read(data_file, text_col=text_col, label_col=None, id_col=id_col, label_names=None,
-                 multi_label=False, label_sep=",", header=header, data_format=data_format,
-                 encoding=encoding, require_labels=False)
-    from zhtext.classify.output import PredictionLines
+    import os
+    import sys
+    from contextlib import closing
+    from itertools import chain
 
-    lines = PredictionLines(clf, fmt)  # type: ignore[arg-type]
-    with output_stream(output, force=force) as out, progress(len(data), quiet) as advance:
-        for a in range(0, len(data), batch_size):
-            texts = data.texts[a : a + batch_size]
-            advance(len(texts))
-            out.write(lines(list(data.ids[a : a + batch_size]), texts))
+    from zhtext.classify.output import stream_prediction_lines
+    from zhtext.classify.rows import count_rows, iter_batches
+
+    if jobs is None:
+        settings = manifest.get("linear", {}).get("settings", {})
+        jobs = int(settings.get("predict_jobs", 2)) if manifest.get("method") == "linear" else 1
+    batches = iter_batches(data_file, text_col=text_col, id_col=id_col,
+                           fmt=data_format,  # type: ignore[arg-type]
+                           header=header, encoding=encoding, batch_size=batch_size)
+    first = next(batches)  # the input's errors (no file, no text column) before any work
+    rows = chain.from_iterable(zip(ids, texts) for ids, texts in chain([first], batches))
+    total = count_rows(data_file) if show_progress(quiet) else 0
+    # Each worker loads the model itself; this process only reads rows and writes lines.
+    lines = stream_prediction_lines(model_dir, rows, fmt=fmt,  # type: ignore[arg-type]
+                                    jobs=jobs, chunk_size=batch_size)
+    try:
+        with closing(lines), output_stream(output, force=force) as out, \
+                progress(total, quiet) as advance:
+            for n, text in lines:
+                out.write(text)
+                advance(n)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @app.command()

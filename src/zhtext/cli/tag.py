@@ -243,35 +243,6 @@ def _print_report(report: Any) -> None:
     typer.echo(report.summary())
 
 
-def _texts(path: Path, encoding: str) -> list[str]:
-    """Plain text, one text per line (CRLF / CR kept out); JSONL with a "text" field."""
-    from zhtext.tag.formats import read_lines
-
-    if encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
-        try:
-            raw = path.read_bytes().decode(encoding)
-        except (OSError, LookupError, UnicodeDecodeError) as e:
-            raise InputError(f"cannot be read as {encoding}: {e}", path=str(path)) from None
-        import re
-
-        lines = list(enumerate(re.split(r"\r\n|\r|\n", raw), 1))
-    else:
-        lines = list(read_lines(path))
-    if lines and lines[-1][1] == "":
-        lines.pop()
-    if path.suffix.lower() in (".jsonl", ".json"):
-        out = []
-        for lineno, line in lines:
-            try:
-                obj = json.loads(line)
-                out.append(str(obj["text"]))
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise InputError('expected one JSON object with a "text" field per line',
-                                 path=str(path), line=lineno) from None
-        return out
-    return [line for _, line in lines]
-
-
 @app.command()
 def predict(
     model_dir: Annotated[Path, typer.Argument(help="A directory made by 'tag train'.")],
@@ -280,6 +251,10 @@ def predict(
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | conll | sighan.")] = "jsonl",
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Texts per batch.")
                           ] = 256,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", show_default=False,
+        help="--engine local: worker processes that load the model and tag batches (0: one "
+        "per core; 1: this process). Default: 2 for crf, 1 for bert.")] = None,
     encoding: Encoding = "utf-8",
     output: Output = None,
     force: Force = False,
@@ -291,18 +266,18 @@ def predict(
     """Tag each line of a file, one output entry per line, as JSONL, CoNLL or SIGHAN.
 
     JSONL gives {"text", "tokens": [...]} or {"text", "entities": [...]} with offsets; SIGHAN
-    the words of each line separated by spaces, as the SIGHAN scorer reads them.
+    the words of each line separated by spaces, as the SIGHAN scorer reads them. The input
+    streams: memory stays bounded whatever its size.
     """
-    from zhtext.tag.output import TagLines
+    from zhtext.artifacts import read_manifest
 
     if fmt not in ("jsonl", "conll", "sighan"):
         raise typer.BadParameter(f"{fmt!r}; expected jsonl, conll or sighan", param_hint="--format")
     check_engine(engine)
+    manifest = read_manifest(model_dir)
     if engine == "ray":
-        from zhtext.artifacts import read_manifest
         from zhtext.tag.output import load_tag_lines
 
-        manifest = read_manifest(model_dir)
         if manifest.get("task") != "tag":
             raise InputError("not a tagger; give a directory made by 'tag train'",
                              path=str(model_dir))
@@ -314,17 +289,37 @@ def predict(
                     workers=workers, address=address, text_col="text", id_col=None,
                     batch_size=batch_size, encoding=encoding, force=force, quiet=quiet)
         return
-    tagger = _load(model_dir)
-    if fmt == "sighan" and tagger.task == "ner":
+    import os
+    import sys
+    from contextlib import closing
+    from itertools import chain, islice
+
+    from zhtext.cli.common import show_progress
+    from zhtext.tag.lines import iter_texts
+    from zhtext.tag.output import stream_tag_lines
+
+    if manifest.get("task") == "tag" and fmt == "sighan" and manifest.get("tag_task") == "ner":
         raise InputError("--format sighan writes words; this is an ner model (use jsonl or "
                          "conll)", path=str(model_dir))
-    texts = _texts(data_file, encoding)
-    lines = TagLines(tagger, fmt)  # type: ignore[arg-type]
-    with output_stream(output, force=force) as out, progress(len(texts), quiet) as advance:
-        for a in range(0, len(texts), batch_size):
-            batch = texts[a : a + batch_size]
-            out.write(lines(list(range(a + 1, a + 1 + len(batch))), batch))
-            advance(len(batch))
+    if jobs is None:
+        jobs = 2 if manifest.get("task") == "tag" and manifest.get("method") == "crf" else 1
+    texts = iter_texts(data_file, encoding)
+    first = list(islice(texts, 1))  # the input's errors (no such file) before any work
+    total = 0
+    if show_progress(quiet):
+        with open(data_file, "rb") as f:
+            total = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+    # Each worker loads the model itself; this process only reads texts and writes output.
+    lines = stream_tag_lines(model_dir, chain(first, texts), fmt=fmt,  # type: ignore[arg-type]
+                             jobs=jobs, chunk_size=batch_size)
+    try:
+        with closing(lines), output_stream(output, force=force) as out, \
+                progress(total, quiet) as advance:
+            for n, text in lines:
+                out.write(text)
+                advance(n)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @app.command()

@@ -1,11 +1,18 @@
-"""Tagging output lines: what ``tag predict`` writes, per batch (local and Ray paths alike)."""
+"""Tagging output lines: what ``tag predict`` writes, per batch (local and Ray paths alike).
+
+:func:`stream_tag_lines` runs :class:`TagLines` over a stream of texts in worker processes.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["TagLines", "load_tag_lines"]
+__all__ = ["TagLines", "load_tag_lines", "stream_tag_lines"]
 
 TagFormat = Literal["jsonl", "conll", "sighan"]
 
@@ -53,3 +60,56 @@ def load_tag_lines(model_dir: str, fmt: TagFormat) -> TagLines:
     from zhtext.artifacts import load
 
     return TagLines(load(model_dir), fmt)
+
+
+@dataclass(frozen=True)
+class _ModelDir:
+    """What a worker needs to load its own :class:`TagLines`: sent instead of a model."""
+
+    path: str
+    fmt: TagFormat
+
+
+def _ready(source: TagLines | _ModelDir) -> TagLines:
+    if isinstance(source, TagLines):
+        return source
+    return load_tag_lines(source.path, source.fmt)
+
+
+def _chunk_lines(lines: TagLines, chunk: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    # One string per chunk: a single object to send back to the parent.
+    return [(len(chunk), lines([i for i, _ in chunk], [t for _, t in chunk]) if chunk else "")]
+
+
+def stream_tag_lines(
+    model: str | Path | TagLines,
+    texts: Iterable[str],
+    *,
+    fmt: TagFormat = "jsonl",
+    jobs: int = 1,
+    chunk_size: int = 256,
+) -> Generator[tuple[int, str], None, None]:
+    """The tagging output of ``texts``, in order: ``(texts, output)`` per chunk.
+
+    Memory stays bounded whatever the input: texts are read as workers need them (at most
+    ``2 * jobs`` chunks ahead of the output).
+
+    Args:
+        model: A tagger directory (each worker loads it; this process never does), or
+            :class:`TagLines` (sent to each worker once).
+        texts: The input.
+        fmt: ``jsonl``, ``conll`` or ``sighan`` (with a directory).
+        jobs: Worker processes (1: this process).
+        chunk_size: Texts per chunk given to a worker.
+
+    Raises:
+        InputError: The model cannot be loaded (also for an empty input).
+    """
+    from zhtext.parallel import chunked, ordered_map
+
+    source: TagLines | _ModelDir = (model if isinstance(model, TagLines)
+                                    else _ModelDir(str(model), fmt))
+    # An empty chunk first: the model is loaded (and a damaged one reported) even for an
+    # empty input, before any output.
+    chunks = chain([[]], chunked(enumerate(texts, 1), chunk_size))
+    yield from ordered_map(_chunk_lines, source, chunks, jobs=jobs, setup=_ready)
