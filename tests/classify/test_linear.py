@@ -140,7 +140,7 @@ def test_features_equal_scikit_learns_bit_for_bit(corpus) -> None:
 
     import zhtext.classify.linear as linear
 
-    texts, labels = corpus
+    texts, _ = corpus
     odd = ["", "  ", "a  b\t\tc\n d", "ＡＢＣ１２３ 中文  空格", "x", "2n渲4g朴", "球队" * 40,
            "球队赢得了决赛球队赢得了决赛"]
     from scipy.sparse import hstack

@@ -164,5 +164,5 @@ def test_a_damaged_model_is_reported_even_for_an_empty_input(model_dir: Path, tm
     d = tmp_path / "damaged"
     shutil.copytree(model_dir, d)
     (d / "linear" / "weights.npy").unlink()
-    with pytest.raises(InputError, match="weights.npy.*damaged"):
+    with pytest.raises(InputError, match=r"weights\.npy.*damaged"):
         list(stream_prediction_lines(d, iter([]), jobs=jobs))

@@ -107,10 +107,9 @@ class _Spaces:
     def predict_spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         out = []
         for text in texts:
-            spans, start = [], 0
+            spans = []
             for m in re.finditer(r"\S+", text):
                 spans.append((m.start(), m.end(), ""))
-                start = m.end()
             out.append(spans)
         return out
 
