@@ -202,7 +202,7 @@ class SupervisedKeywords(KeywordExtractor):
         """Per character: log P(B|S), log P(I|M), log P(E|S), log P(S) from the marginals."""
         import numpy as np
 
-        from zhtext.tag.schemes import split_tag
+        from zhtext.schemes import split_tag
 
         prefix = [split_tag(t)[0] for t in labels]
 
@@ -223,7 +223,7 @@ class SupervisedKeywords(KeywordExtractor):
         occurrence), whether the tagger tagged it, TF-IDF (relative to the document's best,
         and as a reciprocal rank), count, first position, first / last sentence, length.
         """
-        from zhtext.tag.schemes import to_spans
+        from zhtext.schemes import to_spans
 
         text = nt.text
         n = max(len(text), 1)

@@ -31,7 +31,7 @@ class TagLines:
 
     def __call__(self, ids: list[str | int], texts: list[str]) -> str:
         """The output of one batch, in its order (``ids`` are not written)."""
-        from zhtext.tag.schemes import Scheme, to_tags
+        from zhtext.schemes import Scheme, to_tags
 
         tagger = self.tagger
         out: list[str] = []

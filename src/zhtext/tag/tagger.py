@@ -25,9 +25,9 @@ from typing import Any
 from zhtext.errors import InputError, ZhtextError
 from zhtext.params import MethodEstimator, json_ready
 from zhtext.records import Entity, Token
+from zhtext.schemes import Span, split_tag, to_spans, to_tags
 from zhtext.tag.crf import CrfSettings, CrfTagger
 from zhtext.tag.formats import Sentence
-from zhtext.tag.schemes import Span, split_tag, to_spans, to_tags
 
 __all__ = ["METHODS", "TASKS", "Tagger", "method_settings", "settings_class"]
 

@@ -10,7 +10,7 @@ pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]'
 
 import torch
 
-from zhtext.tag.crf_layer import CRF
+from zhtext.neural.heads.crf import CRF
 
 K = 3
 
