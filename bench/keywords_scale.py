@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import time
 from pathlib import Path
 
 import psutil
+
+from zhcli import zhtext_command
 
 HERE = Path(__file__).resolve().parent
 
@@ -81,15 +82,6 @@ def run(args: list[str], out: Path) -> tuple[float, int, dict[int, int]]:
     if proc.returncode != 0:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(args)}\n{err}")
     return time.perf_counter() - t, peak, per
-
-
-def zhtext_command() -> list[str]:
-    """The ``zhtext`` console script of this environment, as a user runs it."""
-    script = Path(sys.executable).with_name("zhtext")
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("zhtext")
-    return [found] if found else [sys.executable, "-m", "zhtext"]
 
 
 def timed_cli(args: list[str]) -> tuple[float, float]:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -33,17 +32,10 @@ from pathlib import Path
 
 import psutil
 
+from zhcli import zhtext_command
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "shared" / "data" / "thucnews_titles"
-
-
-def zhtext_command() -> list[str]:
-    """The ``zhtext`` console script of this Python, else ``python -m zhtext``."""
-    script = Path(sys.executable).with_name("zhtext")
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("zhtext")
-    return [found] if found else [sys.executable, "-m", "zhtext"]
 
 
 def build_titles(train: Path, path: Path, n: int) -> None:
