@@ -43,7 +43,8 @@ def _train_cli(method: str, train: Path, dev: Path, out: Path, extra: list[str])
 
 
 def _measure(model_dir: Path, dev: Path) -> dict[str, float]:
-    from zhtext.classify import TextClassifier, read_data
+    from zhtext.classify import TextClassifier
+    from zhtext.io.tabular import read_data
 
     clf = TextClassifier.load(model_dir)
     data = read_data(dev)
@@ -75,7 +76,8 @@ def _encoders(train: Path, dev: Path, work: Path, n_train: int, n_dev: int) -> l
     import torch
     from transformers import BertConfig, BertForMaskedLM, BertTokenizerFast
 
-    from zhtext.classify import TextClassifier, read_data
+    from zhtext.classify import TextClassifier
+    from zhtext.io.tabular import read_data
 
     tr, dv = read_data(train), read_data(dev)
     texts, labels = tr.texts[:n_train], tr.single_labels()[:n_train]

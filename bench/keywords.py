@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from zhtext.evaluate.keywords import keyword_scores, read_gold
+from zhtext.evaluate.keywords import keyword_scores
+from zhtext.io.gold import read_gold
 from zhtext.keywords import get_extractor
 
 HERE = Path(__file__).resolve().parent

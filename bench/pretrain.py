@@ -84,7 +84,7 @@ def slices(work: Path) -> dict[str, Path]:
         paths["train"].write_text("\n".join(rows[:30000]) + "\n", encoding="utf-8")
         paths["select"].write_text("\n".join(rows[30000:32000]) + "\n", encoding="utf-8")
     if not paths["ner_dev"].is_file():
-        from zhtext.tag.formats import read_tagged, split_dev
+        from zhtext.io.tagged import read_tagged, split_dev
 
         train, dev = split_dev(read_tagged(MSRA), 0.05, seed=42)
         _write_conll(paths["ner_train"], train[:10000])

@@ -77,7 +77,7 @@ def _train(task: str, train: Path, out: Path, *, dev: Path | None = None,
 
 
 def run_cws(work: Path) -> list[dict[str, Any]]:
-    from zhtext.tag.formats import read_tagged, split_dev
+    from zhtext.io.tagged import read_tagged, split_dev
 
     out = work / "cws"
     seconds = _train("cws", PKU, out, split=0.05)
@@ -116,7 +116,7 @@ def run_cws(work: Path) -> list[dict[str, Any]]:
 
 
 def run_pos(work: Path) -> list[dict[str, Any]]:
-    from zhtext.tag.formats import read_tagged, split_dev
+    from zhtext.io.tagged import read_tagged, split_dev
 
     out = work / "pos"
     seconds = _train("pos", PKU, out, split=0.05)
@@ -127,7 +127,7 @@ def run_pos(work: Path) -> list[dict[str, Any]]:
 
 
 def _ner(name: str, work: Path, train: Path, dev: Path | None) -> list[dict[str, Any]]:
-    from zhtext.tag.formats import read_tagged, split_dev
+    from zhtext.io.tagged import read_tagged, split_dev
 
     out = work / name
     seconds = _train("ner", train, out, dev=dev, split=None if dev else 0.05)
@@ -153,7 +153,7 @@ def run_resume(work: Path) -> list[dict[str, Any]]:
 
 def keyword_split() -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, tuple[str, ...]]]]:
     """CSL kg/dev plus FewCLUE csl label-1 rows, deduplicated by text; (train, held-out 20%)."""
-    from zhtext.evaluate.keywords import read_gold
+    from zhtext.io.gold import read_gold
 
     docs: dict[str, tuple[str, ...]] = {}
     for g in read_gold(DATA / "csl_benchmark" / "kg" / "dev.tsv"):

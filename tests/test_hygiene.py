@@ -76,7 +76,8 @@ def test_classify_api_and_linear_do_not_import_torch() -> None:
 
 def test_tag_api_and_crf_do_not_import_torch() -> None:
     pytest.importorskip("pycrfsuite", reason="needs python-crfsuite (pip install 'zhtext[tag]')")
-    mods = _modules_after("import zhtext.tag\nfrom zhtext.tag import Tagger, read_tagged")
+    mods = _modules_after("import zhtext.tag\nfrom zhtext.tag import Tagger\n"
+                          "from zhtext.io.tagged import read_tagged")
     assert not mods & set(HEAVY)
     mods = _modules_after(
         "from zhtext.tag import Sentence, Tagger\n"

@@ -187,7 +187,7 @@ def _root_logging_at(level: int) -> Iterator[None]:
 
 
 def _load_texts(path: Path) -> list[str]:
-    from zhtext.classify.data import read_data
+    from zhtext.io.tabular import read_data
 
     texts = [t for t in read_data(path, require_labels=False).texts if t.strip()]
     if not texts:

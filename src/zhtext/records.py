@@ -1,14 +1,16 @@
 """Small typed records shared by every part of zhtext.
 
 They are named tuples: immutable, typed, cheap to create by the million, and they pickle and
-compare like the values they are.
+compare like the values they are. :class:`Sentence`, an annotated text read for training or
+evaluation, is a dataclass (it carries a dict of extras).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-__all__ = ["Entity", "Keyword", "Prediction", "Token", "Topic"]
+__all__ = ["Entity", "Keyword", "Prediction", "Sentence", "Token", "Topic"]
 
 
 class Token(NamedTuple):
@@ -119,3 +121,30 @@ class Topic(NamedTuple):
         return {"id": self.id, "label": self.label,
                 "words": [[w, round(p, 6)] for w, p in self.words], "size": self.size,
                 "coherence": self.coherence}
+
+
+@dataclass
+class Sentence:
+    """One annotated text (what the tagged-format readers of :mod:`zhtext.io.tagged` return).
+
+    Attributes:
+        text: The text.
+        spans: ``(start, end, label)``: words (label = POS tag, or ``""``) for segmentation
+            data, which tile the text; entities for NER data, with gaps.
+        source: ``path:line`` of where it was read, for error messages.
+        id: The paragraph id (People's Daily) or ``None``.
+        words: Whether ``spans`` are words (tile the text) rather than entities.
+        extra: What the reader knows besides (the tagging ``scheme`` of a CoNLL file).
+    """
+
+    text: str
+    spans: list[tuple[int, int, str]]
+    source: str = ""
+    id: str | None = None
+    words: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def group(self) -> str | None:
+        """The article of a People's Daily paragraph (``date-page-article``)."""
+        return self.id.rsplit("-", 1)[0] if self.id else None

@@ -9,8 +9,8 @@ import pytest
 from tests.tag.conftest import FAST
 
 from zhtext.errors import InputError, NotFittedError, ZhtextError
-from zhtext.records import Entity, Token
-from zhtext.tag.formats import Sentence, read_tagged
+from zhtext.io.tagged import read_tagged
+from zhtext.records import Entity, Sentence, Token
 from zhtext.tag.tagger import Tagger, pieces
 
 

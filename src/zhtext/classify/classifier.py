@@ -130,7 +130,7 @@ class TextClassifier(MethodEstimator):
         index = {name: i for i, name in enumerate(known)}
         shape = (len(labels), len(known)) if self.multi_label else (len(labels),)
         y: np.ndarray = np.zeros(shape, dtype=np.int64)
-        from zhtext.classify.data import is_int
+        from zhtext.io.tabular import is_int
 
         positions = getattr(self, "ids_are_positions_", False) and not any(is_int(k) for k in known)
         for row, labs in enumerate(labels):
@@ -176,7 +176,7 @@ class TextClassifier(MethodEstimator):
             InputError: Lengths differ, fewer than two classes, an empty text, or a dev label
                 not in the training labels.
         """
-        from zhtext.classify.data import sort_labels
+        from zhtext.io.tabular import sort_labels
 
         if len(texts) != len(labels):
             raise InputError(f"{len(texts)} texts but {len(labels)} labels; give one label "

@@ -38,7 +38,7 @@ from zhtext.errors import InputError, ZhtextError
 
 if TYPE_CHECKING:
     from zhtext.classify.classifier import TextClassifier
-    from zhtext.classify.data import LabeledData
+    from zhtext.io.tabular import LabeledData
 
 app = typer.Typer(help="Text classification: train, evaluate, predict, compare methods.",
                   no_args_is_help=True)
@@ -70,7 +70,7 @@ Settings = Annotated[list[str] | None, typer.Option(
 def _read(path: Path, *, text_col: str | None, label_col: str | None, id_col: str | None,
           label_names: list[str] | None, multi_label: bool, label_sep: str, header: bool | None,
           data_format: str, encoding: str, require_labels: bool = True) -> LabeledData:
-    from zhtext.classify.data import read_data
+    from zhtext.io.tabular import read_data
 
     if data_format not in ("auto", "csv", "tsv", "jsonl", "parquet", "text"):
         raise typer.BadParameter(f"{data_format!r}; expected auto, csv, tsv, jsonl, parquet "
@@ -138,7 +138,7 @@ def train(
 ) -> None:
     """Train a classifier; writes the model, metrics.json and report.html to -o."""
     from zhtext.classify.classifier import TextClassifier
-    from zhtext.classify.data import check_texts, read_label_names, split_data
+    from zhtext.io.tabular import check_texts, read_label_names, split_data
 
     if device not in ("auto", "cpu", "cuda"):
         raise typer.BadParameter(f"{device!r}; expected auto, cpu or cuda", param_hint="--device")
@@ -253,7 +253,7 @@ def evaluate(
     force: Force = False,
 ) -> None:
     """Score a model on labelled data: per-class P/R/F1, averages, confusion, AUCs."""
-    from zhtext.classify.data import read_label_names
+    from zhtext.io.tabular import read_label_names
 
     clf = _load(model_dir)
     names = read_label_names(label_names) if label_names else None
@@ -344,7 +344,7 @@ def predict(
     from itertools import chain
 
     from zhtext.classify.output import stream_prediction_lines
-    from zhtext.classify.rows import count_rows, iter_batches
+    from zhtext.io.tabular import count_rows, iter_batches
 
     if jobs is None:
         settings = manifest.get("linear", {}).get("settings", {})
@@ -401,8 +401,8 @@ def compare(
     import tempfile
 
     from zhtext.classify.classifier import METHODS, TextClassifier
-    from zhtext.classify.data import check_texts, read_label_names, split_data
     from zhtext.evaluate.classification_report import leaderboard_text, write_leaderboard
+    from zhtext.io.tabular import check_texts, read_label_names, split_data
 
     wanted = [m.strip() for m in methods.split(",") if m.strip()]
     for m in wanted:

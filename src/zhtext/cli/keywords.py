@@ -303,7 +303,8 @@ def evaluate(
     = False,
 ) -> None:
     """Precision, recall and F1 at k of a method against gold keywords (micro-averaged)."""
-    from zhtext.evaluate.keywords import keyword_scores, read_gold
+    from zhtext.evaluate.keywords import keyword_scores
+    from zhtext.io.gold import read_gold
 
     try:
         ks = sorted({int(k) for k in top_k.split(",") if k.strip()})
@@ -364,7 +365,7 @@ def train(
     learns them, and a ranker learns how to weigh its confidence against TF-IDF. Use it with
     'zhtext keywords extract --model DIR'.
     """
-    from zhtext.evaluate.keywords import read_gold
+    from zhtext.io.gold import read_gold
     from zhtext.keywords.supervised import SupervisedKeywords
 
     if method != "supervised":

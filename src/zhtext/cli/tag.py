@@ -25,7 +25,7 @@ from zhtext.cli.runs import (
 from zhtext.errors import InputError, ZhtextError
 
 if TYPE_CHECKING:
-    from zhtext.tag.formats import Sentence
+    from zhtext.records import Sentence
     from zhtext.tag.tagger import Tagger
 
 app = typer.Typer(help="Token tasks: word segmentation (cws), POS tagging (pos) and named "
@@ -41,7 +41,7 @@ Settings = Annotated[list[str] | None, typer.Option(
 
 
 def _read(path: Path, fmt: str) -> list[Sentence]:
-    from zhtext.tag.formats import FORMATS, read_tagged
+    from zhtext.io.tagged import FORMATS, read_tagged
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}; expected one of {', '.join(FORMATS)}",
@@ -89,7 +89,7 @@ def train(
     quiet: Quiet = False,
 ) -> None:
     """Train a tagger; writes the model (and metrics.json, report.html with dev data) to -o."""
-    from zhtext.tag.formats import split_dev
+    from zhtext.io.tagged import split_dev
     from zhtext.tag.tagger import METHODS, TASKS, Tagger
 
     if task not in TASKS:
@@ -295,7 +295,7 @@ def predict(
     from itertools import chain, islice
 
     from zhtext.cli.common import show_progress
-    from zhtext.tag.lines import iter_texts
+    from zhtext.io import DocumentReader
     from zhtext.tag.output import stream_tag_lines
 
     if manifest.get("task") == "tag" and fmt == "sighan" and manifest.get("tag_task") == "ner":
@@ -303,7 +303,7 @@ def predict(
                          "conll)", path=str(model_dir))
     if jobs is None:
         jobs = 2 if manifest.get("task") == "tag" and manifest.get("method") == "crf" else 1
-    texts = iter_texts(data_file, encoding)
+    texts = (doc.text for doc in DocumentReader([data_file], encoding=encoding))
     first = list(islice(texts, 1))  # the input's errors (no such file) before any work
     total = 0
     if show_progress(quiet):

@@ -1,7 +1,7 @@
-"""Evaluation metrics and gold-standard readers."""
+"""Evaluation metrics (gold keywords are read by :mod:`zhtext.io.gold`)."""
 
 from __future__ import annotations
 
-from zhtext.evaluate.keywords import GoldDocument, KeywordScores, keyword_scores, read_gold
+from zhtext.evaluate.keywords import KeywordScores, keyword_scores
 
-__all__ = ["GoldDocument", "KeywordScores", "keyword_scores", "read_gold"]
+__all__ = ["KeywordScores", "keyword_scores"]

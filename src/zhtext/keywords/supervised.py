@@ -142,7 +142,7 @@ class SupervisedKeywords(KeywordExtractor):
         if keywords is None:
             raise ZhtextError("supervised keywords need gold keywords to train on: "
                               "fit(texts, keywords), or 'zhtext keywords train --train GOLD'")
-        from zhtext.tag.formats import Sentence
+        from zhtext.records import Sentence
 
         self._validate()
         norm = Normalizer()

@@ -1,6 +1,7 @@
 """Pretraining corpora, streamed: plain text, JSONL, and the shared dataset formats.
 
-A corpus is one or more files, folders or globs. Each file is read line by line, so a corpus
+A corpus is one or more files, folders (walked by :func:`zhtext.io.files.walk`: hidden files
+below the folder are skipped) or globs. Each file is read line by line, so a corpus
 can be larger than memory, and its format is recognised from its first lines:
 
 - ``jsonl``: one JSON object per line; the text is ``text_field``, or else the first of
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from zhtext.errors import InputError
+from zhtext.io.files import check_encoding, decode_error, walk
 from zhtext.text.chars import has_han
 
 __all__ = ["Corpus", "CorpusFormat", "has_cjk"]
@@ -59,6 +61,7 @@ class Corpus:
         self.fmt = fmt
         self.text_field = text_field
         self.encoding = encoding
+        check_encoding(encoding)
         self.files = self._files([str(s) for s in sources])
 
     @staticmethod
@@ -72,9 +75,7 @@ class Corpus:
             if p.is_file():
                 out.append(p)
             elif p.is_dir():
-                found = sorted(f for f in p.rglob("*") if f.is_file()
-                               and f.suffix.lower() in _SUFFIXES
-                               and not any(part.startswith(".") for part in f.parts))
+                found = walk(p, suffixes=_SUFFIXES)
                 if not found:
                     raise InputError("folder has no corpus files (expected "
                                      f"{', '.join(sorted(_SUFFIXES))})", path=src)
@@ -127,10 +128,9 @@ class Corpus:
             for lineno, raw in enumerate(fh, 1):
                 try:
                     line = raw.decode(self.encoding).rstrip("\r\n")
-                except UnicodeDecodeError:
-                    raise InputError(f"not valid {self.encoding} text; convert the file (e.g. "
-                                     f"iconv -f gbk -t utf-8) or pass --encoding",
-                                     path=name, line=lineno) from None
+                except UnicodeDecodeError as e:
+                    raise decode_error(name, e, self.encoding, line=lineno,
+                                       column=e.start + 1, raw=raw) from None
                 if fmt == "conll":
                     cols = line.split()
                     if not cols:

@@ -24,10 +24,9 @@ from typing import Any
 
 from zhtext.errors import InputError, ZhtextError
 from zhtext.params import MethodEstimator, json_ready
-from zhtext.records import Entity, Token
+from zhtext.records import Entity, Sentence, Token
 from zhtext.schemes import Span, split_tag, to_spans, to_tags
 from zhtext.tag.crf import CrfSettings, CrfTagger
-from zhtext.tag.formats import Sentence
 
 __all__ = ["METHODS", "TASKS", "Tagger", "method_settings", "settings_class"]
 
@@ -104,7 +103,7 @@ class Tagger(MethodEstimator):
         ZhtextError: Unknown task, method or setting (the valid names are listed).
 
     Example:
-        >>> from zhtext.tag.formats import Sentence
+        >>> from zhtext.records import Sentence
         >>> data = [Sentence("我爱北京", [(0, 1, ""), (1, 2, ""), (2, 4, "")], words=True)] * 20
         >>> tagger = Tagger("cws", dictionary="none", segmenter=False)
         >>> [t.text for t in tagger.fit(data).predict(["我爱北京"])[0]]
@@ -194,7 +193,7 @@ class Tagger(MethodEstimator):
     def fit(self, sentences: Sequence[Sentence], dev: Sequence[Sentence] | None = None, *,
             output_dir: Path | None = None, resume: bool = False,
             progress: Progress | None = None) -> Tagger:
-        """Train on annotated sentences (see :func:`zhtext.tag.formats.read_tagged`).
+        """Train on annotated sentences (see :func:`zhtext.io.tagged.read_tagged`).
 
         Args:
             sentences: Training data.

@@ -1,7 +1,10 @@
-"""Labelled text for classification: CSV / TSV / JSONL / Parquet / plain text, with clear errors.
+"""Tabular data: CSV / TSV / JSONL / Parquet / plain text, labelled or not, with clear errors.
 
-A file is read whole into a :class:`LabeledData` (texts, labels, ids and the line each came
-from), so that every later error can name the file and line. Columns are chosen by name or
+:func:`read_data` reads a file whole into a :class:`LabeledData` (texts, labels, ids and the
+line each came from), so that every later error can name the file and line;
+:func:`iter_batches` streams the ids and texts of the same files batch by batch, with the same
+guesses and errors (one implementation of format detection, header detection and column
+guessing serves both). Columns are chosen by name or
 0-based index; without options they are guessed the way the common Chinese benchmarks are laid
 out (``title<TAB>label`` without a header as in THUCNews, ``label<TAB>text_a`` with a header
 as in ChnSentiCorp, ``{"sentence", "label"}`` JSONL as in CLUE), and the guess is logged.
@@ -13,18 +16,25 @@ import csv
 import json
 import logging
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Literal
 
 from zhtext.errors import InputError
+from zhtext.io.files import check_encoding, check_file, decode_error
 
 __all__ = [
     "DataFormat",
     "LabeledData",
+    "check_texts",
+    "count_rows",
+    "is_int",
+    "iter_batches",
     "read_data",
     "read_label_names",
+    "sort_labels",
     "split_data",
 ]
 
@@ -109,13 +119,11 @@ def is_int(s: str) -> bool:
 
 def read_label_names(path: str | Path) -> list[str]:
     """Class names by id, one per line (THUCNews' ``class.txt``); blank lines are errors."""
-    p = Path(path)
+    p = check_file(path, what="label-names file")
     try:
         raw = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("label-names file not found", path=str(p)) from None
-    except UnicodeDecodeError:
-        raise InputError("label-names file is not UTF-8 text", path=str(p)) from None
+    except UnicodeDecodeError as e:
+        raise decode_error(p, e, "utf-8", option=False) from None
     names = raw.splitlines()
     while names and not names[-1].strip():
         names.pop()
@@ -150,6 +158,57 @@ def _detect_format(path: Path, fmt: DataFormat, encoding: str) -> DataFormat:
     if head and sum("\t" in line for line in head) >= 0.9 * len(head):
         return "tsv"
     return "text"
+
+
+Row = tuple[int, list[Any]]  # (line number, cells; one dict for JSONL and Parquet)
+
+
+def _open_rows(
+    path: str | Path, *, fmt: DataFormat, header: bool | None, encoding: str,
+    whole: bool, wanted: Sequence[str | int | None] = (), batch_size: int = 8192,
+) -> tuple[Path, Iterator[Row], list[str] | None]:
+    """The checked file, its rows and its column names (``None``: no header).
+
+    The one implementation of format detection, header detection and row checks, for the
+    whole file (``whole``: every row is read, and every decoding or syntax error raised,
+    before the first is checked) and for streams (rows are read as they are asked for;
+    guesses look at the first rows).
+    """
+    p = check_file(path, what="file", folder_hint="give a data file")
+    check_encoding(encoding)
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        # A BOM must not reach the CSV parser: before a quote it would make the quote literal.
+        encoding = "utf-8-sig"
+    kind = _detect_format(p, fmt, encoding)
+    columns: list[str] | None
+    if kind in ("csv", "tsv"):
+        delimiter = "," if kind == "csv" else "\t"
+        raw: Iterator[Row] = _delimited_rows(p, delimiter, encoding)
+        if whole:
+            raw = iter(list(raw))
+        rows, columns = _delimited(raw, p, delimiter, header)
+    elif kind == "jsonl":
+        records = _records(p, encoding)
+        if whole:
+            every = list(records)
+            sample, records, columns = every, iter(()), _fields(every)
+        else:
+            sample = list(islice(records, _SNIFF_ROWS))
+            columns = _fields(sample)
+            if any(isinstance(c, str) and c not in columns for c in wanted):
+                # A whole read knows the fields of every record: name them all in the
+                # error, or accept a field that first appears further down.
+                columns = _fields(_records(p, encoding))
+        rows = ((line, [record]) for line, record in chain(sample, records))
+    elif kind == "parquet":
+        rows, columns = _parquet(p, batch_size)
+        if whole:
+            rows = iter(list(rows))
+    else:
+        rows, columns = _text(p, encoding), None
+        if whole:
+            rows = iter(list(rows))
+    return p, rows, columns
 
 
 def read_data(
@@ -187,51 +246,116 @@ def read_data(
         InputError: The file is missing or malformed, a column does not exist, a row has the
             wrong number of fields, a text is empty, or a label is not in ``label_names``.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("no such file; check the path" if not p.exists() else
-                         "is a folder, not a data file", path=str(p))
-    try:
-        "".encode(encoding)
-    except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}; use e.g. utf-8 or gbk") from None
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-        # A BOM must not reach the CSV parser: before a quote it would make the quote literal.
-        encoding = "utf-8-sig"
-    kind = _detect_format(p, fmt, encoding)
-    if kind in ("csv", "tsv"):
-        rows, columns = _read_delimited(p, "," if kind == "csv" else "\t", header, encoding)
-    elif kind == "jsonl":
-        rows, columns = _read_jsonl(p, encoding)
-    elif kind == "parquet":
-        rows, columns = _read_parquet(p)
-    else:
-        rows, columns = _read_text(p, encoding), None
-    data = _to_data(rows, columns, p, text_col=text_col, label_col=label_col, id_col=id_col,
-                    require_labels=require_labels)
+    p, rows, columns = _open_rows(path, fmt=fmt, header=header, encoding=encoding, whole=True)
+    data = _to_data(list(rows), columns, p, text_col=text_col, label_col=label_col,
+                    id_col=id_col, require_labels=require_labels)
     if data.labels:
         data.labels = _parse_labels(data, multi_label=multi_label, label_sep=label_sep,
                                     label_names=label_names, require_labels=require_labels)
     return data
 
 
-Row = tuple[int, list[Any]]  # (line number, cells; one dict for JSONL and Parquet)
+def iter_batches(
+    path: str | Path,
+    *,
+    text_col: str | int | None = None,
+    id_col: str | int | None = None,
+    fmt: DataFormat = "auto",
+    header: bool | None = None,
+    encoding: str = "utf-8",
+    batch_size: int = 8192,
+) -> Iterator[tuple[list[str | int], list[str]]]:
+    """``(ids, texts)`` of successive batches of at most ``batch_size`` rows of a data file.
+
+    :func:`read_data` reads a whole file (training and evaluation need it all); this reads
+    the same formats with the same column choices, guesses and error messages one batch at a
+    time, so ``classify predict`` runs over inputs of any size in bounded memory. Guesses
+    look at the first rows, as ``read_data`` does (for JSONL, the fields named in the first
+    rows: a known text field name that only appears further down is not guessed). An error
+    is raised when its row is reached. Ids are the id column's values, else the line (or
+    row) numbers.
+
+    Raises:
+        InputError: As ``read_data``: the file is missing or malformed, has no rows, a
+            column does not exist or cannot be guessed, a row has the wrong number of fields.
+    """
+    p, rows, columns = _open_rows(path, fmt=fmt, header=header, encoding=encoding,
+                                  whole=False, wanted=(text_col, id_col),
+                                  batch_size=batch_size)
+    batches = _batches(rows, batch_size)
+    first = next(batches, [])
+    data = _to_data(first, columns, p, text_col=text_col, label_col=None, id_col=id_col,
+                    require_labels=False)
+    tcol, lcol = data.text_col, data.label_col
+    while True:
+        if data.labels:  # a list in a label column is an error of read_data too
+            _parse_labels(data, multi_label=False, label_sep=",", label_names=None,
+                          require_labels=False)
+        yield data.ids, data.texts
+        batch = next(batches, None)
+        if batch is None:
+            return
+        data = _to_data(batch, columns, p, text_col=tcol, label_col=lcol, id_col=id_col,
+                        require_labels=False)
+
+
+def count_rows(path: str | Path) -> int:
+    """About how many rows a data file has (lines; Parquet rows), for a progress bar."""
+    p = Path(path)
+    if p.suffix.lower() in (".parquet", ".pq"):
+        try:
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(p).metadata.num_rows)
+        except Exception:
+            return 0
+    n = 0
+    with open(p, "rb") as f:
+        while block := f.read(1 << 20):
+            n += block.count(b"\n")
+    return n
+
+
+def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    while batch := list(islice(rows, size)):
+        yield batch
 
 
 def _decode_error(p: Path, e: UnicodeDecodeError, encoding: str) -> InputError:
-    if encoding == "utf-8-sig":  # how read_data reads utf-8
-        encoding = "utf-8"
-    return InputError(f"cannot decode the file as {encoding} ({e.reason}); pass its encoding "
-                      "with --encoding (e.g. gbk)", path=str(p))
+    return decode_error(p, e, encoding)
 
 
-def _read_delimited(
-    p: Path, delimiter: str, header: bool | None, encoding: str
-) -> tuple[list[Row], list[str] | None]:
-    rows: list[Row] = []
+def _delimited(raw: Iterator[Row], p: Path, delimiter: str, header: bool | None
+               ) -> tuple[Iterator[Row], list[str] | None]:
+    sample = list(islice(raw, _SNIFF_ROWS + 1))  # a header row and _SNIFF_ROWS rows
+    if not sample:
+        return iter(()), None
+    if header is None:
+        header = _looks_like_header(sample)
+    columns: list[str] | None = None
+    if header:
+        columns = [str(c).strip() for c in sample[0][1]]
+        sample = sample[1:]
+    width = len(columns) if columns is not None else _usual_width(sample)
+
+    def checked() -> Iterator[Row]:
+        for line, cells in chain(sample, raw):
+            if len(cells) != width:
+                sep = "tab" if delimiter == "\t" else "comma"
+                raise InputError(
+                    f"expected {width} {sep}-separated fields, found {len(cells)}: "
+                    f"{_preview(delimiter.join(map(str, cells)))}; fix the row or remove it",
+                    path=str(p), line=line)
+            yield line, cells
+
+    return checked(), columns
+
+
+def _delimited_rows(p: Path, delimiter: str, encoding: str) -> Iterator[Row]:
     # Long documents (THUCNews full texts) exceed csv's default field limit; it is a process
-    # setting, so it is raised for this read only and restored after.
+    # setting, so it is raised while the file is read and restored after.
     old_limit = csv.field_size_limit(_FIELD_LIMIT)
+    reader: Any = None
     try:
         with open(p, encoding=encoding, newline="") as f:
             # TSV files in this field are rarely quoted (THUCNews titles contain '"'), so
@@ -247,31 +371,15 @@ def _read_delimited(
                     continue
                 if line == 1 and cells[0].startswith("\ufeff"):
                     cells[0] = cells[0][1:]
-                rows.append((line, list(cells)))
+                yield line, list(cells)
     except UnicodeDecodeError as e:
         raise _decode_error(p, e, encoding) from None
     except csv.Error as e:
         raise InputError(f"malformed {'TSV' if delimiter == chr(9) else 'CSV'} ({e}); check "
-                         "quoting", path=str(p), line=reader.line_num or None) from None
+                         "quoting", path=str(p),
+                         line=(reader.line_num if reader is not None else 0) or None) from None
     finally:
         csv.field_size_limit(old_limit)
-    if not rows:
-        return [], None
-    if header is None:
-        header = _looks_like_header(rows)
-    columns: list[str] | None = None
-    if header:
-        columns = [str(c).strip() for c in rows[0][1]]
-        rows = rows[1:]
-    width = len(columns) if columns is not None else _usual_width(rows)
-    for line, cells in rows:
-        if len(cells) != width:
-            sep = "tab" if delimiter == "\t" else "comma"
-            raise InputError(
-                f"expected {width} {sep}-separated fields, found {len(cells)}: "
-                f"{_preview(delimiter.join(map(str, cells)))}; fix the row or remove it",
-                path=str(p), line=line)
-    return rows, columns
 
 
 def _usual_width(rows: list[Row]) -> int:
@@ -295,10 +403,7 @@ def _looks_like_header(rows: list[Row]) -> bool:
     return False
 
 
-def _read_jsonl(p: Path, encoding: str) -> tuple[list[Row], list[str]]:
-    rows: list[Row] = []
-    columns: list[str] = []
-    seen: set[str] = set()
+def _records(p: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         with open(p, encoding=encoding) as f:
             for line, raw in enumerate(f, 1):
@@ -314,41 +419,56 @@ def _read_jsonl(p: Path, encoding: str) -> tuple[list[Row], list[str]]:
                 if not isinstance(record, dict):
                     raise InputError(f"expected a JSON object, got {type(record).__name__}",
                                      path=str(p), line=line)
-                for k in record:
-                    if k not in seen:
-                        seen.add(k)
-                        columns.append(k)
-                rows.append((line, [record]))
+                yield line, record
     except UnicodeDecodeError as e:
         raise _decode_error(p, e, encoding) from None
-    return rows, columns
 
 
-def _read_parquet(p: Path) -> tuple[list[Row], list[str]]:
+def _fields(records: Iterable[tuple[int, dict[str, Any]]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for _, record in records:
+        seen.update(dict.fromkeys(record))
+    return list(seen)
+
+
+def _text(p: Path, encoding: str) -> Iterator[Row]:
     try:
-        import pandas as pd  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - pandas is a classify dependency
-        raise InputError("reading Parquet needs pandas and pyarrow: "
-                         "pip install 'zhtext[classify]'") from None
+        with open(p, encoding=encoding) as f:
+            for i, line in enumerate(f, 1):
+                text = line.rstrip("\r\n")
+                yield i, [text.lstrip("\ufeff") if i == 1 else text]
+    except UnicodeDecodeError as e:
+        raise _decode_error(p, e, encoding) from None
+
+
+def _parquet(p: Path, batch_size: int) -> tuple[Iterator[Row], list[str]]:
     try:
-        frame = pd.read_parquet(p)
+        import pandas  # type: ignore[import-untyped]  # noqa: F401  (batches become frames)
+        import pyarrow.parquet as pq
     except ImportError:
-        raise InputError("reading Parquet needs pyarrow: pip install pyarrow") from None
+        raise InputError("reading Parquet needs pandas and pyarrow: pip install pandas "
+                         "pyarrow") from None
+    try:
+        pf = pq.ParquetFile(p)
     except Exception as e:
         raise InputError(f"cannot read as Parquet ({type(e).__name__}: {e})",
                          path=str(p)) from None
-    columns = [str(c) for c in frame.columns]
-    records = frame.to_dict(orient="records")
-    return [(i, [dict(zip(columns, r.values()))]) for i, r in enumerate(records, 1)], columns
+    columns = [str(c) for c in pf.schema_arrow.names]
 
+    def rows() -> Iterator[Row]:
+        i = 0
+        try:
+            for batch in pf.iter_batches(batch_size=batch_size):
+                for r in batch.to_pandas().to_dict(orient="records"):
+                    i += 1
+                    yield i, [dict(zip(columns, r.values()))]
+        except InputError:
+            raise
+        except Exception as e:
+            raise InputError(f"cannot read as Parquet ({type(e).__name__}: {e})",
+                             path=str(p)) from None
 
-def _read_text(p: Path, encoding: str) -> list[Row]:
-    try:
-        with open(p, encoding=encoding) as f:
-            return [(i, [line.rstrip("\r\n").lstrip("\ufeff") if i == 1 else line.rstrip("\r\n")])
-                    for i, line in enumerate(f, 1)]
-    except UnicodeDecodeError as e:
-        raise _decode_error(p, e, encoding) from None
+    return rows(), columns
 
 
 def _preview(s: str, n: int = 60) -> str:

@@ -1,26 +1,23 @@
-"""Reading documents and writing results: the only place zhtext touches user files.
+"""Documents to extract from, fit on or predict: lines of text, JSONL records, whole files.
 
 Documents stream: one is read, decoded and handed on at a time, so memory does not grow with
 the input. Problems are reported as :class:`~zhtext.errors.InputError` naming the file, the
-line and the fix. Outputs are written atomically: to a temporary file beside the target, then
-renamed over it.
+line and the fix.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from zhtext.errors import InputError
+from zhtext.io.files import check_encoding, check_file, decode_error, is_utf16, walk
 
-__all__ = ["Document", "DocumentReader", "InputFormat", "atomic_write"]
+__all__ = ["Document", "DocumentReader", "InputFormat"]
 
 InputFormat = Literal["auto", "text", "jsonl"]
 
@@ -40,40 +37,12 @@ def _decode(raw: bytes, encoding: str, path: str, line: int) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as e:
-        bad = raw[e.start : e.start + 2]
         line_start = raw.rfind(b"\n", 0, e.start) + 1
-        line += raw.count(b"\n", 0, e.start)
-        if _looks_binary(raw):
-            hint = "this looks like a binary file, not text; give a text file"
-        elif encoding.replace("-", "").lower() in ("utf8", "utf8sig") and _looks_gbk(raw):
-            hint = ("the file looks GBK/GB18030-encoded (common for Chinese files from "
-                    "Windows): pass --encoding gbk")
-        else:
-            hint = "pass the file's encoding with --encoding (e.g. gbk, big5, utf-16)"
-        raise InputError(
-            f"cannot decode bytes {bad.hex(' ')} at byte {e.start - line_start + 1} of the line "
-            f"as {encoding}; {hint}",
-            path=path,
-            line=line,
-        ) from None
+        raise decode_error(path, e, encoding, line=line + raw.count(b"\n", 0, e.start),
+                           column=e.start - line_start + 1, raw=raw) from None
     except LookupError:
-        raise InputError(
-            f"unknown encoding {encoding!r}; use a name such as utf-8, gbk, gb18030 or big5"
-        ) from None
-
-
-def _looks_binary(raw: bytes) -> bool:
-    sample = raw[:4096]
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-    return control > max(2, len(sample) // 50)
-
-
-def _looks_gbk(raw: bytes) -> bool:
-    try:
-        raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return True
+        check_encoding(encoding)
+        raise
 
 
 class DocumentReader:
@@ -123,9 +92,7 @@ class DocumentReader:
             if src == "-":
                 total = -1 if total >= 0 else total
                 continue
-            p = Path(src)
-            if not p.exists():
-                raise InputError("no such file or folder; check the path", path=src)
+            p = check_file(src, folders=True)
             if p.is_dir():
                 if not self.doc_per_file:
                     raise InputError(
@@ -133,7 +100,7 @@ class DocumentReader:
                         "document, or give the files themselves",
                         path=src,
                     )
-                files = self._folder_files(p)
+                files = walk(p)
                 if not files:
                     raise InputError("folder has no files to read", path=src)
                 if total >= 0:
@@ -141,20 +108,7 @@ class DocumentReader:
             elif total >= 0:
                 total += p.stat().st_size
         self.total_bytes = total if total >= 0 else None
-        try:
-            "".encode(self.encoding)
-        except LookupError:
-            raise InputError(
-                f"unknown encoding {self.encoding!r}; use a name such as utf-8, gbk, gb18030 "
-                "or big5"
-            ) from None
-
-    @staticmethod
-    def _folder_files(folder: Path) -> list[Path]:
-        return sorted(
-            f for f in folder.rglob("*")
-            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts)
-        )
+        check_encoding(self.encoding)
 
     def _format_of(self, path: str) -> Literal["text", "jsonl"]:
         if self.fmt != "auto":
@@ -165,7 +119,7 @@ class DocumentReader:
         many = len(self.sources) > 1
         for src in self.sources:
             if src != "-" and Path(src).is_dir():
-                for f in self._folder_files(Path(src)):
+                for f in walk(Path(src)):
                     yield self._whole_file(f, str(f.relative_to(src)))
             elif self.doc_per_file and src != "-":
                 yield self._whole_file(Path(src), Path(src).name)
@@ -183,7 +137,7 @@ class DocumentReader:
         return Document(doc_id, text.lstrip("\ufeff"))
 
     def _check_binary(self, raw: bytes, path: str, line: int) -> None:
-        if b"\x00" in raw and not self.encoding.lower().replace("-", "").startswith("utf16"):
+        if b"\x00" in raw and not is_utf16(self.encoding):
             raise InputError(
                 "contains NUL bytes: this looks like a binary file, not text (if it is "
                 "UTF-16 text, pass --encoding utf-16)",
@@ -206,8 +160,7 @@ class DocumentReader:
 
     def _read_lines(self, stream: IO[bytes], name: str, prefix: str) -> Iterator[Document]:
         fmt = self._format_of(name)
-        utf16 = self.encoding.lower().replace("-", "").startswith("utf16")
-        if utf16:  # line splitting on bytes does not work for UTF-16
+        if is_utf16(self.encoding):  # line splitting on bytes does not work for UTF-16
             import io as _io
 
             text_stream = _io.TextIOWrapper(stream, encoding=self.encoding, newline=None)
@@ -269,57 +222,3 @@ class DocumentReader:
             if not isinstance(doc_id, (str, int)):
                 doc_id = json.dumps(doc_id, ensure_ascii=False)
         return Document(doc_id, text)
-
-
-# Exclusive creation of a new file, as tempfile.mkstemp opens its files.
-_CREATE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-                 | getattr(os, "O_BINARY", 0))
-
-
-def _create_temp(dest: Path) -> tuple[int, str]:
-    """A new, empty temporary file beside ``dest``, as (descriptor, path).
-
-    Created with mode 0o666, which the kernel masks with the process's umask (and a default
-    ACL, if the folder has one): the file gets the permissions any new file would, as an
-    output for sharing should, without reading or changing the umask. (``mkstemp`` would
-    make it private, 0o600, and putting that right needs the umask, which can only be read
-    by setting it: process-wide state that races with other threads.)
-    """
-    for _ in range(100):
-        name = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.tmp"
-        try:
-            return os.open(name, _CREATE_FLAGS, 0o666), str(name)
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary file name beside {dest}")  # pragma: no cover
-
-
-@contextmanager
-def atomic_write(
-    path: str | Path, *, force: bool = False, encoding: str = "utf-8"
-) -> Iterator[IO[str]]:
-    """Write a text file atomically: into a temporary file beside it, renamed on success.
-
-    Raises:
-        InputError: The file exists and ``force`` is false.
-    """
-    dest = Path(path)
-    if dest.exists() and not force:
-        raise InputError("output file already exists; pass --force to overwrite it",
-                         path=str(dest))
-    if dest.is_dir():
-        raise InputError("output path is a folder; give a file name", path=str(dest))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _create_temp(dest)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from zhtext.errors import InputError
-from zhtext.tag.formats import read_tagged, sniff_format, split_dev
+from zhtext.io.tagged import read_tagged, sniff_format, split_dev
 
 
 def test_peoples_daily_ids_compounds_and_crlf(corpora: Path) -> None:
@@ -89,7 +89,7 @@ def test_errors_name_file_line_and_value(tmp_path: Path) -> None:
         read_tagged(u, "conll")
     g = tmp_path / "gbk.txt"
     g.write_bytes("中国/ns".encode("gbk"))
-    with pytest.raises(InputError, match="not UTF-8"):
+    with pytest.raises(InputError, match=r"gbk\.txt:1: cannot decode .* as utf-8.*GBK"):
         read_tagged(g)
     w = tmp_path / "pd.txt"
     w.write_text("19980101-01-001-001/m  中国/ns  人民\n", encoding="utf-8")

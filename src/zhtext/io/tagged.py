@@ -1,7 +1,8 @@
 """Reading annotated token data.
 
 People's Daily, CoNLL (one character per line), JSON spans, and whitespace-segmented text. Every
-reader returns :class:`Sentence` records.
+reader returns :class:`~zhtext.records.Sentence` records; files are streamed line by line
+(:func:`zhtext.io.lines.read_lines`) in the encoding given (UTF-8 by default).
 
 - ``peoples-daily``: ``19980101-01-001-001/m  迈向/v  充满/v ...`` — the paragraph id first (kept
   as the sentence id; articles are its ``date-page-article`` prefix), then ``word/TAG`` tokens;
@@ -22,16 +23,16 @@ import itertools
 import json
 import logging
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from zhtext.errors import InputError, ZhtextError
+from zhtext.io.lines import read_lines
+from zhtext.records import Sentence
 from zhtext.schemes import Scheme, Span, check_tags, detect_scheme, split_tag, to_spans
 
-__all__ = ["FORMATS", "Format", "Sentence", "read_lines", "read_tagged", "sniff_format",
-           "split_dev"]
+__all__ = ["FORMATS", "Format", "read_tagged", "sniff_format", "split_dev"]
 
 Format = Literal["auto", "peoples-daily", "conll", "json", "segmented"]
 FORMATS: tuple[str, ...] = ("auto", "peoples-daily", "conll", "json", "segmented")
@@ -42,62 +43,13 @@ _PD_ID = re.compile(r"^\d{8}-\d{2}-\d{3}-\d{3}/m$")
 _SPLIT = re.compile(r"[ \t\u3000]+")
 
 
-@dataclass
-class Sentence:
-    """One annotated text.
-
-    Attributes:
-        text: The text.
-        spans: ``(start, end, label)``: words (label = POS tag, or ``""``) for segmentation
-            data, which tile the text; entities for NER data, with gaps.
-        source: ``path:line`` of where it was read, for error messages.
-        id: The paragraph id (People's Daily) or ``None``.
-        words: Whether ``spans`` are words (tile the text) rather than entities.
-    """
-
-    text: str
-    spans: list[Span]
-    source: str = ""
-    id: str | None = None
-    words: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def group(self) -> str | None:
-        """The article of a People's Daily paragraph (``date-page-article``)."""
-        return self.id.rsplit("-", 1)[0] if self.id else None
-
-
-def read_lines(path: str | Path) -> Iterator[tuple[int, str]]:
-    """``(line number, line)`` of a UTF-8 text file, split on CRLF, LF and bare CR.
-
-    Raises:
-        InputError: The file is missing, or not UTF-8 (with the line of the first bad byte).
-    """
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file; check the path", path=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory; give a file", path=str(path)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise InputError(
-            f"is not UTF-8 (byte 0x{raw[e.start]:02x}); convert it, e.g. "
-            f"`iconv -f gb18030 -t utf-8 {p.name}`", path=str(path), line=line) from None
-    yield from enumerate(re.split(r"\r\n|\r|\n", text), 1)
-
-
-def sniff_format(path: str | Path) -> Format:
+def sniff_format(path: str | Path, encoding: str = "utf-8") -> Format:
     """Guess the format of an annotated file from its name and first lines."""
     p = Path(path)
     if p.suffix.lower() in (".json", ".jsonl"):
         return "json"
     first: list[str] = []
-    for _, line in read_lines(p):
+    for _, line in read_lines(p, encoding):
         if line.strip():
             first.append(line.strip())
         if len(first) >= 20:
@@ -120,22 +72,23 @@ def _looks_tag(t: str) -> bool:
     return prefix in ("B", "I", "M", "E", "S", "O")
 
 
-def read_tagged(path: str | Path, fmt: Format = "auto") -> list[Sentence]:
+def read_tagged(path: str | Path, fmt: Format = "auto", *, encoding: str = "utf-8"
+                ) -> list[Sentence]:
     """Read an annotated file (see the module doc for the formats).
 
     Raises:
         InputError: A line cannot be read; the message names the file, line and value.
     """
     if fmt == "auto":
-        fmt = sniff_format(path)
+        fmt = sniff_format(path, encoding)
     if fmt == "peoples-daily":
-        out = _read_word_tag(path, ids=True)
+        out = _read_word_tag(path, encoding, ids=True)
     elif fmt == "segmented":
-        out = _read_word_tag(path, ids=False)
+        out = _read_word_tag(path, encoding, ids=False)
     elif fmt == "conll":
-        out = _read_conll(path)
+        out = _read_conll(path, encoding)
     elif fmt == "json":
-        out = _read_json(path)
+        out = _read_json(path, encoding)
     else:
         raise ZhtextError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
     if not out:
@@ -143,10 +96,10 @@ def read_tagged(path: str | Path, fmt: Format = "auto") -> list[Sentence]:
     return out
 
 
-def _read_word_tag(path: str | Path, *, ids: bool) -> list[Sentence]:
+def _read_word_tag(path: str | Path, encoding: str, *, ids: bool) -> list[Sentence]:
     out: list[Sentence] = []
     tagged: bool | None = None
-    for lineno, line in read_lines(path):
+    for lineno, line in read_lines(path, encoding):
         fields = _SPLIT.split(line.strip())
         if not fields or fields == [""]:
             continue
@@ -192,12 +145,12 @@ def _word_tag(tok: str, path: str | Path, lineno: int, tagged: bool | None) -> t
     return word, tag
 
 
-def _read_conll(path: str | Path) -> list[Sentence]:
+def _read_conll(path: str | Path, encoding: str) -> list[Sentence]:
     chars: list[str] = []
     tags: list[str] = []
     starts: list[tuple[int, list[str], list[str]]] = []
     first_line = 0
-    for lineno, line in read_lines(path):
+    for lineno, line in read_lines(path, encoding):
         if not line.strip():
             if chars:
                 starts.append((first_line, chars, tags))
@@ -244,9 +197,9 @@ def _read_conll(path: str | Path) -> list[Sentence]:
     return out
 
 
-def _read_json(path: str | Path) -> list[Sentence]:
+def _read_json(path: str | Path, encoding: str) -> list[Sentence]:
     out: list[Sentence] = []
-    for lineno, line in read_lines(path):
+    for lineno, line in read_lines(path, encoding):
         if not line.strip():
             continue
         try:
@@ -310,7 +263,6 @@ def _check_spans(s: Sentence, path: str | Path, lineno: int) -> None:
             raise InputError(f"span [{start}, {end}) {label!r} overlaps the one before it",
                              path=str(path), line=lineno)
         last = end
-
 
 
 def split_dev(sentences: Sequence[Sentence], share: float, *, seed: int = 42
