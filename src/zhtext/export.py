@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 
 from zhtext.errors import InputError, ZhtextError
-from zhtext.text.chars import is_han
 
 __all__ = ["ExportReport", "export_onnx"]
 
@@ -64,11 +63,7 @@ class ExportReport:
 
 def _synthetic_texts(neural: Any, n: int, seed: int) -> list[str]:
     """Texts of random characters from the model's vocabulary, of mixed lengths."""
-    if neural.method == "textcnn":
-        tokens = [t for t in neural.tokenizer_.itos[2:] if t.strip()]
-    else:
-        tokens = [t for t in neural.tokenizer_.get_vocab()
-                  if len(t) == 1 and is_han(t)]
+    tokens = neural.export_tokens()
     if not tokens:
         tokens = list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会")
     rng = random.Random(seed)
@@ -142,7 +137,7 @@ def _torch_export(neural: Any, path: Path, sample: dict[str, np.ndarray], opset:
 
 def _fuse(neural: Any, src: Path, dest: Path) -> bool:
     """Fuse attention / layer norm / GELU subgraphs of an encoder (onnxruntime's optimiser)."""
-    if neural.method == "textcnn":
+    if not neural.export_fusable():
         return False
     cfg = getattr(neural.model_.config, "encoder_config", None) or neural.model_.config.to_dict()
     heads, hidden = int(cfg.get("num_attention_heads", 0)), int(cfg.get("hidden_size", 0))
@@ -235,8 +230,12 @@ def export_onnx(
         raise InputError("this model is already an ONNX export; export its PyTorch source "
                          f"({manifest.get('onnx', {}).get('source', 'the original directory')})",
                          path=str(src))
+    from zhtext.classify.classifier import backend_class
+    from zhtext.classify.methods import METHODS
+
     method = manifest.get("method")
-    if method not in ("textcnn", "bert", "bert-cnn"):
+    if (not isinstance(method, str) or method not in METHODS
+            or not backend_class(method).exportable):
         raise InputError(f"ONNX export covers textcnn, bert and bert-cnn; a {method!r} model "
                          "needs no export (serve or predict with the directory itself)",
                          path=str(src))
@@ -309,10 +308,7 @@ def export_onnx(
 
         def build(tmp: Path) -> dict[str, Any]:
             shutil.copyfile(final, tmp / "model.onnx")
-            if method == "textcnn":
-                shutil.copyfile(src / "vocab.json", tmp / "vocab.json")
-            else:
-                neural.tokenizer_.save_pretrained(tmp / "tokenizer")
+            neural.export_tokenizer(src, tmp)
             kept = {k: v for k, v in manifest.items() if k not in _OWN_KEYS}
             kept.pop("adapter", None)
             neural_info = dict(kept.get("neural", {}))

@@ -24,7 +24,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import import_module, metadata
 from pathlib import Path
 from typing import Any, ClassVar
@@ -166,6 +166,10 @@ class Methods:
         names = list(self._builtins)
         names += [n for n in _entry_points(self.group) if n not in self._builtins]
         return names
+
+    def __iter__(self) -> Iterator[str]:
+        """The names of :meth:`names` (so a table reads like the tuple of names it replaced)."""
+        return iter(self.names())
 
     def canonical(self, name: str) -> str:
         """The method's own name (an alias resolved); unknown names are returned as given."""

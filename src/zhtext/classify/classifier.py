@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zhtext.classify.backend import ClassifierBackend
+from zhtext.classify.methods import METHODS
 from zhtext.errors import InputError, ZhtextError
 from zhtext.params import MethodEstimator, coerce_setting, is_number, json_ready
 from zhtext.records import Prediction
@@ -26,27 +28,41 @@ if TYPE_CHECKING:
 
     from zhtext.evaluate.classification import ClassificationReport
 
-__all__ = ["METHODS", "TextClassifier", "method_settings", "settings_class"]
+__all__ = ["METHODS", "TextClassifier", "backend_class", "method_settings", "predict_jobs",
+           "settings_class"]
 
 logger = logging.getLogger(__name__)
-
-METHODS = ("linear", "textcnn", "bert", "bert-cnn")
 
 LabelsIn = Sequence[str] | Sequence[Sequence[str]]
 
 
+def backend_class(method: str) -> type[ClassifierBackend]:
+    """The backend class of a method name (or alias), built in or a plug-in's.
+
+    Raises:
+        ZhtextError: Unknown method (the valid names are listed).
+    """
+    if not isinstance(method, str) or method not in METHODS:
+        raise ZhtextError(f"unknown classification method {method!r}; expected one of "
+                          f"{', '.join(METHODS.names())}")
+    cls = METHODS.get(method)
+    if not (isinstance(cls, type) and issubclass(cls, ClassifierBackend)):
+        raise ZhtextError(f"classification method {method!r} ({cls!r}) is not a "
+                          "ClassifierBackend")
+    return cls
+
+
+def predict_jobs(manifest: Mapping[str, Any]) -> int:
+    """Processes ``classify predict`` starts by default for a saved model (its method's)."""
+    method = manifest.get("method")
+    if manifest.get("task") != "classify" or not isinstance(method, str) or method not in METHODS:
+        return 1  # not a classifier: loading it says so
+    return backend_class(method).default_jobs(manifest)
+
+
 def settings_class(method: str) -> Any:
-    """The settings dataclass of a method (``LinearSettings`` or ``NeuralSettings``)."""
-    if method == "linear":
-        from zhtext.classify.linear import LinearSettings
-
-        return LinearSettings
-    if method in ("textcnn", "bert", "bert-cnn"):
-        from zhtext.classify.neural import NeuralSettings
-
-        return NeuralSettings
-    raise ZhtextError(f"unknown classification method {method!r}; expected one of "
-                      f"{', '.join(METHODS)}")
+    """The settings dataclass of a method (``LinearSettings``, ``NeuralSettings``, ...)."""
+    return backend_class(method).settings_class
 
 
 def method_settings(method: str) -> dict[str, str]:
@@ -200,17 +216,10 @@ class TextClassifier(MethodEstimator):
         settings = self._settings()
         self.report_: ClassificationReport | None = None
         start = time.perf_counter()
-        if self.method == "linear":
-            from zhtext.classify.linear import LinearClassifier
-
-            self.model_: Any = LinearClassifier(settings).fit(
-                texts, y, known, multi_label=self.multi_label)
-        else:
-            from zhtext.classify.neural import NeuralClassifier
-
-            self.model_ = NeuralClassifier(self.method, settings).fit(
-                texts, y, known, multi_label=self.multi_label, dev=dev,
-                work_dir=Path(work_dir) if work_dir is not None else None, resume=resume)
+        backend = backend_class(self.method).create(METHODS.canonical(self.method), settings)
+        self.model_: Any = backend.fit(
+            texts, y, known, multi_label=self.multi_label, dev=dev,
+            work_dir=Path(work_dir) if work_dir is not None else None, resume=resume)
         self.train_seconds_: float | None = time.perf_counter() - start
         self.labels_: list[str] = known
         return self
@@ -334,7 +343,8 @@ class TextClassifier(MethodEstimator):
                              "'zhtext classify train'", path=str(d))
         method = manifest.get("method")
         labels = manifest.get("labels")
-        if method not in METHODS or not isinstance(labels, list) or len(labels) < 2:
+        if (not isinstance(method, str) or method not in METHODS or not isinstance(labels, list)
+                or len(labels) < 2):
             raise InputError("zhtext.json has no valid method and labels; the model directory "
                              "is damaged", path=str(d))
         obj = cls.__new__(cls)
@@ -346,16 +356,7 @@ class TextClassifier(MethodEstimator):
         obj.train_seconds_ = manifest.get("train_seconds")
         obj.report_ = None
         obj.ids_are_positions_ = bool(manifest.get("label_ids_are_positions", False))
-        if method == "linear":
-            from zhtext.classify.linear import LinearClassifier
-
-            obj.model_ = LinearClassifier.load(d, manifest)
-        elif manifest.get("runtime") == "onnx":
-            from zhtext.classify.onnx_model import OnnxClassifier
-
-            obj.model_ = OnnxClassifier.load(d, manifest)
-        else:
-            from zhtext.classify.neural import NeuralClassifier
-
-            obj.model_ = NeuralClassifier.load(d, manifest)
+        # the backend sees the method's own name (a versioned alias resolved)
+        obj.model_ = backend_class(method).load(d, {**manifest,
+                                                    "method": METHODS.canonical(method)})
         return obj

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from zhtext.registry import ArtifactKind
-from zhtext.text.segment import is_dictionary_segmenter
 
 __all__ = ["ClassifyKind"]
 
@@ -36,7 +35,6 @@ class ClassifyKind(ArtifactKind):
         return [p.to_dict(multi_label=multi) for p in obj.predict(texts)]
 
     def thread_safe(self, obj: Any) -> bool:
-        """Linear models with a dictionary segmenter run in any thread; neural ones batch."""
-        settings = getattr(getattr(obj, "model_", None), "settings", None)
-        return (getattr(obj, "method", None) == "linear"
-                and is_dictionary_segmenter(getattr(settings, "segmenter", "rjieba")))
+        """As the method says (linear with a dictionary segmenter: yes; neural: no)."""
+        backend = getattr(obj, "model_", None)
+        return bool(backend is not None and backend.thread_safe())

@@ -18,13 +18,14 @@ import json
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from zhtext.classify.backend import ClassifierBackend
 from zhtext.errors import InputError, NotFittedError
 
 __all__ = ["LinearClassifier", "LinearSettings"]
@@ -398,11 +399,13 @@ def _decision_chunk(model: LinearClassifier, texts: list[str]) -> list[np.ndarra
 _PARALLEL_MIN = 65536
 
 
-class LinearClassifier:
-    """TF-IDF + NB-weighted linear SVMs with calibrated probabilities."""
+class LinearClassifier(ClassifierBackend):
+    """TF-IDF + NB-weighted linear SVMs with calibrated probabilities (method ``linear``)."""
+
+    settings_class: ClassVar[Any] = LinearSettings
 
     def __init__(self, settings: LinearSettings | None = None) -> None:
-        self.settings = settings or LinearSettings()
+        self.settings: LinearSettings = settings or LinearSettings()
         self.labels_: list[str] = []
         self.multi_label_ = False
         self._features: _Featurizer | None = None
@@ -415,9 +418,25 @@ class LinearClassifier:
         """The weights, ``(classes, features)`` (a view of the transposed matrix kept)."""
         return None if self._weights_t is None else self._weights_t.T
 
+    @classmethod
+    def default_jobs(cls, manifest: Mapping[str, Any]) -> int:
+        """The saved ``predict_jobs`` setting (2 unless set)."""
+        settings = manifest.get("linear", {}).get("settings", {})
+        return int(settings.get("predict_jobs", 2))
+
+    def thread_safe(self) -> bool:
+        """With a dictionary segmenter (no model of its own) any thread may predict."""
+        from zhtext.text.segment import is_dictionary_segmenter
+
+        return is_dictionary_segmenter(self.settings.segmenter)
+
     def fit(self, texts: Sequence[str], y: np.ndarray, labels: list[str], *,
-            multi_label: bool = False) -> LinearClassifier:
-        """Learn from texts and class ids ``(n,)`` (or a 0/1 matrix for multi-label)."""
+            multi_label: bool = False, dev: tuple[Sequence[str], np.ndarray] | None = None,
+            work_dir: Path | None = None, resume: bool = False) -> LinearClassifier:
+        """Learn from texts and class ids ``(n,)`` (or a 0/1 matrix for multi-label).
+
+        ``dev``, ``work_dir`` and ``resume`` do not apply (no early stopping, no checkpoints).
+        """
         from joblib import Parallel, delayed
 
         from zhtext.classify.nbsvm import fit_one

@@ -16,10 +16,11 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from zhtext.classify.backend import ClassifierBackend
 from zhtext.errors import InputError, ZhtextError
 from zhtext.neural.distributed import main_process_first
 from zhtext.neural.settings import (
@@ -136,20 +137,56 @@ def _collate(pad_id: int) -> Any:
     return collate
 
 
-class NeuralClassifier:
+class NeuralClassifier(ClassifierBackend):
     """The neural methods behind :class:`~zhtext.classify.TextClassifier`.
+
+    One backend for the three methods (they share the ``Trainer`` path and differ in the
+    model built and the tokenizer). A model exported to ONNX (``"runtime": "onnx"`` in
+    ``zhtext.json``) loads as :class:`~zhtext.classify.onnx_model.OnnxClassifier`.
 
     Args:
         method: ``textcnn``, ``bert`` or ``bert-cnn``.
         settings: Training and model settings.
     """
 
+    settings_class: ClassVar[Any] = NeuralSettings
+    checkpointed: ClassVar[bool] = True
+    exportable: ClassVar[bool] = True
+
+    @classmethod
+    def create(cls, method: str, settings: Any) -> NeuralClassifier:  # noqa: D102
+        return cls(method, settings)
+
+    @classmethod
+    def needs_encoder(cls, method: str) -> bool:
+        """``bert`` and ``bert-cnn`` fine-tune an encoder; ``textcnn`` learns from scratch."""
+        return method != "textcnn"
+
+    def export_tokens(self) -> list[str]:
+        """TextCNN: its vocabulary; encoders: the single Han characters of theirs."""
+        if self.method == "textcnn":
+            return [t for t in self.tokenizer_.itos[2:] if t.strip()]
+        from zhtext.text.chars import is_han
+
+        return [t for t in self.tokenizer_.get_vocab() if len(t) == 1 and is_han(t)]
+
+    def export_fusable(self) -> bool:
+        """Attention fusion applies to the encoder methods."""
+        return self.method != "textcnn"
+
+    def export_tokenizer(self, src: Path, dest: Path) -> None:
+        """TextCNN's ``vocab.json``, or the encoder's tokenizer in ``dest/tokenizer``."""
+        if self.method == "textcnn":
+            shutil.copyfile(src / "vocab.json", dest / "vocab.json")
+        else:
+            self.tokenizer_.save_pretrained(dest / "tokenizer")
+
     def __init__(self, method: str, settings: NeuralSettings | None = None) -> None:
         if method not in NEURAL_METHODS:
             raise ZhtextError(f"unknown neural method {method!r}; expected one of "
                               f"{', '.join(NEURAL_METHODS)}")
         self.method = method
-        self.settings = settings or NeuralSettings()
+        self.settings: NeuralSettings = settings or NeuralSettings()
         if method != "textcnn" and not self.settings.model:
             raise InputError(f"method {method!r} needs an encoder: pass --model NAME_OR_DIR "
                              "(a Hugging Face hub name such as bert-base-chinese, or a local "
@@ -488,6 +525,10 @@ class NeuralClassifier:
     @classmethod
     def load(cls, d: Path, manifest: dict[str, Any]) -> NeuralClassifier:
         """Read a model written by :meth:`save` (safetensors; no code from the directory)."""
+        if manifest.get("runtime") == "onnx":
+            from zhtext.classify.onnx_model import OnnxClassifier
+
+            return OnnxClassifier.load(d, manifest)
         method = manifest["method"]
         info = manifest.get("neural", {})
         settings = NeuralSettings.from_dict(info.get("settings", {}))

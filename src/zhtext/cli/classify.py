@@ -142,8 +142,11 @@ def train(
 
     if device not in ("auto", "cpu", "cuda"):
         raise typer.BadParameter(f"{device!r}; expected auto, cpu or cuda", param_hint="--device")
-    neural = method != "linear"
-    if method in ("bert", "bert-cnn") and not model and not any(
+    from zhtext.classify.classifier import backend_class
+
+    backend = backend_class(method)
+    neural = backend.checkpointed
+    if backend.needs_encoder(method) and not model and not any(
             s.startswith("model=") for s in settings or []):
         raise InputError(f"method {method!r} needs an encoder: pass --model NAME_OR_DIR (a hub "
                          "name such as bert-base-chinese, or a local directory)")
@@ -347,8 +350,9 @@ def predict(
     from zhtext.io.tabular import count_rows, iter_batches
 
     if jobs is None:
-        settings = manifest.get("linear", {}).get("settings", {})
-        jobs = int(settings.get("predict_jobs", 2)) if manifest.get("method") == "linear" else 1
+        from zhtext.classify.classifier import predict_jobs
+
+        jobs = predict_jobs(manifest)
     batches = iter_batches(data_file, text_col=text_col, id_col=id_col,
                            fmt=data_format,  # type: ignore[arg-type]
                            header=header, encoding=encoding, batch_size=batch_size)
@@ -400,7 +404,7 @@ def compare(
     """Train several methods on the same data and print a leaderboard (also HTML with -o)."""
     import tempfile
 
-    from zhtext.classify.classifier import METHODS, TextClassifier
+    from zhtext.classify.classifier import METHODS, TextClassifier, backend_class
     from zhtext.evaluate.classification_report import leaderboard_text, write_leaderboard
     from zhtext.io.tabular import check_texts, read_label_names, split_data
 
@@ -411,7 +415,7 @@ def compare(
             raise typer.BadParameter(f"unknown method {m!r}; expected some of "
                                      f"{', '.join(METHODS)} (encoder methods may end in +lora)",
                                      param_hint="--methods")
-        if name in ("bert", "bert-cnn") and not model:
+        if backend_class(name).needs_encoder(name) and not model:
             raise InputError(f"method {m!r} needs --model NAME_OR_DIR")
     if output is not None and output.exists() and not force:
         raise InputError("output directory already exists; pass --force to replace it",
@@ -434,7 +438,7 @@ def compare(
         for m in wanted:
             name = m.removesuffix("+lora")
             params: dict[str, Any] = {}
-            if name in ("bert", "bert-cnn"):
+            if backend_class(name).needs_encoder(name):
                 params["model"] = model
             if m.endswith("+lora"):
                 params["lora"] = True

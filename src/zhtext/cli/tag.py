@@ -90,7 +90,7 @@ def train(
 ) -> None:
     """Train a tagger; writes the model (and metrics.json, report.html with dev data) to -o."""
     from zhtext.io.tagged import split_dev
-    from zhtext.tag.tagger import METHODS, TASKS, Tagger
+    from zhtext.tag.tagger import METHODS, TASKS, Tagger, backend_class
 
     if task not in TASKS:
         raise typer.BadParameter(f"{task!r}; expected one of {', '.join(TASKS)}",
@@ -98,10 +98,12 @@ def train(
     if method not in METHODS:
         raise typer.BadParameter(f"{method!r}; expected one of {', '.join(METHODS)}",
                                  param_hint="--method")
-    neural = method == "bert"
-    if neural and not model and not any(s.startswith("model=") for s in settings or []):
-        raise InputError("method 'bert' needs an encoder: pass --model NAME_OR_DIR (a hub name "
-                         "such as bert-base-chinese, or a local directory)")
+    backend = backend_class(method)
+    neural = backend.checkpointed
+    if backend.needs_encoder and not model and not any(
+            s.startswith("model=") for s in settings or []):
+        raise InputError(f"method {method!r} needs an encoder: pass --model NAME_OR_DIR (a "
+                         "hub name such as bert-base-chinese, or a local directory)")
     params = _params(method, settings, model=model, epochs=epochs,
                      seed=seed if neural and seed != 42 else None)
     if resume and not neural:
@@ -302,7 +304,9 @@ def predict(
         raise InputError("--format sighan writes words; this is an ner model (use jsonl or "
                          "conll)", path=str(model_dir))
     if jobs is None:
-        jobs = 2 if manifest.get("task") == "tag" and manifest.get("method") == "crf" else 1
+        from zhtext.tag.tagger import predict_jobs
+
+        jobs = predict_jobs(manifest)
     texts = (doc.text for doc in DocumentReader([data_file], encoding=encoding))
     first = list(islice(texts, 1))  # the input's errors (no such file) before any work
     total = 0

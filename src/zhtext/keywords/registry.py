@@ -1,23 +1,29 @@
-"""Keyword methods by name."""
+"""Keyword methods by name: one line each in :data:`METHODS` (a ``KeywordExtractor`` class).
+
+Plug-ins add methods through the entry-point group ``zhtext.keywords.methods``.
+"""
 
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from zhtext.errors import InputError, ZhtextError
 from zhtext.keywords.base import KeywordExtractor
+from zhtext.registry import Methods
 
-__all__ = ["KEYWORD_METHODS", "get_extractor", "load_extractor", "method_class"]
+__all__ = ["KEYWORD_METHODS", "METHODS", "get_extractor", "load_extractor", "method_class"]
 
-# name -> "module:class", imported on first use so optional dependencies stay optional.
-KEYWORD_METHODS: dict[str, str] = {
+# Imported on first use so optional dependencies stay optional.
+METHODS = Methods("keywords", {
     "tfidf": "zhtext.keywords.tfidf:TfidfKeywords",
     "textrank": "zhtext.keywords.textrank:TextRankKeywords",
     "embedding": "zhtext.keywords.embedding:EmbeddingKeywords",
     "supervised": "zhtext.keywords.supervised:SupervisedKeywords",
-}
+}, aliases={"tfidf.v1": "tfidf", "textrank.v1": "textrank", "embedding.v1": "embedding",
+            "supervised.v1": "supervised"})
+#: The older name of the table (it reads as the tuple of method names).
+KEYWORD_METHODS = METHODS
 
 
 def method_class(method: str) -> type[KeywordExtractor]:
@@ -26,13 +32,13 @@ def method_class(method: str) -> type[KeywordExtractor]:
     Raises:
         ZhtextError: The name is unknown; the message lists the valid names.
     """
-    target = KEYWORD_METHODS.get(method)
-    if target is None:
+    if not isinstance(method, str) or method not in METHODS:
         raise ZhtextError(
-            f"unknown keyword method {method!r}; expected one of: {', '.join(KEYWORD_METHODS)}"
+            f"unknown keyword method {method!r}; expected one of: {', '.join(METHODS.names())}"
         )
-    module, name = target.split(":")
-    cls: type[KeywordExtractor] = getattr(import_module(module), name)
+    cls = METHODS.get(method)
+    if not (isinstance(cls, type) and issubclass(cls, KeywordExtractor)):
+        raise ZhtextError(f"keyword method {method!r} ({cls!r}) is not a KeywordExtractor")
     return cls
 
 

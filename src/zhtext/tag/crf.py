@@ -14,12 +14,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from zhtext.errors import ZhtextError
+from zhtext.tag.backend import DevMetric, Progress, TaggerBackend
 from zhtext.tag.features import FeatureSettings, features_of, load_dictionary
 
-__all__ = ["CrfSettings", "CrfTagger"]
+__all__ = ["CrfBackend", "CrfSettings", "CrfTagger"]
 
 logger = logging.getLogger(__name__)
 
@@ -241,3 +242,76 @@ def _trainer_class() -> Any:
                 self.progress(len(self.logparser.iterations), self.total)
 
     return _Trainer
+
+
+class CrfBackend(TaggerBackend):
+    """The ``crf`` method of :class:`~zhtext.tag.Tagger`: CRFsuite over character features.
+
+    ``pos`` is a pipeline: a character CRF segments (BMES), a word-level CRF tags the words.
+    """
+
+    settings_class: ClassVar[Any] = CrfSettings
+    piece_chars: ClassVar[int] = 1000
+    pos_pipeline: ClassVar[bool] = True
+    default_jobs: ClassVar[int] = 2
+
+    def __init__(self, settings: CrfSettings | None = None) -> None:
+        super().__init__(settings)
+        self.model_: CrfTagger | None = None
+        self.pos_model_: CrfTagger | None = None
+
+    def fit(self, texts: Sequence[str], tags: Sequence[Sequence[str]], *, outside: str,
+            words: tuple[list[list[str]], list[list[str]]] | None = None,
+            dev: tuple[list[str], list[list[str]]] | None = None,
+            dev_metric: DevMetric | None = None, output_dir: Path | None = None,
+            resume: bool = False, progress: Progress | None = None) -> CrfBackend:
+        """Train the character CRF (and for ``pos`` the word CRF); ``dev`` is not used."""
+        import tempfile
+
+        # The model files live in a directory kept as long as this backend (save copies them).
+        self._work = tempfile.TemporaryDirectory(prefix="zhtext-crf-")
+        work = Path(self._work.name)
+        model = CrfTagger(self.settings).fit(texts, tags, work_dir=work, progress=progress)
+        self.history_ = {"chars": model.history_}
+        self.model_ = model
+        self.labels_ = model.labels_
+        self.pos_model_ = None
+        if words is not None:
+            logger.info("training the word-level POS CRF")
+            pos = CrfTagger(self.settings, unit="word").fit(words[0], words[1], work_dir=work,
+                                                            name="pos", progress=progress)
+            self.history_["words"] = pos.history_
+            self.pos_model_ = pos
+            self.labels_ = pos.labels_
+        return self
+
+    def _model(self) -> CrfTagger:
+        if self.model_ is None:
+            raise ZhtextError("the CRF tagger is not trained; call fit() or load() first")
+        return self.model_
+
+    def tags(self, texts: Sequence[str]) -> list[list[str]]:  # noqa: D102
+        return self._model().predict_tags(texts)
+
+    def marginals(self, texts: Sequence[str]) -> list[tuple[list[str], Any]]:  # noqa: D102
+        return self._model().predict_marginals(texts)
+
+    def word_tags(self, words: Sequence[Sequence[str]]) -> list[list[str]]:  # noqa: D102
+        if self.pos_model_ is None:
+            raise ZhtextError("this CRF model has no word-level POS model")
+        return self.pos_model_.predict_tags(words)
+
+    def save(self, d: Path) -> dict[str, Any]:  # noqa: D102
+        model = self._model().save(d, name="model")
+        pos = self.pos_model_.save(d, name="pos") if self.pos_model_ is not None else None
+        return {"model": model, "pos_model": pos}
+
+    @classmethod
+    def load(cls, d: Path, manifest: dict[str, Any], settings: Any) -> CrfBackend:  # noqa: D102
+        obj = cls(settings)
+        obj.model_ = CrfTagger.load(d, manifest["model"])
+        if manifest.get("pos_model"):
+            obj.pos_model_ = CrfTagger.load(d, manifest["pos_model"])
+        obj.labels_ = list(manifest.get("labels", []))
+        obj.history_ = dict(manifest.get("history", {}))
+        return obj

@@ -24,11 +24,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from zhtext.errors import InputError, NotFittedError
+from zhtext.errors import InputError, NotFittedError, ZhtextError
 from zhtext.neural.settings import (
     EarlyStoppingSettings,
     EncoderSettings,
@@ -39,8 +39,9 @@ from zhtext.neural.settings import (
     check_positive,
 )
 from zhtext.neural.windows import length_sample, pad_windows, sorted_batches, window_length
+from zhtext.tag.backend import Progress, TaggerBackend
 
-__all__ = ["NeuralTagger", "NeuralTaggerSettings"]
+__all__ = ["BertBackend", "NeuralTagger", "NeuralTaggerSettings"]
 
 logger = logging.getLogger(__name__)
 
@@ -509,3 +510,77 @@ def _token_accuracy(gold: list[list[str]], pred: list[list[str]]) -> float:
     n = sum(len(g) for g in gold)
     hits = sum(a == b for g, p in zip(gold, pred) for a, b in zip(g, p))
     return hits / n if n else 0.0
+
+
+def _fold(text: str) -> list[str]:
+    from zhtext.tag.features import fold_chars
+
+    return fold_chars(text)
+
+
+class BertBackend(TaggerBackend):
+    """The ``bert`` method of :class:`~zhtext.tag.Tagger`: :class:`NeuralTagger` on characters.
+
+    The characters of each text are folded one by one, so offsets stay those of the text.
+    """
+
+    settings_class: ClassVar[Any] = NeuralTaggerSettings
+    # bert windows long pieces itself (overlapping windows); the cut only bounds memory
+    piece_chars: ClassVar[int] = 20_000
+    checkpointed: ClassVar[bool] = True
+    needs_encoder: ClassVar[bool] = True
+
+    def __init__(self, settings: NeuralTaggerSettings | None = None) -> None:
+        super().__init__(settings)
+        self.model_: NeuralTagger | None = None
+
+    def fit(self, texts: Sequence[str], tags: Sequence[Sequence[str]], *, outside: str,
+            words: tuple[list[list[str]], list[list[str]]] | None = None,
+            dev: tuple[list[str], list[list[str]]] | None = None,
+            dev_metric: DevMetric | None = None, output_dir: Path | None = None,
+            resume: bool = False, progress: Progress | None = None) -> BertBackend:
+        """Fine-tune the encoder; checkpoints go to ``output_dir/checkpoints``."""
+        if output_dir is None:
+            raise ZhtextError("method 'bert' needs an output directory for its checkpoints")
+        labels = sorted({t for ts in tags for t in ts} | {outside})
+        dev_pair = None
+        if dev is not None:
+            unknown = {t for ts in dev[1] for t in ts} - set(labels)
+            if unknown:
+                raise InputError(f"dev data has tags the training data lacks: "
+                                 f"{', '.join(sorted(unknown)[:20])}")
+            dev_pair = ([_fold(t) for t in dev[0]], dev[1])
+        neural = NeuralTagger(self.settings)
+        out = neural.fit([_fold(t) for t in texts], tags, labels=labels, outside=outside,
+                         dev=dev_pair, output_dir=output_dir, resume=resume,
+                         dev_metric=dev_metric)
+        # NeuralTagger returns its history (or, once it follows fit -> self, keeps it).
+        self.history_ = dict(out if isinstance(out, dict) else getattr(neural, "history_", {}))
+        self.model_ = neural
+        self.labels_ = labels
+        return self
+
+    def _model(self) -> NeuralTagger:
+        if self.model_ is None:
+            raise NotFittedError(self)
+        return self.model_
+
+    def tags(self, texts: Sequence[str]) -> list[list[str]]:  # noqa: D102
+        return self._model().predict_tags([_fold(t) for t in texts])
+
+    def marginals(self, texts: Sequence[str]) -> list[tuple[list[str], Any]]:  # noqa: D102
+        out: list[tuple[list[str], Any]] = []
+        for p in self._model().predict_marginals([_fold(t) for t in texts]):
+            out.append(([self.labels_[int(i)] for i in p.argmax(axis=1)], p))
+        return out
+
+    def save(self, d: Path) -> dict[str, Any]:  # noqa: D102
+        return {"model": self._model().save(d / "model"), "pos_model": None}
+
+    @classmethod
+    def load(cls, d: Path, manifest: dict[str, Any], settings: Any) -> BertBackend:  # noqa: D102
+        obj = cls(settings)
+        obj.model_ = NeuralTagger.load(d / "model", manifest["model"])
+        obj.labels_ = list(manifest.get("labels", []))
+        obj.history_ = dict(manifest.get("history", {}))
+        return obj

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, fields
@@ -26,30 +25,44 @@ from zhtext.errors import InputError, ZhtextError
 from zhtext.params import MethodEstimator, json_ready
 from zhtext.records import Entity, Sentence, Token
 from zhtext.schemes import Span, split_tag, to_spans, to_tags
-from zhtext.tag.crf import CrfSettings, CrfTagger
+from zhtext.tag.backend import Progress, TaggerBackend
+from zhtext.tag.methods import METHODS
 
-__all__ = ["METHODS", "TASKS", "Tagger", "method_settings", "settings_class"]
+__all__ = ["METHODS", "TASKS", "Tagger", "backend_class", "method_settings", "predict_jobs",
+           "settings_class"]
 
 logger = logging.getLogger(__name__)
 
 TASKS = ("cws", "pos", "ner")
-METHODS = ("crf", "bert")
 VOCABULARY_FILE = "vocabulary.txt"
-#: Pieces of a long text given to the CRF at once (cut at sentence ends).
-CRF_PIECE_CHARS = 1000
 
-Progress = Callable[[int, int], None]
+
+def backend_class(method: str) -> type[TaggerBackend]:
+    """The backend class of a method name (or alias), built in or a plug-in's.
+
+    Raises:
+        ZhtextError: Unknown method (the valid names are listed).
+    """
+    if not isinstance(method, str) or method not in METHODS:
+        raise ZhtextError(f"unknown method {method!r}; expected one of: "
+                          f"{', '.join(METHODS.names())}")
+    cls = METHODS.get(method)
+    if not (isinstance(cls, type) and issubclass(cls, TaggerBackend)):
+        raise ZhtextError(f"tagging method {method!r} ({cls!r}) is not a TaggerBackend")
+    return cls
+
+
+def predict_jobs(manifest: Mapping[str, Any]) -> int:
+    """Processes ``tag predict`` starts by default for a saved model (its method's)."""
+    method = manifest.get("method")
+    if manifest.get("task") != "tag" or not isinstance(method, str) or method not in METHODS:
+        return 1  # not a tagger: loading it says so
+    return backend_class(method).default_jobs
 
 
 def settings_class(method: str) -> Any:
     """The settings dataclass of a method."""
-    if method == "crf":
-        return CrfSettings
-    if method == "bert":
-        from zhtext.tag.neural import NeuralTaggerSettings
-
-        return NeuralTaggerSettings
-    raise ZhtextError(f"unknown method {method!r}; expected one of: {', '.join(METHODS)}")
+    return backend_class(method).settings_class
 
 
 def method_settings(method: str) -> dict[str, str]:
@@ -177,7 +190,7 @@ class Tagger(MethodEstimator):
 
     def _char_tags(self, s: Sentence) -> list[str]:
         n = len(s.text)
-        if self.task == "cws" or (self.task == "pos" and self.method == "crf"):
+        if self.task == "cws" or (self.task == "pos" and backend_class(self.method).pos_pipeline):
             return to_tags(n, [(a, b, "") for a, b, _ in s.spans], "bmes")
         if self.task == "pos":
             return to_tags(n, s.spans, "bmes")
@@ -216,46 +229,20 @@ class Tagger(MethodEstimator):
         self.vocabulary_: frozenset[str] = (
             frozenset(s.text[a:b] for s in sentences for a, b, _ in s.spans)
             if self.task in ("cws", "pos") else frozenset())
-        self.pos_model_: CrfTagger | None = None
-        if self.method == "crf":
-            self._work = tempfile.TemporaryDirectory(prefix="zhtext-crf-")
-            work = Path(self._work.name)
-            model = CrfTagger(settings).fit(texts, tags, work_dir=work, progress=progress)
-            self.history_: dict[str, Any] = {"chars": model.history_}
-            self.model_: Any = model
-            self.labels_: list[str] = model.labels_
-            if self.task == "pos":
-                words = [[s.text[a:b] for a, b, _ in s.spans] for s in sentences]
-                wtags = [[t for _, _, t in s.spans] for s in sentences]
-                logger.info("training the word-level POS CRF")
-                pos = CrfTagger(settings, unit="word").fit(words, wtags, work_dir=work,
-                                                           name="pos", progress=progress)
-                self.history_["words"] = pos.history_
-                self.pos_model_ = pos
-                self.labels_ = pos.labels_
-        else:
-            from zhtext.tag.neural import NeuralTagger
-
-            if output_dir is None:
-                raise ZhtextError("method 'bert' needs an output directory for its checkpoints")
-            labels = sorted({t for ts in tags for t in ts} | {self.outside})
-            dev_pair = None
-            if dev is not None:
-                dev_tags = [self._char_tags(s) for s in dev]
-                unknown = {t for ts in dev_tags for t in ts} - set(labels)
-                if unknown:
-                    raise InputError(f"dev data has tags the training data lacks: "
-                                     f"{', '.join(sorted(unknown)[:20])}")
-                dev_pair = ([self._fold(s.text) for s in dev], dev_tags)
-            neural = NeuralTagger(settings)
-            out = neural.fit([self._fold(t) for t in texts], tags, labels=labels,
-                             outside=self.outside, dev=dev_pair, output_dir=output_dir,
-                             resume=resume, dev_metric=self._dev_metric)
-            # The backend returns its history (or, once it follows fit -> self, keeps it).
-            self.history_ = dict(out if isinstance(out, dict)
-                                 else getattr(neural, "history_", {}))
-            self.model_ = neural
-            self.labels_ = labels
+        backend = backend_class(self.method)(settings)
+        words = None
+        if self.task == "pos" and backend.pos_pipeline:
+            words = ([[s.text[a:b] for a, b, _ in s.spans] for s in sentences],
+                     [[t for _, _, t in s.spans] for s in sentences])
+        dev_pair = None
+        if dev is not None:
+            dev_pair = ([s.text for s in dev], [self._char_tags(s) for s in dev])
+        backend.fit(texts, tags, outside=self.outside, words=words, dev=dev_pair,
+                    dev_metric=self._dev_metric, output_dir=output_dir, resume=resume,
+                    progress=progress)
+        self.model_: Any = backend
+        self.history_: dict[str, Any] = dict(backend.history_)
+        self.labels_: list[str] = list(backend.labels_)
         self.train_seconds_: float | None = time.perf_counter() - t0
         return self
 
@@ -268,20 +255,13 @@ class Tagger(MethodEstimator):
             n_pred += len(ps)
         return 2 * tp / (n_gold + n_pred) if n_gold + n_pred else 0.0
 
-    @staticmethod
-    def _fold(text: str) -> list[str]:
-        from zhtext.tag.features import fold_chars
-
-        return fold_chars(text)
-
     # ------------------------------------------------------------------ prediction
 
     def _require(self) -> None:
         self._check_fitted()
 
     def _piece_limit(self) -> int:
-        # bert windows long pieces itself (overlapping windows); the cut only bounds memory
-        return CRF_PIECE_CHARS if self.method == "crf" else 20 * CRF_PIECE_CHARS
+        return int(self.model_.piece_chars)
 
     def predict_char_tags(self, texts: Sequence[str]) -> list[list[str]]:
         """The per-character tags of each text (pieces of long texts joined back)."""
@@ -292,10 +272,7 @@ class Tagger(MethodEstimator):
             for a, b in pieces(text, self._piece_limit()):
                 flat.append(text[a:b])
                 owner.append((i, a))
-        if self.method == "crf":
-            tagged = self.model_.predict_tags(flat)
-        else:
-            tagged = self.model_.predict_tags([self._fold(t) for t in flat])
+        tagged = self.model_.tags(flat)
         out: list[list[str]] = [[] for _ in texts]
         for (i, _), tags in zip(owner, tagged, strict=True):
             out[i].extend(tags)
@@ -305,10 +282,9 @@ class Tagger(MethodEstimator):
         """Words (``(start, end, pos)``, pos ``""`` for cws) or entities of each text."""
         char_tags = self.predict_char_tags(texts)
         spans = [to_spans(t) for t in char_tags]
-        if self.task == "pos" and self.method == "crf":
-            assert self.pos_model_ is not None
+        if self.task == "pos" and self.model_.pos_pipeline:
             words = [[text[a:b] for a, b, _ in ss] for text, ss in zip(texts, spans, strict=True)]
-            wtags = self.pos_model_.predict_tags(words)
+            wtags = self.model_.word_tags(words)
             spans = [[(a, b, t) for (a, b, _), t in zip(ss, ts, strict=True)]
                      for ss, ts in zip(spans, wtags, strict=True)]
         elif self.task == "cws":
@@ -329,11 +305,7 @@ class Tagger(MethodEstimator):
             tags: list[str] = []
             probs: list[Any] = []
             for a, b in pieces(text, self._piece_limit()):
-                if self.method == "crf":
-                    ys, p = self.model_.predict_marginals([text[a:b]])[0]
-                else:
-                    p = self.model_.predict_marginals([self._fold(text[a:b])])[0]
-                    ys = [self.labels_[int(i)] for i in p.argmax(axis=1)]
+                ys, p = self.model_.marginals([text[a:b]])[0]
                 tags.extend(ys)
                 probs.append(p)
             out.append((tags, np.concatenate(probs) if probs
@@ -354,8 +326,8 @@ class Tagger(MethodEstimator):
         self._require()
         if self.task != "pos":
             raise ZhtextError(f"tag_words needs a pos model; this one is {self.task!r}")
-        if self.pos_model_ is not None:
-            return list(self.pos_model_.predict_tags(words))
+        if self.model_.pos_pipeline:
+            return list(self.model_.word_tags(words))
         # bert: tag the joined text, then give each word the tag of its first character
         texts = ["".join(ws) for ws in words]
         out: list[list[str]] = []
@@ -422,13 +394,7 @@ class Tagger(MethodEstimator):
         self._require()
 
         def build(tmp: Path) -> dict[str, Any]:
-            if self.method == "crf":
-                model = self.model_.save(tmp, name="model")
-                pos = (self.pos_model_.save(tmp, name="pos") if self.pos_model_ is not None
-                       else None)
-            else:
-                model = self.model_.save(tmp / "model")
-                pos = None
+            files = self.model_.save(tmp)
             if self.vocabulary_:
                 (tmp / VOCABULARY_FILE).write_text("\n".join(sorted(self.vocabulary_)) + "\n",
                                                    encoding="utf-8")
@@ -443,7 +409,8 @@ class Tagger(MethodEstimator):
                 extra_files(tmp)
             settings = getattr(self, "settings_", None) or self.settings
             return {"tag_task": self.task, "settings": json_ready(asdict(settings)),
-                    "labels": self.labels_, "model": model, "pos_model": pos,
+                    "labels": self.labels_, "model": files.get("model"),
+                    "pos_model": files.get("pos_model"),
                     "history": self.history_,
                     "train_seconds": round(getattr(self, "train_seconds_", 0.0) or 0.0, 1)}
 
@@ -472,15 +439,7 @@ class Tagger(MethodEstimator):
         self.labels_ = list(m.get("labels", []))
         self.history_ = dict(m.get("history", {}))
         self.train_seconds_ = m.get("train_seconds")
-        self.pos_model_ = None
-        if method == "crf":
-            self.model_ = CrfTagger.load(d, m["model"])
-            if m.get("pos_model"):
-                self.pos_model_ = CrfTagger.load(d, m["pos_model"])
-        else:
-            from zhtext.tag.neural import NeuralTagger
-
-            self.model_ = NeuralTagger.load(d / "model", m["model"])
+        self.model_ = backend_class(method).load(d, m, self.settings_)
         vocab = d / VOCABULARY_FILE
         self.vocabulary_ = (frozenset(vocab.read_text(encoding="utf-8").split("\n")) - {""}
                             if vocab.is_file() else frozenset())
