@@ -175,23 +175,77 @@ class TextClassifier(MethodEstimator):
         work_dir: str | Path | None = None,
         resume: bool = False,
         label_order: Sequence[str] | None = None,
+        output_dir: str | Path | None = None,
+        force: bool = False,
+        keep_checkpoints: bool = False,
     ) -> TextClassifier:
         """Learn from labelled texts; returns ``self``.
+
+        With ``output_dir`` the run is the one ``zhtext classify train -o DIR`` makes: the
+        directory must not exist (unless ``force``, or ``resume`` of an interrupted run); a
+        checkpointed method writes ``training.json`` and ``checkpoints/`` into it first, and
+        the trained model (with ``metrics.json`` / ``report.html`` on the dev data, if
+        given) is saved there at the end.
 
         Args:
             texts: Training texts.
             labels: A label per text (a list of labels each for ``multi_label``).
             dev_texts: Dev texts (early stopping and the best checkpoint of neural methods).
             dev_labels: Their labels.
-            work_dir: Checkpoints and logs of neural methods (resumable).
-            resume: Continue from the newest checkpoint in ``work_dir``.
+            work_dir: Checkpoints and logs of neural methods only (resumable); no model is
+                saved. Use ``output_dir`` for a whole run.
+            resume: Continue from the newest checkpoint in ``output_dir`` (or ``work_dir``);
+                with ``output_dir`` the run's method and settings must be the same.
             label_order: Class names in id order (e.g. from a label-names file); default:
                 the training labels, sorted.
+            output_dir: The run and model directory (see above).
+            force: Replace an existing ``output_dir``.
+            keep_checkpoints: Keep ``checkpoints/`` in the saved model directory.
 
         Raises:
-            InputError: Lengths differ, fewer than two classes, an empty text, or a dev label
-                not in the training labels.
+            InputError: Lengths differ, fewer than two classes, an empty text, a dev label
+                not in the training labels, or ``output_dir`` exists (without ``force`` /
+                ``resume``) or does not fit ``resume``.
         """
+        if output_dir is None:
+            return self._fit(texts, labels, dev_texts=dev_texts, dev_labels=dev_labels,
+                             work_dir=work_dir, resume=resume, label_order=label_order)
+        if work_dir is not None:
+            raise ZhtextError("give output_dir (the run and model directory) or work_dir "
+                              "(checkpoints only), not both")
+        from zhtext.neural.runs import train_run
+
+        def train(work: Path | None) -> None:
+            self._fit(texts, labels, dev_texts=dev_texts, dev_labels=dev_labels,
+                      work_dir=work, resume=resume, label_order=label_order)
+
+        def finish() -> tuple[Any, None]:
+            if dev_texts is None or dev_labels is None:
+                return None, None
+            report = self.evaluate(dev_texts, dev_labels)
+            report.extra.update({"train_rows": len(texts),
+                                 "train_seconds": round(self.train_seconds_ or 0.0, 1)})
+            return report, None
+
+        self._settings()  # the values checked before a run directory is made for them
+        train_run(self, output_dir, train=train,
+                  checkpointed=backend_class(self.method).checkpointed, force=force,
+                  resume=resume, method=self.method, params=json_ready(self._params),
+                  source=f"{len(texts)} texts (Python)", keep_checkpoints=keep_checkpoints,
+                  finish=finish)
+        return self
+
+    def _fit(
+        self,
+        texts: Sequence[str],
+        labels: LabelsIn,
+        *,
+        dev_texts: Sequence[str] | None,
+        dev_labels: LabelsIn | None,
+        work_dir: str | Path | None,
+        resume: bool,
+        label_order: Sequence[str] | None,
+    ) -> TextClassifier:
         from zhtext.io.tabular import sort_labels
 
         if len(texts) != len(labels):

@@ -31,7 +31,6 @@ from zhtext.cli.runs import (
     print_settings,
     progress,
     status,
-    training_run,
     write_evaluation,
 )
 from zhtext.errors import InputError, ZhtextError
@@ -175,40 +174,50 @@ def train(
     if dev_data is not None:
         check_texts(dev_data)
         _check_known(dev_data, known)
-    with training_run(output, enabled=neural, force=force, resume=resume, method=method,
-                      params=params, train_file=train_file, command="classify") as work, \
-            status(f"training {method} on {len(train_data):,} texts",
-                   enabled=not neural and show_progress(False)):
-        clf.fit(train_data.texts, labels,
-                dev_texts=dev_data.texts if dev_data is not None else None,
-                dev_labels=(dev_data.labels if multi_label else dev_data.single_labels())
-                if dev_data is not None else None,
-                work_dir=work, resume=resume, label_order=names if names else None)
-    from zhtext.neural.distributed import is_main_process
+    from zhtext.neural.runs import train_run
 
-    if not is_main_process():
+    def fit(work: Path | None) -> None:
+        with status(f"training {method} on {len(train_data):,} texts",
+                    enabled=not neural and show_progress(False)):
+            clf.fit(train_data.texts, labels,
+                    dev_texts=dev_data.texts if dev_data is not None else None,
+                    dev_labels=(dev_data.labels if multi_label else dev_data.single_labels())
+                    if dev_data is not None else None,
+                    work_dir=work, resume=resume, label_order=names if names else None)
+
+    reports: dict[str, Any] = {}
+
+    def finish() -> tuple[Any, Any]:
+        report = None
+        if dev_data is not None:
+            report = _evaluate(clf, dev_data, multi_label)
+            report.extra.update({"data": str(dev_file or f"{train_file} (held-out "
+                                                         f"{dev_split:.0%})"),
+                                 "train_rows": len(train_data),
+                                 "train_seconds": round(clf.train_seconds_ or 0.0, 1)})
+        test_report = _evaluate(clf, test_data, multi_label) if test_data is not None else None
+        reports.update(dev=report, test=test_report)
+
+        def extra_files(tmp: Path) -> None:
+            if test_report is not None:
+                (tmp / "test_metrics.json").write_text(
+                    json.dumps(test_report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                    encoding="utf-8")
+
+        return report, extra_files
+
+    try:
+        saved = train_run(clf, output, train=fit, checkpointed=neural, force=force,
+                          resume=resume, method=method, params=params, source=str(train_file),
+                          keep_checkpoints=keep_checkpoints, finish=finish)
+    except KeyboardInterrupt:
+        if neural and output.exists():
+            typer.echo(f"interrupted; continue with: zhtext classify train ... -o {output} "
+                       "--resume", err=True)
+        raise
+    if saved is None:
         return  # under torchrun rank 0 evaluates and writes the model
-    report = None
-    if dev_data is not None:
-        report = _evaluate(clf, dev_data, multi_label)
-        report.extra.update({"data": str(dev_file or f"{train_file} (held-out "
-                                                     f"{dev_split:.0%})"),
-                             "train_rows": len(train_data),
-                             "train_seconds": round(clf.train_seconds_ or 0.0, 1)})
-    test_report = _evaluate(clf, test_data, multi_label) if test_data is not None else None
-
-    def extra_files(tmp: Path) -> None:
-        if test_report is not None:
-            (tmp / "test_metrics.json").write_text(
-                json.dumps(test_report.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                encoding="utf-8")
-        if work is not None:
-            if (work / "logs").is_dir():
-                shutil.move(str(work / "logs"), str(tmp / "logs"))
-            if keep_checkpoints and (work / "checkpoints").is_dir():
-                shutil.move(str(work / "checkpoints"), str(tmp / "checkpoints"))
-
-    clf.save(output, force=force or neural, report=report, extra_files=extra_files)
+    report, test_report = reports["dev"], reports["test"]
     msg = f"saved {method} model to {output} ({clf.train_seconds_:.1f} s training)"
     if report is not None:
         msg += f"; dev accuracy {report.accuracy:.4f}, macro-F1 {report.macro['f1']:.4f}"

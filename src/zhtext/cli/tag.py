@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -19,7 +18,6 @@ from zhtext.cli.runs import (
     check_report_output,
     print_settings,
     progress,
-    training_run,
     write_evaluation,
 )
 from zhtext.errors import InputError, ZhtextError
@@ -119,31 +117,45 @@ def train(
         logger.info("held out %d of %d sentences as dev (--dev-split %s)", len(dev_data),
                     len(train_data) + len(dev_data), share)
     test_data = _read(test_file, data_format) if test_file else None
-    with training_run(output, enabled=neural, force=force, resume=resume,
-                      method=f"{task}/{method}", params=params, train_file=train_file,
-                      command="tag") as work, _crf_progress(not neural, quiet) as advance:
-        tagger.fit(train_data, dev_data, output_dir=work, resume=resume, progress=advance)
-    from zhtext.neural.distributed import is_main_process
+    from zhtext.neural.runs import train_run
 
-    if not is_main_process():
+    def fit(work: Path | None) -> None:
+        with _crf_progress(not neural, quiet) as advance:
+            tagger.fit(train_data, dev_data, work_dir=work, resume=resume, progress=advance)
+
+    reports: dict[str, Any] = {}
+
+    def finish() -> tuple[Any, Any]:
+        report = None
+        if dev_data is not None:
+            report = tagger.evaluate(dev_data)
+            report.extra.update({"data": str(dev_file or f"{train_file} (held-out "
+                                                         f"{share:.0%})"),
+                                 "train_sentences": len(train_data),
+                                 "train_seconds": round(tagger.train_seconds_ or 0.0, 1)})
+        test_report = tagger.evaluate(test_data) if test_data is not None else None
+        reports.update(dev=report, test=test_report)
+
+        def extra_files(tmp: Path) -> None:
+            if test_report is not None:
+                (tmp / "test_metrics.json").write_text(
+                    json.dumps(test_report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                    encoding="utf-8")
+
+        return report, extra_files
+
+    try:
+        saved = train_run(tagger, output, train=fit, checkpointed=neural, force=force,
+                          resume=resume, method=f"{task}/{method}", params=params,
+                          source=str(train_file), finish=finish)
+    except KeyboardInterrupt:
+        if neural and output.exists():
+            typer.echo(f"interrupted; continue with: zhtext tag train ... -o {output} "
+                       "--resume", err=True)
+        raise
+    if saved is None:
         return  # under torchrun rank 0 evaluates and writes the model
-    report = None
-    if dev_data is not None:
-        report = tagger.evaluate(dev_data)
-        report.extra.update({"data": str(dev_file or f"{train_file} (held-out {share:.0%})"),
-                             "train_sentences": len(train_data),
-                             "train_seconds": round(tagger.train_seconds_ or 0.0, 1)})
-    test_report = tagger.evaluate(test_data) if test_data is not None else None
-
-    def extra_files(tmp: Path) -> None:
-        if test_report is not None:
-            (tmp / "test_metrics.json").write_text(
-                json.dumps(test_report.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                encoding="utf-8")
-        if work is not None and (work / "logs").is_dir():
-            shutil.move(str(work / "logs"), str(tmp / "logs"))
-
-    tagger.save(output, force=force or neural, report=report, extra_files=extra_files)
+    report, test_report = reports["dev"], reports["test"]
     msg = f"saved {task} {method} model to {output} ({tagger.train_seconds_:.0f} s training)"
     if report is not None:
         msg += f"; dev F1 {report.f1:.4f}"

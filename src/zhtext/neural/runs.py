@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 from zhtext.artifacts import MANIFEST
 from zhtext.errors import InputError, ZhtextError
 
-__all__ = ["TRAINING_STATE", "check_output", "has_checkpoints", "training_run",
+__all__ = ["TRAINING_STATE", "check_output", "has_checkpoints", "train_run", "training_run",
            "training_state"]
 
 logger = logging.getLogger(__name__)
@@ -131,3 +131,53 @@ def training_run(output: str | Path, *, checkpointed: bool, force: bool, resume:
             logger.warning("interrupted; the checkpoints in %s continue with resume=True "
                            "(--resume)", out)
         raise
+
+
+#: What a run adds to the saved model once trained: an evaluation report (or ``None``) and a
+#: function that writes more files into the new directory (or ``None``).
+Finish = Callable[[], tuple[Any, Callable[[Path], None] | None]]
+
+
+def train_run(estimator: Any, output: str | Path, *, train: Callable[[Path | None], Any],
+              checkpointed: bool, force: bool, resume: bool, method: str,
+              params: dict[str, Any], source: str, keep_checkpoints: bool = False,
+              finish: Finish | None = None) -> Path | None:
+    """Train into a run directory and save the model there: ``fit(output_dir=...)``.
+
+    The output is checked and prepared as :func:`training_run` does (``force`` / ``resume``,
+    ``training.json``, rank 0, clean-up on failure); ``train(work)`` trains, with ``work``
+    the directory for checkpoints (``None`` unless ``checkpointed``). Then rank 0 calls
+    ``finish()`` for a report and extra files, and ``estimator.save(output, ...)`` renames
+    the finished model over the directory (``zhtext.json`` last); the run's ``logs/`` move
+    into it, its ``checkpoints/`` too with ``keep_checkpoints`` (else they go).
+
+    Returns:
+        The model directory, or ``None`` in the processes other than rank 0.
+
+    Raises:
+        ZhtextError: Both ``force`` and ``resume``.
+        InputError: The directory exists (without ``force`` / ``resume``), or ``resume`` does
+            not match the interrupted run.
+    """
+    from zhtext.neural.distributed import is_main_process
+
+    out = Path(output)
+    with training_run(out, checkpointed=checkpointed, force=force, resume=resume,
+                      method=method, params=params, source=source) as work:
+        train(work)
+    if not is_main_process():
+        return None  # under torchrun rank 0 evaluates and writes the model
+    report, more = finish() if finish is not None else (None, None)
+
+    def extra_files(tmp: Path) -> None:
+        if more is not None:
+            more(tmp)
+        if work is not None:
+            if (work / "logs").is_dir():
+                shutil.move(str(work / "logs"), str(tmp / "logs"))
+            if keep_checkpoints and (work / "checkpoints").is_dir():
+                shutil.move(str(work / "checkpoints"), str(tmp / "checkpoints"))
+
+    saved: Path = estimator.save(out, force=force or checkpointed, report=report,
+                                 extra_files=extra_files)
+    return saved

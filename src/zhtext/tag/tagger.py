@@ -204,20 +204,66 @@ class Tagger(MethodEstimator):
     # ------------------------------------------------------------------ training
 
     def fit(self, sentences: Sequence[Sentence], dev: Sequence[Sentence] | None = None, *,
-            output_dir: Path | None = None, resume: bool = False,
-            progress: Progress | None = None) -> Tagger:
+            output_dir: str | Path | None = None, resume: bool = False, force: bool = False,
+            progress: Progress | None = None, work_dir: str | Path | None = None) -> Tagger:
         """Train on annotated sentences (see :func:`zhtext.io.tagged.read_tagged`).
+
+        With ``output_dir`` the run is the one ``zhtext tag train -o DIR`` makes: the
+        directory must not exist (unless ``force``, or ``resume`` of an interrupted run); a
+        checkpointed method (``bert``) writes ``training.json`` and ``checkpoints/`` into it
+        first, and the trained model (with ``metrics.json`` / ``report.html`` on ``dev``, if
+        given) is saved there at the end.
 
         Args:
             sentences: Training data.
             dev: Dev data (``bert``: early stopping and the best checkpoint).
-            output_dir: ``bert``: where checkpoints go (``output_dir/checkpoints``).
-            resume: ``bert``: continue from the newest checkpoint in ``output_dir``.
+            output_dir: The run and model directory (see above).
+            resume: ``bert``: continue from the newest checkpoint in ``output_dir`` (or
+                ``work_dir``); with ``output_dir`` the run's settings must be the same.
+            force: Replace an existing ``output_dir``.
             progress: Called with ``(done, total)`` as training advances (``crf``).
+            work_dir: ``bert``: where checkpoints go (``work_dir/checkpoints``), without a
+                run directory or a saved model.
 
         Returns:
             ``self``; what training reported is in ``history_``.
+
+        Raises:
+            InputError: Bad data, ``output_dir`` exists (without ``force`` / ``resume``) or
+                does not fit ``resume``.
         """
+        if output_dir is None:
+            return self._fit(sentences, dev, work_dir=work_dir, resume=resume,
+                             progress=progress)
+        if work_dir is not None:
+            raise ZhtextError("give output_dir (the run and model directory) or work_dir "
+                              "(checkpoints only), not both")
+        checkpointed = backend_class(self.method).checkpointed
+        if resume and not checkpointed:
+            raise InputError(f"--resume applies to checkpointed runs (bert); a {self.method} "
+                             "model trains in one go; train again with --force")
+        from zhtext.neural.runs import train_run
+
+        def train(work: Path | None) -> None:
+            self._fit(sentences, dev, work_dir=work, resume=resume, progress=progress)
+
+        def finish() -> tuple[Any, None]:
+            if dev is None:
+                return None, None
+            report = self.evaluate(dev)
+            report.extra.update({"train_sentences": len(sentences),
+                                 "train_seconds": round(self.train_seconds_ or 0.0, 1)})
+            return report, None
+
+        _ = self.settings  # the values checked before a run directory is made for them
+        train_run(self, output_dir, train=train, checkpointed=checkpointed, force=force,
+                  resume=resume, method=f"{self.task}/{self.method}",
+                  params=json_ready(self._params), source=f"{len(sentences)} sentences (Python)",
+                  finish=finish)
+        return self
+
+    def _fit(self, sentences: Sequence[Sentence], dev: Sequence[Sentence] | None, *,
+             work_dir: str | Path | None, resume: bool, progress: Progress | None) -> Tagger:
         settings = self.settings  # checks the values
         self.settings_: Any = settings  # what the model trains with (a backend may resolve it)
         self._check(sentences, "training")
@@ -238,7 +284,8 @@ class Tagger(MethodEstimator):
         if dev is not None:
             dev_pair = ([s.text for s in dev], [self._char_tags(s) for s in dev])
         backend.fit(texts, tags, outside=self.outside, words=words, dev=dev_pair,
-                    dev_metric=self._dev_metric, output_dir=output_dir, resume=resume,
+                    dev_metric=self._dev_metric,
+                    output_dir=Path(work_dir) if work_dir is not None else None, resume=resume,
                     progress=progress)
         self.model_: Any = backend
         self.history_: dict[str, Any] = dict(backend.history_)
