@@ -291,3 +291,20 @@ def test_predict_model_corrupt_manifest(model: Path, work: Path, tmp_path: Path)
     m.write_text(json.dumps(manifest), encoding="utf-8")
     out = zhtext("classify", "predict", d, work / "test.tsv")
     assert_clean_error(out, "no valid method and labels", "damaged")
+
+
+def test_predict_reads_several_files_and_stdin(model: Path, tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("球队赢得了比赛\n央行宣布降息\n", encoding="utf-8")
+    out = zhtext("classify", "predict", model, a, a)
+    assert out.returncode == 0, out.stderr
+    assert [json.loads(line)["id"] for line in out.stdout.splitlines()] == [
+        f"{a}:1", f"{a}:2", f"{a}:1", f"{a}:2"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    piped = subprocess.run([sys.executable, "-m", "zhtext", "classify", "predict",
+                            str(model), "-"], input="球队赢得了比赛\n", text=True,
+                           capture_output=True, env=env, timeout=HANG_GUARD)
+    assert piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout)["id"] == 1
+    old = zhtext("classify", "predict", model, a, "--data-format", "text")
+    assert old.returncode == 0 and "deprecated" in old.stderr, old.stderr

@@ -132,3 +132,23 @@ def test_segmenter_dir_in_keywords_topics_and_classify(cws: Path, work: Path) ->
     assert out.returncode == 0, out.stderr
     manifest = json.loads((work / "cls" / "zhtext.json").read_text(encoding="utf-8"))
     assert str(cws.resolve()) in json.dumps(manifest, ensure_ascii=False)
+
+
+def test_predict_takes_the_common_input_options(cws: Path, tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("陈静今天考察南京\n刘强来到广州\n", encoding="utf-8")
+    b = tmp_path / "b.jsonl"
+    b.write_text('{"doc": "n1", "body": "陈静今天考察南京"}\n', encoding="utf-8")
+    out = zhtext("tag", "predict", cws, a, a)
+    assert out.returncode == 0, out.stderr
+    assert [json.loads(line)["id"] for line in out.stdout.splitlines()] == [
+        f"{a}:1", f"{a}:2", f"{a}:1", f"{a}:2"]
+    out = zhtext("tag", "predict", cws, b, "--text-col", "body", "--id-col", "doc")
+    assert out.returncode == 0, out.stderr
+    row = json.loads(out.stdout)
+    assert row["id"] == "n1" and row["text"] == "陈静今天考察南京"
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("刘强来到广州\n".encode("gbk"))
+    assert_clean_error(zhtext("tag", "predict", cws, gbk), "gbk.txt:1", "--encoding gbk")
+    out = zhtext("tag", "predict", cws, gbk, "--encoding", "gbk", "--input-format", "text")
+    assert out.returncode == 0 and json.loads(out.stdout)["id"] == 1, out.stderr

@@ -6,17 +6,26 @@ import json
 import logging
 import shutil
 import time
+from collections.abc import Iterator
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from zhtext.cli.common import (
+    DataInputFormat,
     Encoding,
     Force,
+    IdCol,
+    Inputs,
+    OldDataFormat,
     Output,
     Quiet,
+    TextCol,
+    check_input_format,
+    make_reader,
     output_stream,
     parse_settings,
     segmenter_arg,
@@ -45,19 +54,16 @@ logger = logging.getLogger(__name__)
 
 Method = Annotated[str, typer.Option(
     "--method", "-m", help="linear (default) | textcnn | bert | bert-cnn.")]
-TextColOpt = Annotated[str | None, typer.Option(
-    "--text-col", help="Text column: a name, or a 0-based index (default: guessed).")]
+TextColOpt = TextCol
 LabelColOpt = Annotated[str | None, typer.Option(
     "--label-col", help="Label column: a name, or a 0-based index (default: guessed).")]
-IdColOpt = Annotated[str | None, typer.Option(
-    "--id-col", help="Id column carried to predictions (default: the line number).")]
+IdColOpt = IdCol
 LabelNames = Annotated[Path | None, typer.Option(
     "--label-names", help="Class names by id, one per line (THUCNews' class.txt).")]
 Header = Annotated[bool | None, typer.Option(
     "--header/--no-header", help="CSV/TSV has a header row (default: guessed).",
     show_default=False)]
-DataFmt = Annotated[str, typer.Option(
-    "--data-format", help="auto | csv | tsv | jsonl | parquet | text.")]
+_FORMATS = ("auto", "csv", "tsv", "jsonl", "parquet", "text")
 MultiLabel = Annotated[bool, typer.Option(
     "--multi-label", help="Several labels per text (a JSON list, or joined by --label-sep).")]
 LabelSep = Annotated[str, typer.Option("--label-sep", help="Separator of multi-label cells.")]
@@ -71,9 +77,6 @@ def _read(path: Path, *, text_col: str | None, label_col: str | None, id_col: st
           data_format: str, encoding: str, require_labels: bool = True) -> LabeledData:
     from zhtext.io.tabular import read_data
 
-    if data_format not in ("auto", "csv", "tsv", "jsonl", "parquet", "text"):
-        raise typer.BadParameter(f"{data_format!r}; expected auto, csv, tsv, jsonl, parquet "
-                                 "or text", param_hint="--data-format")
     return read_data(path, text_col=text_col, label_col=label_col, id_col=id_col,
                      fmt=data_format,  # type: ignore[arg-type]
                      header=header, label_names=label_names, multi_label=multi_label,
@@ -125,7 +128,8 @@ def train(
     id_col: IdColOpt = None,
     label_names: LabelNames = None,
     header: Header = None,
-    data_format: DataFmt = "auto",
+    input_format: DataInputFormat = "auto",
+    data_format: OldDataFormat = None,
     multi_label: MultiLabel = False,
     label_sep: LabelSep = ",",
     threshold: Annotated[float, typer.Option(
@@ -159,7 +163,9 @@ def train(
     opts: dict[str, Any] = {"text_col": text_col, "label_col": label_col, "id_col": id_col,
                             "label_names": names, "multi_label": multi_label,
                             "label_sep": label_sep, "header": header,
-                            "data_format": data_format, "encoding": encoding}
+                            "data_format": check_input_format(input_format, _FORMATS,
+                                                              old=data_format),
+                            "encoding": encoding}
     train_data = _read(train_file, **opts)
     check_texts(train_data)
     dev_data = _read(dev_file, **opts) if dev_file else None
@@ -259,7 +265,8 @@ def evaluate(
     id_col: IdColOpt = None,
     label_names: LabelNames = None,
     header: Header = None,
-    data_format: DataFmt = "auto",
+    input_format: DataInputFormat = "auto",
+    data_format: OldDataFormat = None,
     label_sep: LabelSep = ",",
     encoding: Encoding = "utf-8",
     force: Force = False,
@@ -271,7 +278,9 @@ def evaluate(
     names = read_label_names(label_names) if label_names else None
     data = _read(data_file, text_col=text_col, label_col=label_col, id_col=id_col,
                  label_names=names, multi_label=clf.multi_label, label_sep=label_sep,
-                 header=header, data_format=data_format, encoding=encoding)
+                 header=header,
+                 data_format=check_input_format(input_format, _FORMATS, old=data_format),
+                 encoding=encoding)
     check_report_output(output, force=force)
     report = _evaluate(clf, data, clf.multi_label)
     report.extra["data"] = str(data_file)
@@ -301,13 +310,13 @@ def _print_report(report: Any) -> None:
 @app.command()
 def predict(
     model_dir: Annotated[Path, typer.Argument(help="A directory made by 'classify train'.")],
-    data_file: Annotated[Path, typer.Argument(
-        help="Texts: any training format, or plain text with one document per line.")],
+    inputs: Inputs = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | tsv.")] = "jsonl",
     text_col: TextColOpt = None,
     id_col: IdColOpt = None,
     header: Header = None,
-    data_format: DataFmt = "auto",
+    input_format: DataInputFormat = "auto",
+    data_format: OldDataFormat = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
                                             help="Texts per batch.")] = 8192,
     jobs: Annotated[int | None, typer.Option(
@@ -325,14 +334,14 @@ def predict(
 ) -> None:
     """Predict labels: one JSON object per input row, in order.
 
-    Each object is {"id", "label", "score", "scores"} ("labels" too for multi-label models).
-    The input streams: memory stays bounded whatever its size.
+    Input files are data files in any training format, or plain text with one document per
+    line; standard input ('-' or nothing) is text or JSONL. Each object is {"id", "label",
+    "score", "scores"} ("labels" too for multi-label models); with several files a row's id
+    is file:line. The input streams: memory stays bounded whatever its size.
     """
     if fmt not in ("jsonl", "tsv"):
         raise typer.BadParameter(f"{fmt!r}; expected jsonl or tsv", param_hint="--format")
-    if data_format not in ("auto", "csv", "tsv", "jsonl", "parquet", "text"):
-        raise typer.BadParameter(f"{data_format!r}; expected auto, csv, tsv, jsonl, parquet "
-                                 "or text", param_hint="--data-format")
+    data_format = check_input_format(input_format, _FORMATS, old=data_format)
     check_engine(engine)
     from zhtext.artifacts import read_manifest
 
@@ -343,7 +352,7 @@ def predict(
         if manifest.get("task") != "classify":
             raise InputError("not a classifier; give a directory made by 'classify train'",
                              path=str(model_dir))
-        run_sharded([str(data_file)], output, suffix=f".{fmt}",
+        run_sharded(inputs, output, suffix=f".{fmt}",
                     make_worker=partial(load_prediction_lines, str(model_dir),
                                         fmt),  # type: ignore[arg-type]
                     workers=workers, address=address, text_col=text_col or "text",
@@ -356,18 +365,20 @@ def predict(
     from itertools import chain
 
     from zhtext.classify.output import stream_prediction_lines
-    from zhtext.io.tabular import count_rows, iter_batches
+    from zhtext.io.tabular import count_rows
 
     if jobs is None:
         from zhtext.classify.classifier import predict_jobs
 
         jobs = predict_jobs(manifest)
-    batches = iter_batches(data_file, text_col=text_col, id_col=id_col,
-                           fmt=data_format,  # type: ignore[arg-type]
-                           header=header, encoding=encoding, batch_size=batch_size)
+    sources = inputs or ["-"]
+    batches = _input_batches(sources, text_col=text_col, id_col=id_col,
+                             input_format=data_format, header=header, encoding=encoding,
+                             batch_size=batch_size)
     first = next(batches)  # the input's errors (no file, no text column) before any work
     rows = chain.from_iterable(zip(ids, texts) for ids, texts in chain([first], batches))
-    total = count_rows(data_file) if show_progress(quiet) else 0
+    total = (sum(count_rows(s) for s in sources if s != "-")
+             if show_progress(quiet) else 0)
     # Each worker loads the model itself; this process only reads rows and writes lines.
     lines = stream_prediction_lines(model_dir, rows, fmt=fmt,  # type: ignore[arg-type]
                                     jobs=jobs, chunk_size=batch_size)
@@ -379,6 +390,35 @@ def predict(
                 advance(n)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _input_batches(sources: list[str], *, text_col: str | None, id_col: str | None,
+                   input_format: str, header: bool | None, encoding: str, batch_size: int
+                   ) -> Iterator[tuple[list[str | int], list[str]]]:
+    """``(ids, texts)`` batches of data files (or standard input: text or JSONL), in order.
+
+    With several inputs, ids that are line numbers become ``file:line``.
+    """
+    from zhtext.io.tabular import iter_batches
+
+    many = len(sources) > 1
+    for src in sources:
+        if src == "-":
+            if input_format not in ("auto", "text", "jsonl"):
+                raise InputError(f"standard input is read as text or JSONL, not "
+                                 f"{input_format}; give the file itself")
+            reader = make_reader(["-"], input_format=input_format, text_col=text_col,
+                                 id_col=id_col, doc_per_file=False, encoding=encoding)
+            docs = iter(reader)
+            while batch := list(islice(docs, batch_size)):
+                yield ([f"-:{d.id}" if many and id_col is None else d.id for d in batch],
+                       [d.text for d in batch])
+            continue
+        for ids, texts in iter_batches(src, text_col=text_col, id_col=id_col,
+                                       fmt=input_format,  # type: ignore[arg-type]
+                                       header=header, encoding=encoding,
+                                       batch_size=batch_size):
+            yield ([f"{src}:{i}" for i in ids] if many and id_col is None else ids), texts
 
 
 @app.command()
@@ -406,7 +446,8 @@ def compare(
     label_col: LabelColOpt = None,
     label_names: LabelNames = None,
     header: Header = None,
-    data_format: DataFmt = "auto",
+    input_format: DataInputFormat = "auto",
+    data_format: OldDataFormat = None,
     encoding: Encoding = "utf-8",
     force: Force = False,
 ) -> None:
@@ -432,7 +473,9 @@ def compare(
     names = read_label_names(label_names) if label_names else None
     opts: dict[str, Any] = {"text_col": text_col, "label_col": label_col, "id_col": None,
                             "label_names": names, "multi_label": False, "label_sep": ",",
-                            "header": header, "data_format": data_format,
+                            "header": header,
+                            "data_format": check_input_format(input_format, _FORMATS,
+                                                              old=data_format),
                             "encoding": encoding}
     train_data = _read(train_file, **opts)
     check_texts(train_data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import stat
 import sys
@@ -16,19 +17,37 @@ import typer
 from zhtext.io import DocumentReader, InputFormat, atomic_write
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
+# The input options of every command that reads texts, declared here once: FILE ... or '-',
+# --input-format, --text-col, --id-col, --encoding (tests/cli/test_input_options.py checks
+# that every such command has them, with these names).
 Inputs = Annotated[
     list[str] | None,
     typer.Argument(help="Input files or folders; '-' or nothing reads standard input.",
-                   show_default=False),
+                   show_default=False, metavar="[FILE]..."),
 ]
 InputFormatOpt = Annotated[
     str, typer.Option("--input-format", help="auto | text (a document per line) | jsonl.")
 ]
-TextCol = Annotated[str, typer.Option("--text-col", help="Text field of JSONL input.")]
-IdCol = Annotated[
-    str | None, typer.Option("--id-col", help="Id field of JSONL input (default: line number).")
-]
+DataInputFormat = Annotated[str, typer.Option(
+    "--input-format", help="auto | csv | tsv | jsonl | parquet | text (auto: by suffix; a "
+    ".txt file with tabs is TSV).")]
+TaggedInputFormat = Annotated[str, typer.Option(
+    "--input-format", help="auto | peoples-daily | conll | json | segmented.")]
+GoldInputFormat = Annotated[str, typer.Option(
+    "--input-format", help="auto (JSONL for .jsonl / .json / .ndjson, else TSV) | tsv | "
+    "jsonl.")]
+CorpusInputFormat = Annotated[str, typer.Option(
+    "--input-format", help="auto | text | jsonl | peoples-daily | conll | tsv (auto: "
+    "recognised per file).")]
+OldDataFormat = Annotated[str | None, typer.Option(
+    "--data-format", hidden=True, help="Deprecated spelling of --input-format.")]
+TextCol = Annotated[str | None, typer.Option(
+    "--text-col", help="Text column or field: a name, or a 0-based index for files without "
+    "a header (default: 'text' in JSONL, else guessed).", show_default=False)]
+IdCol = Annotated[str | None, typer.Option(
+    "--id-col", help="Id column or field carried to the output (default: the line number).")]
 DocPerFile = Annotated[
     bool, typer.Option("--doc-per-file", help="Each file (of a folder) is one document.")
 ]
@@ -41,28 +60,37 @@ Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: on
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
+def check_input_format(value: str, choices: tuple[str, ...] | list[str], *,
+                       old: str | None = None, old_name: str = "--data-format") -> str:
+    """The ``--input-format`` value (or its deprecated spelling), checked against ``choices``."""
+    if old is not None:
+        logger.warning("%s is deprecated; use --input-format", old_name)
+        value = old
+    if value not in choices:
+        raise typer.BadParameter(f"{value!r}; expected {', '.join(choices[:-1])} or "
+                                 f"{choices[-1]}", param_hint="--input-format")
+    return value
+
+
 def make_reader(
     inputs: list[str] | None,
     *,
     input_format: str,
-    text_col: str,
+    text_col: str | None,
     id_col: str | None,
     doc_per_file: bool,
     encoding: str,
 ) -> DocumentReader:
     """A document reader from the shared input options."""
-    if input_format not in ("auto", "text", "jsonl"):
-        raise typer.BadParameter(
-            f"{input_format!r}; expected auto, text or jsonl", param_hint="--input-format"
-        )
-    fmt: InputFormat = input_format  # type: ignore[assignment]
+    fmt: InputFormat = check_input_format(  # type: ignore[assignment]
+        input_format, ("auto", "text", "jsonl"))
     if not inputs and sys.stdin is not None and sys.stdin.isatty():
         raise typer.BadParameter(
             "no input: give files or folders, or pipe text in (use '-' to read a terminal)",
             param_hint="INPUTS",
         )
-    return DocumentReader(inputs or ["-"], fmt=fmt, text_col=text_col, id_col=id_col,
-                          doc_per_file=doc_per_file, encoding=encoding)
+    return DocumentReader(inputs or ["-"], fmt=fmt, text_col=text_col or "text",
+                          id_col=id_col, doc_per_file=doc_per_file, encoding=encoding)
 
 
 @contextmanager

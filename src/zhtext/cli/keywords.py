@@ -16,12 +16,14 @@ from zhtext.cli.common import (
     DocPerFile,
     Encoding,
     Force,
+    GoldInputFormat,
     IdCol,
     InputFormatOpt,
     Inputs,
     Output,
     Quiet,
     TextCol,
+    check_input_format,
     input_size,
     make_reader,
     output_stream,
@@ -50,8 +52,7 @@ Phrases = Annotated[
     bool, typer.Option("--phrases/--no-phrases", help="Multi-word phrase candidates.")
 ]
 GoldSep = Annotated[str, typer.Option("--gold-sep", help="Separator of gold keywords.")]
-GoldTextCol = Annotated[
-    str | None, typer.Option("--text-col", help="Text column (number or header name).")]
+GoldTextCol = TextCol
 GoldKeywordsCol = Annotated[
     str | None, typer.Option("--keywords-col", help="Keywords column (number or name).")]
 Segmenter = Annotated[str, typer.Option(
@@ -202,7 +203,7 @@ def extract(
         _extractor(**opts)  # bad options fail here, before a cluster starts
         run_sharded(inputs, output, suffix=".jsonl" if fmt == "jsonl" else f".{fmt}",
                     make_worker=partial(_keyword_lines, top_k, fmt, opts), workers=workers,
-                    address=address, text_col=text_col, id_col=id_col, batch_size=256,
+                    address=address, text_col=text_col or "text", id_col=id_col, batch_size=256,
                     encoding=encoding, force=force, quiet=quiet)
         return
     reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=id_col,
@@ -290,6 +291,7 @@ def evaluate(
     gold_sep: GoldSep = "_",
     text_col: GoldTextCol = None,
     keywords_col: GoldKeywordsCol = None,
+    input_format: GoldInputFormat = "auto",
     phrases: Phrases = True,
     segmenter: Segmenter = "rjieba",
     user_dict: UserDict = None,
@@ -314,7 +316,8 @@ def evaluate(
     if not ks or ks[0] < 1:
         raise typer.BadParameter("cut-offs must be at least 1", param_hint="--top-k")
     docs = list(read_gold(gold, text_col=text_col, keywords_col=keywords_col, sep=gold_sep,
-                          encoding=encoding))
+                          encoding=encoding,
+                          fmt=check_input_format(input_format, ("auto", "tsv", "jsonl"))))
     if not docs:
         raise ZhtextError(f"{gold}: no documents with gold keywords")
     extractor = _extractor(method=method, model=model, phrases=phrases, segmenter=segmenter,
@@ -352,6 +355,7 @@ def train(
     gold_sep: GoldSep = "_",
     text_col: GoldTextCol = None,
     keywords_col: GoldKeywordsCol = None,
+    input_format: GoldInputFormat = "auto",
     segmenter: Segmenter = "rjieba",
     settings: Annotated[list[str] | None, typer.Option(
         "--set", help="A setting of the tagger's method KEY=VALUE (see 'zhtext tag settings "
@@ -375,7 +379,8 @@ def train(
         raise ZhtextError(f"{output}: output directory already exists; choose another path "
                           "or pass --force to replace it")
     docs = list(read_gold(train_file, text_col=text_col, keywords_col=keywords_col,
-                          sep=gold_sep, encoding=encoding))
+                          sep=gold_sep, encoding=encoding,
+                          fmt=check_input_format(input_format, ("auto", "tsv", "jsonl"))))
     if not docs:
         raise ZhtextError(f"{train_file}: no documents with gold keywords")
     extractor = SupervisedKeywords(tagger_method=tagger, segmenter=segmenter_arg(segmenter),

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from zhtext.cli.common import Encoding, Force, parse_settings, segmenter_arg
+from zhtext.cli.common import (
+    CorpusInputFormat,
+    Encoding,
+    Force,
+    TextCol,
+    check_input_format,
+    parse_settings,
+    segmenter_arg,
+)
 from zhtext.cli.runs import KeepCheckpoints, Resume, check_output, print_settings, training_run
 from zhtext.errors import InputError
 
@@ -19,12 +27,13 @@ logger = logging.getLogger(__name__)
 
 CorpusArg = Annotated[list[str], typer.Argument(
     help="Corpus files, folders or globs: plain text (a document per line), JSONL, "
-    "People's Daily, CoNLL or TSV dataset files.", show_default=False)]
-CorpusFmt = Annotated[str, typer.Option(
-    "--format", help="auto | text | jsonl | peoples-daily | conll | tsv.")]
-TextField = Annotated[str | None, typer.Option(
-    "--text-field", help="The text field of JSONL records (default: text, content, abst, "
-    "abstract, sentence or title).")]
+    "People's Daily, CoNLL or TSV dataset files. In JSONL the text field is --text-col, "
+    "else the first of text, content, abst, abstract, sentence, title.", show_default=False,
+    metavar="FILE...")]
+OldFormat = Annotated[str | None, typer.Option(
+    "--format", hidden=True, help="Deprecated spelling of --input-format.")]
+OldTextField = Annotated[str | None, typer.Option(
+    "--text-field", hidden=True, help="Deprecated spelling of --text-col.")]
 VocabSize = Annotated[int, typer.Option("--vocab-size", help="Vocabulary size, special "
                                         "tokens included.")]
 MinCount = Annotated[int, typer.Option("--min-count", help="Characters and WordPiece units "
@@ -33,16 +42,17 @@ Settings = Annotated[list[str] | None, typer.Option(
     "--set", help="A setting KEY=VALUE (see 'zhtext pretrain settings'). Repeatable.")]
 
 
-def _corpus(sources: list[str], fmt: str, text_field: str | None, encoding: str) -> Any:
+def _corpus(sources: list[str], fmt: str, old_fmt: str | None, text_col: str | None,
+            old_text_field: str | None, encoding: str) -> Any:
     from typing import get_args
 
     from zhtext.pretrain.corpus import Corpus, CorpusFormat
 
-    formats = get_args(CorpusFormat)
-    if fmt not in formats:
-        raise typer.BadParameter(f"{fmt!r}; expected one of {', '.join(formats)}",
-                                 param_hint="--format")
-    return Corpus(sources, fmt=fmt, text_field=text_field,  # type: ignore[arg-type]
+    fmt = check_input_format(fmt, get_args(CorpusFormat), old=old_fmt, old_name="--format")
+    if old_text_field is not None:
+        logger.warning("--text-field is deprecated; use --text-col")
+        text_col = old_text_field
+    return Corpus(sources, fmt=fmt, text_field=text_col,  # type: ignore[arg-type]
                   encoding=encoding)
 
 
@@ -55,9 +65,11 @@ def vocab(
     min_count: MinCount = 2,
     cased: Annotated[bool, typer.Option("--cased", help="Keep Latin letter case (default: "
                                         "lower-case, as bert-base-chinese).")] = False,
-    corpus_format: CorpusFmt = "auto",
-    text_field: TextField = None,
+    input_format: CorpusInputFormat = "auto",
+    text_col: TextCol = None,
     encoding: Encoding = "utf-8",
+    old_format: OldFormat = None,
+    text_field: OldTextField = None,
     force: Force = False,
 ) -> None:
     """Build a BERT vocabulary: each CJK character a token, WordPiece for the rest."""
@@ -65,7 +77,7 @@ def vocab(
     from zhtext.pretrain.vocab import build_vocab, save_tokenizer
 
     check_output(output, force=force, resume=False)
-    texts = _corpus(corpus, corpus_format, text_field, encoding)
+    texts = _corpus(corpus, input_format, old_format, text_col, text_field, encoding)
     tokenizer, stats = build_vocab(texts, vocab_size=vocab_size, min_count=min_count,
                                    lowercase=not cased, name=", ".join(corpus))
 
@@ -106,9 +118,11 @@ def mlm(
     min_count: MinCount = 2,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
     settings: Settings = None,
-    corpus_format: CorpusFmt = "auto",
-    text_field: TextField = None,
+    input_format: CorpusInputFormat = "auto",
+    text_col: TextCol = None,
     encoding: Encoding = "utf-8",
+    old_format: OldFormat = None,
+    text_field: OldTextField = None,
     force: Force = False,
     resume: Resume = False,
     keep_checkpoints: KeepCheckpoints = False,
@@ -136,7 +150,7 @@ def mlm(
     except TypeError as e:
         raise InputError(f"bad setting: {e}") from None
     check_output(output, force=force, resume=resume)
-    texts = _corpus(corpus, corpus_format, text_field, encoding)
+    texts = _corpus(corpus, input_format, old_format, text_col, text_field, encoding)
     run_params = {"size": size if not (config or start) else None,
                   "config": str(config) if config else None, "vocab": vocab_dir,
                   "from": start, "vocab_size": vocab_size, "min_count": min_count, **params}

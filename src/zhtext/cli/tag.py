@@ -11,7 +11,23 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from zhtext.cli.common import Encoding, Force, Output, Quiet, output_stream, parse_settings
+from zhtext.cli.common import (
+    DocPerFile,
+    Encoding,
+    Force,
+    IdCol,
+    InputFormatOpt,
+    Inputs,
+    OldDataFormat,
+    Output,
+    Quiet,
+    TaggedInputFormat,
+    TextCol,
+    check_input_format,
+    make_reader,
+    output_stream,
+    parse_settings,
+)
 from zhtext.cli.engine import Address, Engine, Workers, check_engine, run_sharded
 from zhtext.cli.runs import (
     check_output,
@@ -32,19 +48,15 @@ logger = logging.getLogger(__name__)
 
 Task = Annotated[str, typer.Option("--task", "-t", help="cws | pos | ner.")]
 Method = Annotated[str, typer.Option("--method", "-m", help="crf (default) | bert.")]
-DataFmt = Annotated[str, typer.Option(
-    "--data-format", help="auto | peoples-daily | conll | json | segmented.")]
 Settings = Annotated[list[str] | None, typer.Option(
     "--set", help="A method setting KEY=VALUE (see 'zhtext tag settings METHOD'). Repeatable.")]
 
 
-def _read(path: Path, fmt: str) -> list[Sentence]:
+def _read(path: Path, fmt: str, old: str | None, encoding: str) -> list[Sentence]:
     from zhtext.io.tagged import FORMATS, read_tagged
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r}; expected one of {', '.join(FORMATS)}",
-                                 param_hint="--data-format")
-    return read_tagged(path, fmt)  # type: ignore[arg-type]
+    fmt = check_input_format(fmt, FORMATS, old=old)
+    return read_tagged(path, fmt, encoding=encoding)  # type: ignore[arg-type]
 
 
 def _params(method: str, settings: list[str] | None, **named: Any) -> dict[str, Any]:
@@ -78,7 +90,9 @@ def train(
         "--model", help="bert: encoder, a hub name or a local directory.")] = None,
     epochs: Annotated[float | None, typer.Option("--epochs", help="bert: epochs.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (dev split, bert).")] = 42,
-    data_format: DataFmt = "auto",
+    input_format: TaggedInputFormat = "auto",
+    data_format: OldDataFormat = None,
+    encoding: Encoding = "utf-8",
     settings: Settings = None,
     force: Force = False,
     resume: Annotated[bool, typer.Option(
@@ -109,14 +123,14 @@ def train(
                          "with --force")
     check_output(output, force=force, resume=resume)
     tagger = Tagger(task, method, settings=params)
-    train_data = _read(train_file, data_format)
-    dev_data = _read(dev_file, data_format) if dev_file else None
+    train_data = _read(train_file, input_format, data_format, encoding)
+    dev_data = _read(dev_file, input_format, data_format, encoding) if dev_file else None
     share = dev_split if dev_split is not None else (0.1 if neural else 0.0)
     if dev_data is None and share > 0:
         train_data, dev_data = split_dev(train_data, share, seed=seed)
         logger.info("held out %d of %d sentences as dev (--dev-split %s)", len(dev_data),
                     len(train_data) + len(dev_data), share)
-    test_data = _read(test_file, data_format) if test_file else None
+    test_data = _read(test_file, input_format, data_format, encoding) if test_file else None
     from zhtext.neural.runs import train_run
 
     def fit(work: Path | None) -> None:
@@ -224,12 +238,14 @@ def evaluate(
         "--output", "-o", help="Write metrics.json and report.html into this directory.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
-    data_format: DataFmt = "auto",
+    input_format: TaggedInputFormat = "auto",
+    data_format: OldDataFormat = None,
+    encoding: Encoding = "utf-8",
     force: Force = False,
 ) -> None:
     """Score a tagger: word / entity P/R/F1 (seqeval strict for NER), per type, POS accuracy."""
     tagger = _load(model_dir)
-    data = _read(data_file, data_format)
+    data = _read(data_file, input_format, data_format, encoding)
     check_report_output(output, force=force)
     report = tagger.evaluate(data)
     report.extra["data"] = str(data_file)
@@ -260,8 +276,7 @@ def _print_report(report: Any) -> None:
 @app.command()
 def predict(
     model_dir: Annotated[Path, typer.Argument(help="A directory made by 'tag train'.")],
-    data_file: Annotated[Path, typer.Argument(
-        help="Plain text, one text per line (or JSONL with a \"text\" field).")],
+    inputs: Inputs = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | conll | sighan.")] = "jsonl",
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Texts per batch.")
                           ] = 256,
@@ -269,6 +284,10 @@ def predict(
         "--jobs", "-j", show_default=False,
         help="--engine local: worker processes that load the model and tag batches (0: one "
         "per core; 1: this process). Default: 2 for crf, 1 for bert.")] = None,
+    input_format: InputFormatOpt = "auto",
+    text_col: TextCol = "text",
+    id_col: IdCol = None,
+    doc_per_file: DocPerFile = False,
     encoding: Encoding = "utf-8",
     output: Output = None,
     force: Force = False,
@@ -277,9 +296,10 @@ def predict(
     workers: Workers = 2,
     address: Address = None,
 ) -> None:
-    """Tag each line of a file, one output entry per line, as JSONL, CoNLL or SIGHAN.
+    """Tag each document (a line of text, a JSONL record, a file): JSONL, CoNLL or SIGHAN.
 
-    JSONL gives {"text", "tokens": [...]} or {"text", "entities": [...]} with offsets; SIGHAN
+    JSONL gives {"id", "text", "tokens": [...]} or {"id", "text", "entities": [...]} with
+    offsets, one line per document; SIGHAN
     the words of each line separated by spaces, as the SIGHAN scorer reads them. The input
     streams: memory stays bounded whatever its size.
     """
@@ -298,10 +318,11 @@ def predict(
         if fmt == "sighan" and manifest.get("tag_task", manifest.get("method")) == "ner":
             raise InputError("--format sighan writes words; this is an ner model (use jsonl "
                              "or conll)", path=str(model_dir))
-        run_sharded([str(data_file)], output, suffix=".jsonl" if fmt == "jsonl" else ".txt",
+        run_sharded(inputs, output, suffix=".jsonl" if fmt == "jsonl" else ".txt",
                     make_worker=partial(load_tag_lines, str(model_dir), fmt),  # type: ignore[arg-type]
-                    workers=workers, address=address, text_col="text", id_col=None,
-                    batch_size=batch_size, encoding=encoding, force=force, quiet=quiet)
+                    workers=workers, address=address, text_col=text_col or "text",
+                    id_col=id_col, batch_size=batch_size, encoding=encoding, force=force,
+                    quiet=quiet)
         return
     import os
     import sys
@@ -309,7 +330,7 @@ def predict(
     from itertools import chain, islice
 
     from zhtext.cli.common import show_progress
-    from zhtext.io import DocumentReader
+    from zhtext.io.tabular import count_rows
     from zhtext.tag.output import stream_tag_lines
 
     if manifest.get("task") == "tag" and fmt == "sighan" and manifest.get("tag_task") == "ner":
@@ -319,12 +340,13 @@ def predict(
         from zhtext.tag.tagger import predict_jobs
 
         jobs = predict_jobs(manifest)
-    texts = (doc.text for doc in DocumentReader([data_file], encoding=encoding))
+    reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=id_col,
+                         doc_per_file=doc_per_file, encoding=encoding)
+    texts = ((doc.id, doc.text) for doc in reader)
     first = list(islice(texts, 1))  # the input's errors (no such file) before any work
     total = 0
     if show_progress(quiet):
-        with open(data_file, "rb") as f:
-            total = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+        total = sum(count_rows(s) for s in reader.sources if s != "-" and Path(s).is_file())
     # Each worker loads the model itself; this process only reads texts and writes output.
     lines = stream_tag_lines(model_dir, chain(first, texts), fmt=fmt,  # type: ignore[arg-type]
                              jobs=jobs, chunk_size=batch_size)

@@ -46,13 +46,15 @@ def read_gold(
     keywords_col: str | None = None,
     sep: str = "_",
     encoding: str = "utf-8",
+    fmt: str = "auto",
 ) -> Iterator[GoldDocument]:
     """Read gold keywords from TSV or JSONL.
 
     TSV (``.tsv`` / ``.txt`` / anything not JSONL): columns by number (0-based; negative
     counts from the end) or by header name; by default the text is the second-to-last column
     and the keywords, joined by ``sep``, the last (CSL's ``prompt, text_a, text_b`` layout).
-    JSONL: fields ``text`` and ``keywords`` (a list, or a string joined by ``sep``).
+    JSONL: fields ``text`` and ``keywords`` (a list, or a string joined by ``sep``). ``fmt``
+    is ``tsv``, ``jsonl`` or ``auto`` (JSONL for ``.jsonl`` / ``.json`` / ``.ndjson``).
 
     Raises:
         InputError: A missing file, column or field, naming the file and line.
@@ -61,7 +63,8 @@ def read_gold(
     check_encoding(encoding)
     with open(p, encoding=encoding, newline="") as f:
         try:
-            if p.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+            if fmt == "jsonl" or (fmt == "auto"
+                                  and p.suffix.lower() in (".jsonl", ".json", ".ndjson")):
                 yield from _read_jsonl(f, str(p), text_col or "text", keywords_col or "keywords",
                                        sep)
             else:

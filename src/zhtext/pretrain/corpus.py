@@ -165,11 +165,11 @@ class Corpus:
                     return value
             if self.text_field:
                 raise InputError(f"the record has no text field {self.text_field!r} (its "
-                                 f"fields: {', '.join(list(obj)[:10])}); pass --text-field",
+                                 f"fields: {', '.join(list(obj)[:10])}); pass --text-col",
                                  path=name, line=lineno)
             raise InputError(f"the record has none of the text fields {', '.join(_TEXT_KEYS)} "
                              f"(its fields: {', '.join(list(obj)[:10])}); name it with "
-                             "--text-field", path=name, line=lineno)
+                             "--text-col", path=name, line=lineno)
         if fmt == "peoples-daily":
             return "".join(_PD_WORD.findall(line.split(None, 1)[1] if " " in line else ""))
         if fmt == "tsv":

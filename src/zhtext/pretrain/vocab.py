@@ -84,7 +84,7 @@ def build_vocab(texts: Iterable[str], *, vocab_size: int = 21128, min_count: int
     if stats.cjk_characters == 0:
         raise InputError(f"the corpus has no Chinese (CJK) characters in its "
                          f"{stats.documents:,} documents; a Chinese BERT vocabulary needs "
-                         "Chinese text (check the file and --text-field)", path=name)
+                         "Chinese text (check the file and --text-col)", path=name)
     chars = stats.charset(min_count)
     needed = len(chars) + len(SPECIAL_TOKENS)
     if vocab_size < needed:

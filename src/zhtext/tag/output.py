@@ -20,9 +20,9 @@ TagFormat = Literal["jsonl", "conll", "sighan"]
 class TagLines:
     """A batch of texts in, its tagging output out.
 
-    ``jsonl``: ``{"text", "entities": [...]}`` (ner) or ``{"text", "tokens": [...]}`` (cws /
-    pos) with offsets; ``conll``: a character and its tag per line, a blank line after each
-    text; ``sighan``: the words of each text separated by spaces.
+    ``jsonl``: ``{"id", "text", "entities": [...]}`` (ner) or ``{"id", "text", "tokens":
+    [...]}`` (cws / pos) with offsets; ``conll``: a character and its tag per line, a blank
+    line after each text; ``sighan``: the words of each text separated by spaces.
     """
 
     def __init__(self, tagger: Any, fmt: TagFormat = "jsonl") -> None:
@@ -30,12 +30,12 @@ class TagLines:
         self.fmt = fmt
 
     def __call__(self, ids: list[str | int], texts: list[str]) -> str:
-        """The output of one batch, in its order (``ids`` are not written)."""
+        """The output of one batch, in its order (``ids`` are written in JSONL)."""
         from zhtext.schemes import Scheme, to_tags
 
         tagger = self.tagger
         out: list[str] = []
-        for text, ss in zip(texts, tagger.predict_spans(texts), strict=True):
+        for doc_id, text, ss in zip(ids, texts, tagger.predict_spans(texts), strict=True):
             if self.fmt == "sighan":
                 out.append(" ".join(text[s:e] for s, e, _ in ss if text[s:e].strip()) + "\n")
             elif self.fmt == "conll":
@@ -45,11 +45,11 @@ class TagLines:
                         out.append(f"{c} {t}\n")
                 out.append("\n")
             elif tagger.task == "ner":
-                out.append(json.dumps({"text": text, "entities": [
+                out.append(json.dumps({"id": doc_id, "text": text, "entities": [
                     {"text": text[s:e], "start": s, "end": e, "label": t}
                     for s, e, t in ss]}, ensure_ascii=False) + "\n")
             else:
-                out.append(json.dumps({"text": text, "tokens": [
+                out.append(json.dumps({"id": doc_id, "text": text, "tokens": [
                     {"text": text[s:e], "start": s, "end": e, "pos": t or None}
                     for s, e, t in ss]}, ensure_ascii=False) + "\n")
         return "".join(out)
@@ -76,14 +76,14 @@ def _ready(source: TagLines | _ModelDir) -> TagLines:
     return load_tag_lines(source.path, source.fmt)
 
 
-def _chunk_lines(lines: TagLines, chunk: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def _chunk_lines(lines: TagLines, chunk: list[tuple[str | int, str]]) -> list[tuple[int, str]]:
     # One string per chunk: a single object to send back to the parent.
     return [(len(chunk), lines([i for i, _ in chunk], [t for _, t in chunk]) if chunk else "")]
 
 
 def stream_tag_lines(
     model: str | Path | TagLines,
-    texts: Iterable[str],
+    texts: Iterable[str] | Iterable[tuple[str | int, str]],
     *,
     fmt: TagFormat = "jsonl",
     jobs: int = 1,
@@ -97,7 +97,7 @@ def stream_tag_lines(
     Args:
         model: A tagger directory (each worker loads it; this process never does), or
             :class:`TagLines` (sent to each worker once).
-        texts: The input.
+        texts: The input: texts (their ids are their numbers from 1), or ``(id, text)``.
         fmt: ``jsonl``, ``conll`` or ``sighan`` (with a directory).
         jobs: Worker processes (1: this process).
         chunk_size: Texts per chunk given to a worker.
@@ -111,5 +111,6 @@ def stream_tag_lines(
                                     else _ModelDir(str(model), fmt))
     # An empty chunk first: the model is loaded (and a damaged one reported) even for an
     # empty input, before any output.
-    chunks = chain([[]], chunked(enumerate(texts, 1), chunk_size))
+    rows = (t if isinstance(t, tuple) else (i, t) for i, t in enumerate(texts, 1))
+    chunks = chain([[]], chunked(rows, chunk_size))
     yield from ordered_map(_chunk_lines, source, chunks, jobs=jobs, setup=_ready)
