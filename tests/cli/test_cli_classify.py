@@ -308,3 +308,15 @@ def test_predict_reads_several_files_and_stdin(model: Path, tmp_path: Path) -> N
     assert json.loads(piped.stdout)["id"] == 1
     old = zhtext("classify", "predict", model, a, "--data-format", "text")
     assert old.returncode == 0 and "deprecated" in old.stderr, old.stderr
+
+
+def test_train_with_a_test_file_saves_its_metrics_beside_the_model(work: Path,
+                                                                   tmp_path: Path) -> None:
+    pytest.importorskip("sklearn", reason="needs scikit-learn (pip install 'zhtext[classify]')")
+    out = zhtext("classify", "train", "--train", work / "train.tsv", "--test",
+                 work / "test.tsv", "-o", tmp_path / "m", "--id-col", "id")
+    assert out.returncode == 0, out.stderr
+    assert "test accuracy" in out.stdout + out.stderr
+    metrics = json.loads((tmp_path / "m" / "test_metrics.json").read_text(encoding="utf-8"))
+    assert 0.0 <= metrics["accuracy"] <= 1.0
+    assert (tmp_path / "m" / "zhtext.json").is_file()

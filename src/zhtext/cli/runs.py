@@ -93,18 +93,26 @@ def write_evaluation(output: Path, report: Any, *, write_html: Callable[[Path], 
 
 
 @contextmanager
+def resume_hint(output: Path, *, enabled: bool, command: str,
+                subcommand: str = "train") -> Iterator[None]:
+    """After Ctrl-C in a checkpointed run, print the command that continues it."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if enabled and output.exists():
+            typer.echo(f"interrupted; continue with: zhtext {command} {subcommand} ... -o "
+                       f"{output} --resume", err=True)
+        raise
+
+
+@contextmanager
 def training_run(output: Path, *, enabled: bool, force: bool, resume: bool, method: str,
                  params: dict[str, Any], train_file: Path, command: str,
                  subcommand: str = "train") -> Iterator[Path | None]:
     """:func:`zhtext.neural.runs.training_run`, printing how to resume after Ctrl-C."""
     from zhtext.neural.runs import training_run as run
 
-    try:
-        with run(output, checkpointed=enabled, force=force, resume=resume, method=method,
-                 params=params, source=str(train_file)) as work:
-            yield work
-    except KeyboardInterrupt:
-        if enabled and output.exists():
-            typer.echo(f"interrupted; continue with: zhtext {command} {subcommand} ... -o "
-                       f"{output} --resume", err=True)
-        raise
+    with resume_hint(output, enabled=enabled, command=command, subcommand=subcommand), \
+            run(output, checkpointed=enabled, force=force, resume=resume, method=method,
+                params=params, source=str(train_file)) as work:
+        yield work

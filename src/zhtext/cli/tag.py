@@ -34,6 +34,7 @@ from zhtext.cli.runs import (
     check_report_output,
     print_settings,
     progress,
+    resume_hint,
     write_evaluation,
 )
 from zhtext.errors import InputError, ZhtextError
@@ -149,24 +150,12 @@ def train(
                                  "train_seconds": round(tagger.train_seconds_ or 0.0, 1)})
         test_report = tagger.evaluate(test_data) if test_data is not None else None
         reports.update(dev=report, test=test_report)
+        return report, test_report
 
-        def extra_files(tmp: Path) -> None:
-            if test_report is not None:
-                (tmp / "test_metrics.json").write_text(
-                    json.dumps(test_report.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                    encoding="utf-8")
-
-        return report, extra_files
-
-    try:
+    with resume_hint(output, enabled=neural, command="tag"):
         saved = train_run(tagger, output, train=fit, checkpointed=neural, force=force,
                           resume=resume, method=f"{task}/{method}", params=params,
                           source=str(train_file), finish=finish)
-    except KeyboardInterrupt:
-        if neural and output.exists():
-            typer.echo(f"interrupted; continue with: zhtext tag train ... -o {output} "
-                       "--resume", err=True)
-        raise
     if saved is None:
         return  # under torchrun rank 0 evaluates and writes the model
     report, test_report = reports["dev"], reports["test"]

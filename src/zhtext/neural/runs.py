@@ -133,9 +133,9 @@ def training_run(output: str | Path, *, checkpointed: bool, force: bool, resume:
         raise
 
 
-#: What a run adds to the saved model once trained: an evaluation report (or ``None``) and a
-#: function that writes more files into the new directory (or ``None``).
-Finish = Callable[[], tuple[Any, Callable[[Path], None] | None]]
+#: What a run adds to the saved model once trained: the dev report (or ``None``), saved as the
+#: model's report, and a test report (or ``None``), saved as ``test_metrics.json``.
+Finish = Callable[[], tuple[Any, Any]]
 
 
 def train_run(estimator: Any, output: str | Path, *, train: Callable[[Path | None], Any],
@@ -147,7 +147,7 @@ def train_run(estimator: Any, output: str | Path, *, train: Callable[[Path | Non
     The output is checked and prepared as :func:`training_run` does (``force`` / ``resume``,
     ``training.json``, rank 0, clean-up on failure); ``train(work)`` trains, with ``work``
     the directory for checkpoints (``None`` unless ``checkpointed``). Then rank 0 calls
-    ``finish()`` for a report and extra files, and ``estimator.save(output, ...)`` renames
+    ``finish()`` for the dev and test reports, and ``estimator.save(output, ...)`` renames
     the finished model over the directory (``zhtext.json`` last); the run's ``logs/`` move
     into it, its ``checkpoints/`` too with ``keep_checkpoints`` (else they go).
 
@@ -167,11 +167,13 @@ def train_run(estimator: Any, output: str | Path, *, train: Callable[[Path | Non
         train(work)
     if not is_main_process():
         return None  # under torchrun rank 0 evaluates and writes the model
-    report, more = finish() if finish is not None else (None, None)
+    report, test_report = finish() if finish is not None else (None, None)
 
     def extra_files(tmp: Path) -> None:
-        if more is not None:
-            more(tmp)
+        if test_report is not None:
+            (tmp / "test_metrics.json").write_text(
+                json.dumps(test_report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8")
         if work is not None:
             if (work / "logs").is_dir():
                 shutil.move(str(work / "logs"), str(tmp / "logs"))
