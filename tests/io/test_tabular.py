@@ -210,13 +210,16 @@ def test_column_name_without_header_and_index_out_of_range(tmp_path: Path) -> No
 
 
 def test_unknown_header_names_ask_for_the_column(tmp_path: Path) -> None:
-    f = write(tmp_path / "d.csv", "标题,类别\n国足战平,体育\n")
-    with pytest.raises(InputError, match=r"cannot tell which column holds the text.*'标题'"):
+    # Three named columns none of which zhtext knows: it asks rather than guesses.
+    f = write(tmp_path / "d.csv", "甲,乙,丙\n国足战平,体育,a\n油价上涨,财经,b\n")
+    with pytest.raises(InputError, match=r"cannot tell which column holds the text.*'甲'"):
         read_data(f, header=True)
-    # A numeric column under a non-numeric first row reveals a header.
+    assert read_data(f, header=True, text_col="甲", label_col="乙").texts == ["国足战平",
+                                                                          "油价上涨"]
+    # Chinese names (and a numeric column under a non-numeric first row) reveal a header
+    # (more in tests/io/test_headers.py).
     g = write(tmp_path / "e.csv", "标题,类别\n国足战平,0\n油价上涨,1\n")
-    with pytest.raises(InputError, match=r"cannot tell which column holds the text.*'类别'"):
-        read_data(g)
+    assert read_data(g).texts == ["国足战平", "油价上涨"]
     assert read_data(g, text_col="标题", label_col="类别").texts == ["国足战平", "油价上涨"]
 
 

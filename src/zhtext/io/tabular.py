@@ -16,6 +16,7 @@ import csv
 import json
 import logging
 import random
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -43,9 +44,16 @@ logger = logging.getLogger(__name__)
 DataFormat = Literal["auto", "csv", "tsv", "jsonl", "parquet", "text"]
 
 TEXT_NAMES = ("text", "text_a", "sentence", "content", "review", "title", "document",
-              "sentence1", "query", "body")
-LABEL_NAMES = ("label", "labels", "label_id", "class", "category", "target", "y")
-ID_NAMES = ("id", "guid", "idx", "uid")
+              "sentence1", "query", "body",
+              "文本", "文字", "句子", "语句", "内容", "正文", "标题", "新闻", "评论", "评价",
+              "文章", "问题", "原文", "题目", "摘要", "语料")
+LABEL_NAMES = ("label", "labels", "label_id", "class", "category", "target", "y",
+               "标签", "类别", "分类", "类型", "类", "类目", "情感", "极性", "情感极性", "栏目",
+               "标注", "主题")
+ID_NAMES = ("id", "guid", "idx", "uid", "编号", "序号", "标识")
+# Chinese column names are often compounds ending in one of the names above ('新闻标题',
+# '情感标签'): once a row is known to be a header, such a name counts as the name it ends in.
+_ZH_SUFFIX_LEN = 8
 
 _SNIFF_ROWS = 200
 _FIELD_LIMIT = 2**31 - 1
@@ -331,7 +339,15 @@ def _delimited(raw: Iterator[Row], p: Path, delimiter: str, header: bool | None
     if not sample:
         return iter(()), None
     if header is None:
-        header = _looks_like_header(sample)
+        header, reason, sure = _header_guess(sample)
+        first = _preview(delimiter.join(map(str, sample[0][1])))
+        if header:
+            (logger.info if sure else logger.warning)(
+                "%s: the first row %s is taken as a header (%s); pass --no-header "
+                "(header=False) if it is data", p, first, reason)
+        else:
+            logger.info("%s: no header row (%s); pass --header (header=True) if the first "
+                        "row %s names the columns", p, reason, first)
     columns: list[str] | None = None
     if header:
         columns = [str(c).strip() for c in sample[0][1]]
@@ -387,20 +403,57 @@ def _usual_width(rows: list[Row]) -> int:
     return max(set(widths), key=widths.count)
 
 
-def _looks_like_header(rows: list[Row]) -> bool:
-    first = [str(c).strip().lower() for c in rows[0][1]]
-    known = set(TEXT_NAMES) | set(LABEL_NAMES) | set(ID_NAMES) | {"label_desc", "keywords"}
-    if any(c in known for c in first):
-        return True
-    if len(rows) < 2:
-        return False
-    # A header when some column is numeric in every later row but not in the first.
-    later = rows[1 : _SNIFF_ROWS]
-    for j, cell in enumerate(first):
-        col = [str(c[j]) for _, c in later if j < len(c)]
-        if col and all(is_int(v.strip()) for v in col) and not is_int(cell):
-            return True
-    return False
+def _name_kind(cell: str, *, compound: bool = False) -> str | None:
+    """``text``, ``label`` or ``id`` when ``cell`` is a known column name, else ``None``.
+
+    ``compound``: a short Chinese name ending in a known one counts too ('新闻标题').
+    """
+    name = cell.strip().lower()
+    for kind, names in (("text", TEXT_NAMES), ("label", LABEL_NAMES), ("id", ID_NAMES)):
+        if name in names:
+            return kind
+    if compound and 1 < len(name) <= _ZH_SUFFIX_LEN:
+        for kind, names in (("label", LABEL_NAMES), ("text", TEXT_NAMES), ("id", ID_NAMES)):
+            if any(n != "类" and not n.isascii() and name.endswith(n) for n in names):
+                return kind
+    return None
+
+
+def _header_guess(rows: list[Row]) -> tuple[bool, str, bool]:
+    """Whether the first row is a header, why, and whether the evidence is clear.
+
+    Pandas' and csv.Sniffer's guesses compare types and lengths and fail on Chinese, where a
+    header (``标题,类别``) and a row of data are both short strings. A header names its
+    columns, so its cells are short, distinct, not all numbers, and none of them occurs
+    again in its column. Such a row is a header when one of its cells is a known column
+    name (English or Chinese), when a column is numeric below it but not in it (class ids),
+    or, less surely (the choice is then logged as a warning), when a column whose every value
+    below repeats (labels) has a value in the first row that appears nowhere below.
+    """
+    first = [str(c).strip() for c in rows[0][1]]
+    later = rows[1 : _SNIFF_ROWS + 1]
+    cols = [[str(c[j]).strip() for _, c in later if j < len(c)] for j in range(len(first))]
+    named = [c for c in first if c]
+    if not named or all(is_int(c) for c in named):
+        return False, "its cells are empty or numbers", True
+    if len(set(named)) != len(named) or any(len(c) > 32 for c in first):
+        return False, "its cells are long or repeat each other", True
+    again = next((c for c, col in zip(first, cols) if c and c in col), None)
+    if again is not None:
+        return False, f"its {again!r} occurs again in its column", True
+    known = [c for c in first if _name_kind(c)]
+    if known:
+        return True, f"{', '.join(map(repr, known))}: known column names", True
+    for cell, col in zip(first, cols):
+        if col and all(is_int(v) for v in col) and not is_int(cell):
+            return True, f"{cell!r} is not a number, unlike the values below it", True
+    for cell, col in zip(first, cols):
+        counts = Counter(col)
+        if (len(col) >= 4 and len(counts) >= 2 and min(counts.values()) >= 2
+                and cell and not is_int(cell)):
+            return True, (f"{cell!r} appears nowhere below, while every other value of its "
+                          "column repeats"), False
+    return False, "no cell is a known column name", True
 
 
 def _records(p: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -505,9 +558,25 @@ def _guess(columns: list[str] | None, rows: list[Row], width: int) -> tuple[int 
                                                                            int | str | None]:
     """Guess (text, label) columns: known names first, else by shape of the values."""
     if columns is not None:
-        lower = [c.lower() for c in columns]
-        text = next((c for n in TEXT_NAMES for c, lc in zip(columns, lower) if lc == n), None)
-        label = next((c for n in LABEL_NAMES for c, lc in zip(columns, lower) if lc == n), None)
+        kinds = [_name_kind(c, compound=True) for c in columns]
+        text = next((c for n in TEXT_NAMES for c in columns if c.lower() == n), None)
+        label = next((c for n in LABEL_NAMES for c in columns if c.lower() == n), None)
+        text = text if text is not None else next(
+            (c for c, k in zip(columns, kinds) if k == "text"), None)
+        label = label if label is not None else next(
+            (c for c, k in zip(columns, kinds) if k == "label" and c != text), None)
+        if width == 2 and (text is None or label is None):
+            # Two named fields, one or both names unknown: the other one, else by shape.
+            # (Not when the other name is known as something else: '标题,内容' has no label.)
+            if text is None and label is not None:
+                other = 1 - columns.index(label)
+                text = columns[other] if kinds[other] is None else None
+            elif label is None and text is not None:
+                other = 1 - columns.index(text)
+                label = columns[other] if kinds[other] is None else None
+            elif not any(kinds):
+                t, lab = _by_shape(rows)
+                text, label = columns[t], columns[lab]
         if width:
             return (columns.index(text) if text is not None else None,
                     columns.index(label) if label is not None else None)
@@ -515,11 +584,16 @@ def _guess(columns: list[str] | None, rows: list[Row], width: int) -> tuple[int 
     if width == 1:
         return 0, None
     if width == 2:
-        sample = [c for _, c in rows[:_SNIFF_ROWS]]
-        mean0 = sum(len(str(c[0])) for c in sample) / max(1, len(sample))
-        mean1 = sum(len(str(c[1])) for c in sample) / max(1, len(sample))
-        return (0, 1) if mean0 >= mean1 else (1, 0)
+        return _by_shape(rows)
     return None, None
+
+
+def _by_shape(rows: list[Row]) -> tuple[int, int]:
+    """(text, label) of two fields: the text is the longer one on average."""
+    sample = [c for _, c in rows[:_SNIFF_ROWS]]
+    mean0 = sum(len(str(c[0])) for c in sample) / max(1, len(sample))
+    mean1 = sum(len(str(c[1])) for c in sample) / max(1, len(sample))
+    return (0, 1) if mean0 >= mean1 else (1, 0)
 
 
 def _to_data(
