@@ -64,8 +64,16 @@ def main() -> None:
         import os
 
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    was_devnull = _stdout_is_devnull()
     try:
-        app()
+        try:
+            app()
+        except SystemExit as e:
+            if e.code == 1 and (_stdout_closed() or (not was_devnull and _stdout_is_devnull())):
+                raise BrokenPipeError from None
+            raise
+        finally:
+            sys.stdout.flush()
     except ZhtextError as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(1)
@@ -73,9 +81,31 @@ def main() -> None:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        # The reader went away (e.g. `| head -1`): stop quietly with success, as the reader
+        # asked for no more. Later flushes (at interpreter exit) go to /dev/null.
         import os
 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        sys.exit(0)
+
+
+def _stdout_closed() -> bool:
+    """Whether Click / Typer ended the command because stdout's reader went away (EPIPE).
+
+    In standalone mode both turn an EPIPE into ``sys.exit(1)`` after wrapping the streams in
+    Click's ``PacifyFlushWrapper`` (``_PacifyFlushWrapper`` in newer Click); that wrapper is how
+    the case is told apart from a failure. Rich (the help pages) instead points stdout at
+    /dev/null and exits 1: :func:`_stdout_is_devnull` before and after tells that case.
+    """
+    return type(sys.stdout).__name__.endswith("PacifyFlushWrapper")
+
+
+def _stdout_is_devnull() -> bool:
+    import os
+
+    try:
+        out, null = os.fstat(sys.stdout.fileno()), os.stat(os.devnull)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (out.st_dev, out.st_ino) == (null.st_dev, null.st_ino)
