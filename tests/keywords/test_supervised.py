@@ -95,3 +95,22 @@ def test_cli_train_and_extract(tmp_path: Path) -> None:
     assert_clean_error(out, "needs a trained model", "--model DIR")
     out = zhtext("keywords", "train", "--train", gold, "-o", tmp_path / "n", "--method", "tfidf")
     assert_clean_error(out, "supervised")
+
+
+def test_scores_are_probabilities_in_rank_order(model: SupervisedKeywords) -> None:
+    """Scores are the ranker's probability that a candidate is a keyword (issue 18: they were
+    log-odds, -0.14 ... -2.17 on the web page), best first, with or without a ranker."""
+    docs = [t for t, _ in make_docs(10, 2)]
+    for extractor in (model, _without_ranker(model)):
+        for kws in extractor.extract(docs, top_k=5):
+            scores = [k.score for k in kws]
+            assert scores and all(0.0 <= s <= 1.0 for s in scores), scores
+            assert scores == sorted(scores, reverse=True)
+
+
+def _without_ranker(model: SupervisedKeywords) -> SupervisedKeywords:
+    import copy
+
+    bare = copy.copy(model)
+    bare.ranker_ = None
+    return bare

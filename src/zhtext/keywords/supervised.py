@@ -291,18 +291,33 @@ class SupervisedKeywords(KeywordExtractor):
             out.append((key, score))
             if len(out) == top_k:
                 break
-        return self._records(nt, out)
+        return self._records(nt, [(key, self._probability(score)) for key, score in out])
+
+    def _probability(self, score: float) -> float:
+        """A ranking score as the probability shown to users (ranking uses the raw score, so
+        two keywords whose probabilities both round to 1.0 keep their order).
+
+        With a ranker: the logistic function of its log-odds. Without one: the tagger's
+        confidence plus 0.3 x relative TF-IDF, divided by its maximum 1.3.
+        """
+        if getattr(self, "ranker_", None) is None:
+            return min(max(score / 1.3, 0.0), 1.0)
+        if score >= 0:
+            return 1.0 / (1.0 + math.exp(-score))
+        e = math.exp(score)
+        return e / (1.0 + e)
 
     def _score_rows(self, rows: list[list[float]]) -> list[float]:
+        """Ranking scores: the ranker's log-odds (or, untrained, confidence + TF-IDF)."""
         import numpy as np
 
         x = np.asarray(rows, dtype=float)
         ranker = getattr(self, "ranker_", None)
         if ranker is None:  # untrained ranker: the tagger's confidence plus TF-IDF
-            return list(x[:, 0] + 0.3 * x[:, 3])
+            return (x[:, 0] + 0.3 * x[:, 3]).tolist()  # type: ignore[no-any-return]
         w = np.asarray(ranker["coef"], dtype=float)
         z = (x - np.asarray(ranker["mean"])) / np.asarray(ranker["scale"])
-        return list(z @ w + float(ranker["intercept"]))
+        return (z @ w + float(ranker["intercept"])).tolist()  # type: ignore[no-any-return]
 
     def _fit_ranker(self, sentences: Sequence[Any], gold: Sequence[set[str]]) -> None:
         """Fit the candidate ranker, cross-fitted.
