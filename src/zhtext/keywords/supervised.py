@@ -294,11 +294,11 @@ class SupervisedKeywords(KeywordExtractor):
         return self._records(nt, [(key, self._probability(score)) for key, score in out])
 
     def _probability(self, score: float) -> float:
-        """A ranking score as the probability shown to users (ranking uses the raw score, so
-        two keywords whose probabilities both round to 1.0 keep their order).
+        """A ranking score as the probability shown to users.
 
-        With a ranker: the logistic function of its log-odds. Without one: the tagger's
-        confidence plus 0.3 x relative TF-IDF, divided by its maximum 1.3.
+        Ranking uses the raw score, so two keywords whose probabilities both round to 1.0
+        keep their order. With a ranker: the logistic function of its log-odds. Without
+        one: the tagger's confidence plus 0.3 x relative TF-IDF, divided by its maximum 1.3.
         """
         if getattr(self, "ranker_", None) is None:
             return min(max(score / 1.3, 0.0), 1.0)
