@@ -98,7 +98,7 @@ def infer(
     output: Output = None,
     force: Force = False,
 ) -> None:
-    """The topics of each document: {"id", "topic", "topics": [[id, weight], ...]}."""
+    """The topics of each document: {"id", "topic", "topics": \\[\\[id, weight], ...]}."""
     from zhtext.artifacts import load, read_manifest
 
     if fmt not in ("jsonl", "tsv"):
