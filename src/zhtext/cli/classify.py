@@ -109,14 +109,16 @@ def train(
     test_file: Annotated[Path | None, typer.Option(
         "--test", help="Also evaluate on this file (test_metrics.json).")] = None,
     dev_split: Annotated[float, typer.Option(
-        "--dev-split", help="Without --dev: share of the training data held out as dev "
+        "--dev-split", min=0.0, max=0.9,
+        help="Without --dev: share of the training data held out as dev "
         "(seeded, stratified); 0 trains on everything.")] = 0.1,
     model: Annotated[str | None, typer.Option(
         "--model", help="Encoder of bert / bert-cnn: hub name or local directory.")] = None,
     lora: Annotated[bool, typer.Option("--lora", help="LoRA adapters (PEFT) for the encoder "
                                        "methods.")] = False,
-    epochs: Annotated[float | None, typer.Option("--epochs", help="Training epochs.")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+    epochs: Annotated[float | None, typer.Option(
+        "--epochs", min=0.0, help="Training epochs.")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 42,
     class_weights: Annotated[bool, typer.Option(
         "--class-weights", help="Weight classes by inverse frequency.")] = False,
     device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda.")] = "auto",
@@ -134,7 +136,7 @@ def train(
     multi_label: MultiLabel = False,
     label_sep: LabelSep = ",",
     threshold: Annotated[float, typer.Option(
-        "--threshold", help="Multi-label decision threshold.")] = 0.5,
+        "--threshold", min=0.0, max=1.0, help="Multi-label decision threshold.")] = 0.5,
     encoding: Encoding = "utf-8",
     force: Force = False,
     resume: Resume = False,
@@ -309,7 +311,7 @@ def predict(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
                                             help="Texts per batch.")] = 8192,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", show_default=False,
+        "--jobs", "-j", min=0, show_default=False,
         help="--engine local: worker processes that load the model and predict batches "
         "(0: one per core; 1: this process). Default: the model's predict_jobs setting "
         "for linear (2 unless set), 1 for the neural methods.")] = None,
@@ -428,9 +430,9 @@ def compare(
         "--output", "-o", help="Directory for the models and leaderboard.html.")] = None,
     model: Annotated[str | None, typer.Option(
         "--model", help="Encoder for bert / bert-cnn.")] = None,
-    dev_split: Annotated[float, typer.Option("--dev-split", help="Without --dev: held-out "
-                                             "share.")] = 0.1,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+    dev_split: Annotated[float, typer.Option(
+        "--dev-split", min=0.0, max=0.9, help="Without --dev: held-out share.")] = 0.1,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 42,
     text_col: TextColOpt = None,
     label_col: LabelColOpt = None,
     label_names: LabelNames = None,

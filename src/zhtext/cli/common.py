@@ -56,7 +56,8 @@ Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")]
-Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0,
+                                   help="Worker processes (0: one per core).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 

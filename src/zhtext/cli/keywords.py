@@ -76,7 +76,7 @@ Pos = Annotated[
 ]
 AutoJobs = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", show_default=False,
+    typer.Option("--jobs", "-j", min=0, show_default=False,
                  help="Worker processes (0: one per core). Default: one per core, at most 4, "
                  "for inputs of 4 MiB or more (files, or standard input redirected from a "
                  "file); else, and for piped input, 1."),

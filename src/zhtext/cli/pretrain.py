@@ -34,9 +34,9 @@ OldFormat = Annotated[str | None, typer.Option(
     "--format", hidden=True, help="Deprecated spelling of --input-format.")]
 OldTextField = Annotated[str | None, typer.Option(
     "--text-field", hidden=True, help="Deprecated spelling of --text-col.")]
-VocabSize = Annotated[int, typer.Option("--vocab-size", help="Vocabulary size, special "
+VocabSize = Annotated[int, typer.Option("--vocab-size", min=1, help="Vocabulary size, special "
                                         "tokens included.")]
-MinCount = Annotated[int, typer.Option("--min-count", help="Characters and WordPiece units "
+MinCount = Annotated[int, typer.Option("--min-count", min=1, help="Characters and WordPiece units "
                                        "seen fewer times are left out ([UNK]).")]
 Settings = Annotated[list[str] | None, typer.Option(
     "--set", help="A setting KEY=VALUE (see 'zhtext pretrain settings'). Repeatable.")]
@@ -105,18 +105,18 @@ def mlm(
     start: Annotated[str | None, typer.Option(
         "--from", help="Continue pretraining this masked-LM checkpoint (hub name or "
         "directory): domain adaptation.")] = None,
-    steps: Annotated[int | None, typer.Option("--steps", help="Optimiser steps (default: "
+    steps: Annotated[int | None, typer.Option("--steps", min=1, help="Optimiser steps (default: "
                                               "from --epochs).")] = None,
-    epochs: Annotated[float | None, typer.Option("--epochs", help="Passes over the corpus "
+    epochs: Annotated[float | None, typer.Option("--epochs", min=0.0, help="Passes over the corpus "
                                                  "(default 1).")] = None,
     max_minutes: Annotated[float | None, typer.Option(
-        "--max-minutes", help="Stop with a checkpoint after this many minutes.")] = None,
+        "--max-minutes", min=0.0, help="Stop with a checkpoint after this many minutes.")] = None,
     segmenter: Annotated[str | None, typer.Option(
         "--segmenter", help="Words of whole-word masking: rjieba (default), jieba, or a cws "
         "model directory.")] = None,
     vocab_size: VocabSize = 21128,
     min_count: MinCount = 2,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 42,
     settings: Settings = None,
     input_format: CorpusInputFormat = "auto",
     text_col: TextCol = None,

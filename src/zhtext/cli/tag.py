@@ -84,13 +84,14 @@ def train(
     test_file: Annotated[Path | None, typer.Option(
         "--test", help="Also evaluate on this file (test_metrics.json).")] = None,
     dev_split: Annotated[float | None, typer.Option(
-        "--dev-split", help="Without --dev: share held out as dev (whole articles for "
+        "--dev-split", min=0.0, max=0.9,
+        help="Without --dev: share held out as dev (whole articles for "
         "People's Daily). Default: 0 for crf (train on everything), 0.1 for bert.",
         show_default=False)] = None,
     model: Annotated[str | None, typer.Option(
         "--model", help="bert: encoder, a hub name or a local directory.")] = None,
-    epochs: Annotated[float | None, typer.Option("--epochs", help="bert: epochs.")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (dev split, bert).")] = 42,
+    epochs: Annotated[float | None, typer.Option("--epochs", min=0.0, help="bert: epochs.")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (dev split, bert).")] = 42,
     input_format: TaggedInputFormat = "auto",
     data_format: OldDataFormat = None,
     encoding: Encoding = "utf-8",
@@ -270,7 +271,7 @@ def predict(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Texts per batch.")
                           ] = 256,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", show_default=False,
+        "--jobs", "-j", min=0, show_default=False,
         help="--engine local: worker processes that load the model and tag batches (0: one "
         "per core; 1: this process). Default: 2 for crf, 1 for bert.")] = None,
     input_format: InputFormatOpt = "auto",

@@ -34,16 +34,18 @@ def fit(
     ],
     inputs: Inputs = None,
     k: Annotated[str, typer.Option("--k", help="Number of topics, or 'auto'.")] = "8",
-    k_min: Annotated[int, typer.Option("--k-min", help="Smallest k swept by --k auto.")] = 2,
-    k_max: Annotated[int, typer.Option("--k-max", help="Largest k swept by --k auto.")] = 20,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    restarts: Annotated[int, typer.Option("--restarts", help="Models per k; the most "
+    k_min: Annotated[int, typer.Option("--k-min", min=1, help="Smallest k swept by --k auto.")] = 2,
+    k_max: Annotated[int, typer.Option("--k-max", min=1, help="Largest k swept by --k auto.")] = 20,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    restarts: Annotated[int, typer.Option("--restarts", min=1, help="Models per k; the most "
                                           "coherent is kept.")] = 6,
     passes: Annotated[str, typer.Option("--passes", help="Passes over the corpus, or "
                                         "'auto' (fewer for large corpora).")] = "auto",
-    min_df: Annotated[int, typer.Option("--min-df", help="Drop words in fewer documents.")] = 5,
-    max_df: Annotated[float, typer.Option("--max-df", help="Drop words in more than this "
-                                          "share of documents.")] = 0.5,
+    min_df: Annotated[int, typer.Option(
+        "--min-df", min=1, help="Drop words in fewer documents.")] = 5,
+    max_df: Annotated[float, typer.Option(
+        "--max-df", min=0.0, max=1.0, help="Drop words in more than this share of "
+        "documents.")] = 0.5,
     phrases: Annotated[bool, typer.Option("--phrases", help="Merge collocations (gensim "
                                           "Phrases) into single tokens first.")] = False,
     segmenter: Annotated[str, typer.Option(
@@ -98,7 +100,7 @@ def infer(
     output: Output = None,
     force: Force = False,
 ) -> None:
-    """The topics of each document: {"id", "topic", "topics": \\[\\[id, weight], ...]}."""
+    r"""The topics of each document: {"id", "topic", "topics": \[\[id, weight], ...]}."""
     from zhtext.artifacts import load, read_manifest
 
     if fmt not in ("jsonl", "tsv"):
