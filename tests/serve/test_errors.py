@@ -61,8 +61,41 @@ def test_body_shape_errors(client: TestClient) -> None:
     assert r.status_code == 422 and "body is missing" in r.json()["error"]
     r = client.post("/v1/classify", content=b"texts=a",
                     headers={"content-type": "application/x-www-form-urlencoded"})
-    assert r.status_code == 422
-    assert "application/x-www-form-urlencoded, not as JSON" in r.json()["error"]
+    assert r.status_code == 400
+    assert "not valid JSON" in r.json()["error"]
+    assert "sent as application/x-www-form-urlencoded" in r.json()["error"]
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain",
+                                          None])
+def test_json_body_whatever_the_content_type(client: TestClient,
+                                             content_type: str | None) -> None:
+    # what README's `curl -d '{"texts": [...]}' URL` sends: a form Content-Type
+    body = '{"texts": ["深度学习推动了自然语言处理的发展。"], "top_k": 2}'.encode()
+    headers = {"content-type": content_type} if content_type else {}
+    r = client.post("/v1/keywords", content=body, headers=headers)
+    assert r.status_code == 200, r.text
+    assert len(r.json()["results"][0]["keywords"]) == 2
+    r = client.post("/v1/classify", content='{"texts": ["央行下调利率，股市上涨"]}'.encode(),
+                    headers=headers)
+    assert r.status_code == 200 and r.json()["results"][0]["label"] == "财经"
+
+
+@pytest.mark.parametrize("path", ["/v1/classify", "/v1/topics"])
+def test_empty_or_blank_texts_are_refused_where_an_answer_would_be_nonsense(
+        client: TestClient, path: str) -> None:
+    status, body = _json(client, path, {"texts": ["央行下调利率", "好", " \u3000\n", "球队", ""]})
+    assert status == 422
+    assert [d["loc"] for d in body["detail"]] == ["texts[2]", "texts[4]"]
+    assert body["error"].startswith("texts[2] is only whitespace: there is nothing to ")
+    assert "texts[4] is empty" in body["error"]
+
+
+def test_empty_texts_have_no_keywords_or_tags(client: TestClient) -> None:
+    status, body = _json(client, "/v1/keywords", {"texts": ["", "  "], "model": "builtin"})
+    assert status == 200 and body["results"] == [{"keywords": []}, {"keywords": []}]
+    status, body = _json(client, "/v1/tag", {"texts": [""]})
+    assert status == 200 and body["results"] == [{"entities": []}]
 
 
 def test_empty_batch(client: TestClient) -> None:
@@ -121,7 +154,8 @@ def test_unknown_route_and_method(client: TestClient) -> None:
     r = client.post("/v1/clasify", json={"texts": ["a"]})
     assert r.status_code == 404 and "/v1/classify" in r.json()["error"]
     r = client.get("/v1/classify")
-    assert r.status_code == 405 and r.json()["error"]
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
+    assert r.json()["error"] == "GET is not allowed on /v1/classify; it takes POST"
 
 
 class _FakeClassifier:

@@ -2,10 +2,13 @@
 
 Routes: ``POST /v1/keywords``, ``/v1/classify``, ``/v1/tag``, ``/v1/topics`` (batch in, batch
 out), ``GET /v1/models``, ``/health``, the OpenAPI docs (``/docs``, ``/openapi.json``) and the
-web page at ``/``. Every error is ``{"error": message, "detail": [...]}`` with a status that
-says whose fault it is: 400 (not JSON), 404 (unknown model or route), 413 (body too large),
-422 (valid JSON that does not fit: wrong types, empty batch, too many or too long texts, an
-ambiguous model), 500 (a bug; logged with its traceback).
+web page at ``/``. A request body is read as JSON whatever its ``Content-Type`` (``curl -d``
+sends a form type). Every error is ``{"error": message, "detail": [...]}`` with a status that
+says whose fault it is: 400 (not JSON), 404 (unknown model or route), 405 (a method the path
+does not take; ``Allow`` lists those it does), 413 (body too large), 422 (valid JSON that does
+not fit: wrong types, empty batch, too many or too long texts, an empty text to classify, an
+ambiguous model), 500 (a bug; logged with its traceback), 503 (shutting down). The request
+schemas carry the app's limits, so the OpenAPI description declares what is enforced.
 
 Model calls run off the event loop: quick thread-safe models (linear classifiers, tfidf /
 textrank keywords) directly in the thread pool, the others through a
@@ -15,6 +18,7 @@ to the ``zhtext.serve.access`` logger.
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import time
@@ -46,6 +50,7 @@ from zhtext.serve.schemas import (
     TagResponse,
     TopicsRequest,
     TopicsResponse,
+    request_models,
 )
 
 __all__ = ["create_app"]
@@ -62,6 +67,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_JSON_TYPE = (b"content-type", b"application/json")
 _REQUESTS: dict[str, type[Any]] = {"/v1/keywords": KeywordsRequest,
                                    "/v1/classify": ClassifyRequest, "/v1/tag": TagRequest,
                                    "/v1/topics": TopicsRequest}
@@ -82,7 +88,9 @@ class _Guard:
 
     The body is read here, counted as it arrives, and handed on in one piece: a declared
     ``Content-Length`` over the limit is refused before anything is read, a streamed body as
-    soon as the limit is passed.
+    soon as the limit is passed. The body is handed on as JSON whatever its ``Content-Type``
+    (the one sent is kept as ``scope["zhtext.content_type"]`` for error messages): the API
+    takes nothing else, and ``curl -d`` sends ``application/x-www-form-urlencoded``.
     """
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
@@ -119,6 +127,9 @@ class _Guard:
                 body = await self._read(scope, receive, send_status)
                 if body is None:
                     return
+                headers = [h for h in scope["headers"] if h[0] != b"content-type"]
+                scope = {**scope, "headers": [*headers, _JSON_TYPE], "zhtext.content_type":
+                         dict(scope["headers"]).get(b"content-type", b"").decode("latin-1")}
                 sent = False
 
                 async def replay() -> Message:
@@ -184,7 +195,7 @@ def _short(value: Any) -> str:
 
 
 def _validation_items(errors: Sequence[Any], path: str,
-                      content_type: str) -> list[dict[str, str]]:
+                      cfg: ServeSettings) -> list[dict[str, str]]:
     fields = list(getattr(_REQUESTS.get(path), "model_fields", {}))
     items = []
     for e in errors:
@@ -192,12 +203,22 @@ def _validation_items(errors: Sequence[Any], path: str,
         where = _where(loc)
         kind = str(e.get("type", ""))
         msg = str(e.get("msg", "invalid"))
+        given = e.get("input")
         if where == "body" and kind == "missing":
             msg = f"the request body is missing; send a JSON object such as {_EXAMPLE}"
-        elif where == "body" and isinstance(e.get("input"), bytes):
-            msg = (f"the body was sent as {content_type or 'no Content-Type'}, not as JSON; "
-                   f"send a JSON object such as {_EXAMPLE} with Content-Type: "
-                   "application/json (curl: -H 'Content-Type: application/json')")
+        elif where == "texts" and kind == "too_long" and isinstance(given, list):
+            msg = (f"{len(given)} texts in one request; this server takes at most "
+                   f"{cfg.max_batch} (--max-batch)")
+        elif where.startswith("texts[") and kind == "string_too_long" and \
+                isinstance(given, str):
+            msg = (f"{len(given):,} characters; this server takes at most "
+                   f"{cfg.max_text_chars:,} per text (--max-text-chars)")
+        elif where.startswith("texts[") and kind == "string_pattern_mismatch":
+            what = "empty" if given == "" else "only whitespace"
+            msg = (f"is {what}: there is nothing to {path.rsplit('/', 1)[-1]}; leave it out of "
+                   "the batch")
+        elif kind == "less_than_equal" and where == "top_k":
+            msg = f"should be at most {cfg.max_top_k}, this server's limit, got {_short(given)}"
         elif where == "body":
             msg = (f"the request body must be a JSON object such as {_EXAMPLE}, got "
                    f"{_short(e.get('input'))}")
@@ -212,7 +233,9 @@ def _validation_items(errors: Sequence[Any], path: str,
 
 
 def _summary(items: Sequence[dict[str, str]]) -> str:
-    shown = [f"{i['loc']}: {i['msg']}" if i["loc"] != "body" else i["msg"] for i in items[:5]]
+    shown = [i["msg"] if i["loc"] == "body" else
+             f"{i['loc']} {i['msg']}" if i["msg"].startswith("is ") else
+             f"{i['loc']}: {i['msg']}" for i in items[:5]]
     more = f"; and {len(items) - 5} more" if len(items) > 5 else ""
     return "; ".join(shown) + more
 
@@ -261,6 +284,8 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
     registry = models if isinstance(models, ModelRegistry) else ModelRegistry.load(models)
     cfg = settings or ServeSettings()
     runner = _Runner(registry, cfg)
+    requests = request_models(max_batch=cfg.max_batch, max_text_chars=cfg.max_text_chars,
+                              max_top_k=cfg.max_top_k)
     limits = {"max_batch": cfg.max_batch, "max_text_chars": cfg.max_text_chars,
               "max_body_bytes": cfg.max_body_bytes, "max_top_k": cfg.max_top_k}
     models_body = {"models": registry.describe(), "limits": limits}
@@ -281,10 +306,15 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
         description=(
             "Batch in, batch out: `{\"texts\": [...]}` in, `{\"results\": [...]}` out, one "
             "result per text in order. Add `\"model\"` when several models of a task are "
-            "loaded (`GET /v1/models`). Limits: at most "
+            "loaded (`GET /v1/models`). The body is read as JSON whatever its Content-Type "
+            "(`curl -d '{\"texts\": [...]}' URL` works as it is). Limits: at most "
             f"{cfg.max_batch} texts per request, {cfg.max_text_chars:,} characters per text, "
-            f"{cfg.max_body_bytes:,} bytes per body. Errors are "
-            "`{\"error\": message, \"detail\": [{\"loc\", \"msg\", \"type\"}]}`."),
+            f"`top_k` at most {cfg.max_top_k}, {cfg.max_body_bytes:,} bytes per body (413). "
+            "Texts to classify or to infer topics of must not be empty or only whitespace "
+            "(422); keywords and tags of an empty text are empty lists. Errors are "
+            "`{\"error\": message, \"detail\": [{\"loc\", \"msg\", \"type\"}]}`; "
+            "a method a path does not take is answered 405 with `Allow` listing those it "
+            "does."),
         lifespan=lifespan,
     )
     app.add_middleware(_Guard, max_body_bytes=cfg.max_body_bytes)
@@ -298,9 +328,12 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
                 at = f" (at character {loc[1]})" if len(loc) > 1 else ""
                 why = (e.get("ctx") or {}).get("error", "not JSON")
                 msg = f"the request body is not valid JSON: {why}{at}"
+                sent = str(request.scope.get("zhtext.content_type") or "")
+                if sent and "json" not in sent:
+                    msg += (f" (it was sent as {sent.split(';')[0]}; the API reads every body "
+                            f"as JSON: send a JSON object such as {_EXAMPLE})")
                 return _error(400, msg, [{"loc": "body", "msg": msg, "type": "json_invalid"}])
-        items = _validation_items(errors, request.url.path,
-                                  request.headers.get("content-type", ""))
+        items = _validation_items(errors, request.url.path, cfg)
         return _error(422, _summary(items), items)
 
     @app.exception_handler(StarletteHTTPException)
@@ -309,35 +342,32 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
         if exc.status_code == 404:
             message = (f"no route {request.url.path!r}; the API is POST /v1/keywords, "
                        "/v1/classify, /v1/tag, /v1/topics and GET /v1/models (docs: /docs)")
-        return _error(exc.status_code, message)
+        allow = (exc.headers or {}).get("Allow")
+        if exc.status_code == 405 and allow:
+            message = (f"{request.method} is not allowed on {request.url.path}; it takes "
+                       f"{allow}")
+        response = _error(exc.status_code, message)
+        response.headers.update(exc.headers or {})
+        return response
 
     errors: dict[int | str, dict[str, Any]] = {
         code: {"model": ErrorResponse, "description": what} for code, what in (
-            (400, "The body is not valid JSON."),
+            (400, "The body is not valid JSON (it is read as JSON whatever its "
+                  "Content-Type)."),
             (404, "No model of that name (or none of this task) is loaded."),
-            (413, "The body is larger than the server's limit."),
-            (422, "Wrong types, an empty batch, too many or too long texts, or no model named "
-                  "where several are loaded."))}
+            (413, f"The body is larger than {cfg.max_body_bytes:,} bytes, this server's "
+                  "limit."),
+            (422, "Wrong types, unknown fields, an empty batch, more than "
+                  f"{cfg.max_batch} texts, a text longer than {cfg.max_text_chars:,} "
+                  f"characters, top_k over {cfg.max_top_k}, an empty text to classify or to "
+                  "infer topics of, a text the model refuses, or no model named where "
+                  "several are loaded."),
+            (500, "A bug: the model failed; the server log has the traceback."),
+            (503, "The server is shutting down; retry on another instance."))}
 
     async def serve(request: Request, task: str, body: Any, options: Options) -> Response:
         texts: list[str] = body.texts
         request.scope["zhtext.batch"] = len(texts)
-        problems: list[dict[str, str]] = []
-        if len(texts) > cfg.max_batch:
-            problems.append({"loc": "texts", "type": "too_long",
-                             "msg": f"{len(texts)} texts in one request; this server takes at "
-                                    f"most {cfg.max_batch} (--max-batch)"})
-        for i, text in enumerate(texts):
-            if len(text) > cfg.max_text_chars:
-                problems.append({"loc": f"texts[{i}]", "type": "string_too_long",
-                                 "msg": f"{len(text):,} characters; this server takes at most "
-                                        f"{cfg.max_text_chars:,} per text (--max-text-chars)"})
-        for key, value in options:
-            if value > cfg.max_top_k:
-                problems.append({"loc": key, "type": "less_than_equal",
-                                 "msg": f"should be at most {cfg.max_top_k}, got {value}"})
-        if problems:
-            return _error(422, _summary(problems), problems)
         try:
             model = registry.get(task, body.model)
         except ModelLookupError as e:
@@ -357,27 +387,17 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
                                "has the details")
         return JSONResponse({"model": model.name, "results": results})
 
-    @app.post("/v1/keywords", response_model=KeywordsResponse, responses=errors,
-              tags=["models"])
-    async def keywords(request: Request, body: KeywordsRequest) -> Response:
-        """Keywords of each text, best first, with the offsets of their first occurrence."""
-        return await serve(request, "keywords", body, (("top_k", body.top_k),))
-
-    @app.post("/v1/classify", response_model=ClassifyResponse, responses=errors,
-              tags=["models"])
-    async def classify(request: Request, body: ClassifyRequest) -> Response:
-        """The predicted label of each text, with every class's probability."""
-        return await serve(request, "classify", body, ())
-
-    @app.post("/v1/tag", response_model=TagResponse, responses=errors, tags=["models"])
-    async def tag(request: Request, body: TagRequest) -> Response:
-        """Words (segmentation, POS) or entities (NER) of each text, with offsets."""
-        return await serve(request, "tag", body, ())
-
-    @app.post("/v1/topics", response_model=TopicsResponse, responses=errors, tags=["models"])
-    async def topics(request: Request, body: TopicsRequest) -> Response:
-        """The topics of each text, heaviest first."""
-        return await serve(request, "topics", body, (("top_k", body.top_k),))
+    routes = (("keywords", KeywordsResponse, ("top_k",),
+               "Keywords of each text, best first, with the offsets of their first occurrence."),
+              ("classify", ClassifyResponse, (),
+               "The predicted label of each text, with every class's probability."),
+              ("tag", TagResponse, (),
+               "Words (segmentation, POS) or entities (NER) of each text, with offsets."),
+              ("topics", TopicsResponse, ("top_k",), "The topics of each text, heaviest first."))
+    for task, response_model, option_names, doc in routes:
+        endpoint = _endpoint(serve, task, requests[task], option_names)
+        app.post(f"/v1/{task}", response_model=response_model, responses=errors,
+                 tags=["models"], name=task, description=doc)(endpoint)
 
     @app.get("/v1/models", response_model=ModelsResponse, tags=["service"])
     async def list_models() -> Response:
@@ -415,6 +435,23 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
                                   redoc_favicon_url="data:,", with_google_fonts=False)
 
     return app
+
+
+def _endpoint(serve: Callable[..., Awaitable[Response]], task: str, body_model: type[Any],
+              option_names: Sequence[str]) -> Callable[..., Awaitable[Response]]:
+    """The route function of ``POST /v1/<task>``, its body typed with this app's class."""
+
+    async def endpoint(request: Request, body: Any) -> Response:
+        return await serve(request, task, body,
+                           tuple((k, getattr(body, k)) for k in option_names))
+
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("request", kind, annotation=Request),
+         inspect.Parameter("body", kind, annotation=body_model)],
+        return_annotation=Response)
+    endpoint.__name__ = task
+    return endpoint
 
 
 def _swagger_assets() -> str | None:

@@ -3,15 +3,17 @@
 Requests are ``{"texts": [...]}`` plus ``"model"`` (needed when several models of the task
 are loaded) and options; unknown fields are rejected, so a misspelt ``"text"`` is a clear 422
 rather than a silently ignored field. Responses are ``{"model": name, "results": [...]}`` with
-one result per text, in order. The per-app limits (batch size, text length) are checked by the
-app, which knows them; they are listed by ``GET /v1/models``.
+one result per text, in order. The classes here are the shapes; :func:`request_models` makes
+the request classes of one app with its limits (batch size, text length, ``top_k``) in them,
+so that pydantic enforces exactly what the OpenAPI description declares. The limits are also
+listed by ``GET /v1/models``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 __all__ = [
     "ClassifyRequest",
@@ -25,7 +27,12 @@ __all__ = [
     "TagResponse",
     "TopicsRequest",
     "TopicsResponse",
+    "request_models",
 ]
+
+# A text that is not empty and not only whitespace (Python's ``str.isspace``: the pattern runs
+# on Python's ``re``, the engine schemathesis and hypothesis generate with).
+NOT_BLANK = r"\S"
 
 _TEXTS = Field(min_length=1, description="The documents, one string each (at least one).",
                examples=[["深度学习推动了自然语言处理的发展。"]])
@@ -34,28 +41,31 @@ _MODEL = Field(None, description="The model's name (see GET /v1/models); needed 
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", regex_engine="python-re")
 
     texts: list[str] = _TEXTS
     model: str | None = _MODEL
 
 
 class KeywordsRequest(_Request):
-    """Texts to extract keywords from."""
+    """Texts to extract keywords from (an empty text has none: an empty list)."""
 
     top_k: int = Field(5, ge=1, description="Keywords per text, at most.")
 
 
 class ClassifyRequest(_Request):
-    """Texts to classify."""
+    """Texts to classify; none may be empty or only whitespace (there is nothing to classify)."""
 
 
 class TagRequest(_Request):
-    """Texts to segment, POS-tag or search for entities (whatever the model was trained for)."""
+    """Texts to segment, POS-tag or search for entities (whatever the model was trained for).
+
+    An empty text has no tokens or entities (an empty list).
+    """
 
 
 class TopicsRequest(_Request):
-    """Texts whose topics to infer."""
+    """Texts whose topics to infer; none may be empty or only whitespace."""
 
     top_k: int = Field(5, ge=1, description="Topics per text, heaviest first, at most.")
 
@@ -164,3 +174,38 @@ class ErrorResponse(BaseModel):
 
     error: str
     detail: list[ErrorItem] = []
+
+
+def request_models(*, max_batch: int, max_text_chars: int,
+                   max_top_k: int) -> dict[str, type[_Request]]:
+    """The request classes of one app (by route), with its limits in their schema.
+
+    ``texts`` has at most ``max_batch`` items of at most ``max_text_chars`` characters (not
+    blank for classify and topics); ``top_k`` is at most ``max_top_k``.
+    """
+    def texts(*, blank: bool) -> Any:
+        item = Annotated[str, StringConstraints(max_length=max_text_chars,
+                                                pattern=None if blank else NOT_BLANK)]
+        what = "" if blank else ", none empty or only whitespace"
+        field = Field(min_length=1, max_length=max_batch,
+                      description=f"The documents, one string each: 1 to {max_batch} texts of "
+                      f"at most {max_text_chars:,} characters{what}.",
+                      examples=[["深度学习推动了自然语言处理的发展。"]])
+        return (list[item], field)
+
+    def top_k(what: str) -> Any:
+        return (int, Field(min(5, max_top_k), ge=1, le=max_top_k,
+                           description=f"{what} per text, at most (1 to {max_top_k})."))
+
+    return {
+        "keywords": create_model("KeywordsRequest", __base__=KeywordsRequest,
+                                 __doc__=KeywordsRequest.__doc__, texts=texts(blank=True),
+                                 top_k=top_k("Keywords")),
+        "classify": create_model("ClassifyRequest", __base__=ClassifyRequest,
+                                 __doc__=ClassifyRequest.__doc__, texts=texts(blank=False)),
+        "tag": create_model("TagRequest", __base__=TagRequest, __doc__=TagRequest.__doc__,
+                            texts=texts(blank=True)),
+        "topics": create_model("TopicsRequest", __base__=TopicsRequest,
+                               __doc__=TopicsRequest.__doc__, texts=texts(blank=False),
+                               top_k=top_k("Topics, heaviest first,")),
+    }
