@@ -115,8 +115,14 @@ def _extractor(
 ) -> Any:
 
     if model is not None:
-        from zhtext.artifacts import load
+        from zhtext.artifacts import load, read_manifest
 
+        task = read_manifest(model).get("task")
+        if task != "keywords":
+            raise ZhtextError(
+                f"{model}: --model takes a keywords model, but this directory holds a {task!r} "
+                "model; make one with 'zhtext keywords fit' or 'zhtext keywords train', or "
+                "leave --model out to use --method")
         extractor = load(model)
         if not phrases:
             extractor.phrases = False
