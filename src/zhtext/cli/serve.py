@@ -78,9 +78,9 @@ def serve(
 ) -> None:
     """Serve models over HTTP: POST /v1/keywords, /v1/classify, /v1/tag, /v1/topics.
 
-    Also GET /v1/models, /health, the API docs at /docs, and a web page at / to try the
-    models. Every model loads before the server listens; a directory that fails to load
-    stops the start-up with the reason. SIGTERM or Ctrl-C stop it gracefully.
+    Also GET /v1/models, /health, the API docs at /docs, and a web page at / to try \
+the models. Every model loads before the server listens; a directory that fails to load \
+stops the start-up with the reason. SIGTERM or Ctrl-C stop it gracefully.
     """
     try:
         import uvicorn
