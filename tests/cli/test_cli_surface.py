@@ -69,7 +69,8 @@ def test_every_numeric_option_has_a_range(path: str, param: Any) -> None:
 
 
 @pytest.mark.parametrize(("args", "flag"), [
-    (["classify", "train", "x.tsv", "-o", "m", "--dev-split", "-0.2"], "--dev-split"),
+    (["classify", "train", "--train", "x.tsv", "-o", "m", "--dev-split", "-0.2"],
+     "--dev-split"),
     (["keywords", "extract", "--jobs", "-2", "-"], "--jobs"),
     (["pretrain", "mlm", "corpus", "-o", "m", "--steps", "-5"], "--steps"),
 ])
@@ -77,3 +78,17 @@ def test_negative_numbers_are_usage_errors(args: list[str], flag: str) -> None:
     res = CliRunner().invoke(app, args, input="深度学习。\n", terminal_width=200)
     assert res.exit_code == 2, res.output
     assert flag in res.output
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["keywords", "extract", "-", "--set", "position_weight=abc"], ["position_weight", "abc"]),
+    (["keywords", "extract", "-", "--model", "./no/such/dir"], ["no/such/dir", "not found"]),
+])
+def test_bad_settings_are_clear_errors(args: list[str], words: list[str]) -> None:
+    res = CliRunner().invoke(app, args, input="深度学习。\n")
+    assert res.exit_code == 1
+    from zhtext.errors import ZhtextError
+
+    assert isinstance(res.exception, ZhtextError), repr(res.exception)
+    for w in words:
+        assert w in str(res.exception), str(res.exception)
