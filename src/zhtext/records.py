@@ -37,16 +37,21 @@ class Keyword(NamedTuple):
     """A keyword of a document.
 
     Attributes:
-        text: The keyword in normalised form (full-width folded, optionally simplified).
+        text: The keyword as written in the document at its first occurrence:
+            ``doc[start:end]`` (full-width letters stay full-width).
         score: The method's score; higher is more important. Comparable within one document.
         start: Offset of the first character of its first occurrence in the original text.
         end: Offset one past the last character of that occurrence.
+        norm: The normalised form (full-width folded, optionally simplified), the one
+            ranking merges occurrences on and gold keywords are compared with; ``""`` in a
+            record built without it.
     """
 
     text: str
     score: float
     start: int
     end: int
+    norm: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The keyword as a JSON-ready dict."""

@@ -269,7 +269,7 @@ class KeywordExtractor(Estimator):
         for key, score in ranked:
             pos = text.find(key)
             start, end = nt.span(pos, pos + len(key))
-            out.append(Keyword(key, score, start, end))
+            out.append(Keyword(nt.original[start:end], float(score), start, end, key))
         return out
 
     # -- persistence ----------------------------------------------------------------------
