@@ -28,12 +28,21 @@ if TYPE_CHECKING:
 
     from zhtext.evaluate.classification import ClassificationReport
 
-__all__ = ["METHODS", "TextClassifier", "backend_class", "method_settings", "predict_jobs",
-           "settings_class"]
+__all__ = ["METHODS", "NO_PREDICTION", "TextClassifier", "backend_class", "empty_positions",
+           "method_settings", "predict_jobs", "settings_class"]
 
 logger = logging.getLogger(__name__)
 
 LabelsIn = Sequence[str] | Sequence[Sequence[str]]
+
+
+#: The prediction of an empty or whitespace-only text: no label.
+NO_PREDICTION = Prediction(None, 0.0, {}, ())  # type: ignore[arg-type]  # label: str | None
+
+
+def empty_positions(texts: Sequence[Any]) -> list[int]:
+    """The positions of the empty and whitespace-only texts, which get no prediction."""
+    return [i for i, t in enumerate(texts) if isinstance(t, str) and not t.strip()]
 
 
 def backend_class(method: str) -> type[ClassifierBackend]:
@@ -283,12 +292,34 @@ class TextClassifier(MethodEstimator):
         self._check_fitted()
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities ``(n, classes)``, columns in :attr:`labels_` order."""
+        """Class probabilities ``(n, classes)``, columns in :attr:`labels_` order.
+
+        An empty or whitespace-only text has no prediction: its row is all NaN (the shape
+        stays ``(n, classes)``, and ``argmax``-free code such as scikit-learn's metrics
+        refuses it rather than count a made-up class). The model never sees such texts.
+        """
+        import numpy as np
+
         self._check()
-        return self.model_.predict_proba(list(texts))  # type: ignore[no-any-return]
+        texts = list(texts)
+        empty = empty_positions(texts)
+        if not empty:
+            return self.model_.predict_proba(texts)  # type: ignore[no-any-return]
+        gone = set(empty)
+        full = [t for i, t in enumerate(texts) if i not in gone]
+        out = np.full((len(texts), len(self.labels_)), np.nan, dtype=np.float32)
+        if full:
+            proba = np.asarray(self.model_.predict_proba(full))
+            out = out.astype(np.result_type(out, proba), copy=False)
+            out[[i for i in range(len(texts)) if i not in gone]] = proba
+        return out
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        """A :class:`~zhtext.records.Prediction` per text, in order."""
+        """A :class:`~zhtext.records.Prediction` per text, in order.
+
+        An empty or whitespace-only text gets ``Prediction(label=None, score=0.0, scores={},
+        labels=())``: no class, rather than the one the model leans to without evidence.
+        """
         proba = self.predict_proba(texts)
         return self.predictions(proba)
 
@@ -319,6 +350,9 @@ class TextClassifier(MethodEstimator):
         out = []
         order = np.argsort(-proba, axis=1, kind="stable")
         for row, idx in zip(proba, order):
+            if np.isnan(row).all():  # an empty text (see predict_proba)
+                out.append(NO_PREDICTION)
+                continue
             scores = {labels[j]: float(row[j]) for j in idx}
             best = int(idx[0])
             chosen = (tuple(labels[j] for j in idx if row[j] > self.threshold)
@@ -333,6 +367,11 @@ class TextClassifier(MethodEstimator):
         from zhtext.evaluate.classification import evaluate_predictions
 
         self._check()
+        for i in empty_positions(texts)[:1]:
+            if lines is not None and path is not None:
+                raise InputError("empty text; remove the row or give it text", path=path,
+                                 line=lines[i])
+            raise InputError(f"text {i} is empty; every text to evaluate needs content")
         y = self._targets(self._label_list(labels), self.labels_, where=lines, path=path)
         start = time.perf_counter()
         proba = self.predict_proba(texts)
