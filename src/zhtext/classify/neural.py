@@ -48,6 +48,8 @@ __all__ = ["NEURAL_METHODS", "NeuralClassifier", "NeuralSettings", "pad_windows"
 logger = logging.getLogger(__name__)
 
 NEURAL_METHODS = ("textcnn", "bert", "bert-cnn")
+# Version of the saved layout: 1 (no "format" key) all fp32; 2 textcnn embeddings in fp16.
+NEURAL_FORMAT = 2
 
 
 @dataclass
@@ -250,7 +252,7 @@ class NeuralClassifier(ClassifierBackend):
         label2id = {v: k for k, v in id2label.items()}
         if self.method == "textcnn":
             from zhtext.classify.textcnn import TextCNNConfig, TextCNNForSequenceClassification
-            from zhtext.classify.vocab import Vocab
+            from zhtext.classify.vocab import Vocab, table_rows
 
             vocab_file = state_dir / "vocab.json" if state_dir else None
             with main_process_first():  # under torchrun the others read rank 0's vocabulary
@@ -265,9 +267,14 @@ class NeuralClassifier(ClassifierBackend):
             from transformers import set_seed
 
             set_seed(s.seed)  # the same initial weights in every run (and every process)
+            # Hashed tables sized to the data: a table far larger than the training text's
+            # bigrams and words is rows that never train, and most of the model's bytes.
+            word_cap = s.word_buckets if s.unit == "char" else 0
+            n_bigrams, n_words = self.tokenizer_.distinct_pieces(texts, words=word_cap > 0)
             config = TextCNNConfig(
-                vocab_size=len(self.tokenizer_), bigram_buckets=s.bigram_buckets,
-                word_buckets=s.word_buckets if s.unit == "char" else 0,
+                vocab_size=len(self.tokenizer_),
+                bigram_buckets=table_rows(n_bigrams, s.bigram_buckets),
+                word_buckets=table_rows(n_words, word_cap),
                 embedding_dim=s.embedding_dim,
                 kernel_sizes=[int(k) for k in s.kernel_sizes.split(",")],
                 num_filters=s.num_filters, dropout=s.dropout, window_length=self.max_length_,
@@ -509,16 +516,30 @@ class NeuralClassifier(ClassifierBackend):
     # -- persistence ----------------------------------------------------------------------
     def save(self, d: Path) -> dict[str, Any]:
         """Write the model into directory ``d``; returns manifest entries."""
-        self.model_.save_pretrained(d / "model", safe_serialization=True)
         if self.method == "textcnn":
+            # Embedding tables (most of the bytes) stored in fp16, the rest in fp32; loading
+            # casts them back to fp32 (format 2; format 1 stored everything in fp32).
+            # The live model is rounded the same way, so it predicts as the saved one does.
+            import torch
+
+            state = {}
+            with torch.no_grad():
+                for k, v in self.model_.state_dict().items():
+                    if "embeddings" in k:
+                        v.copy_(v.half().float())
+                        v = v.half()
+                    state[k] = v
+            self.model_.save_pretrained(d / "model", safe_serialization=True, state_dict=state)
             self.tokenizer_.save(d / "vocab.json")
         else:
+            self.model_.save_pretrained(d / "model", safe_serialization=True)
             self.tokenizer_.save_pretrained(d / "model")
         adapter = getattr(self, "adapter_", None)
         if adapter is not None:
             adapter.save_pretrained(d / "adapter", safe_serialization=True)
         settings = asdict(self.settings)
-        return {"neural": {"max_length": self.max_length_, "settings": settings,
+        return {"neural": {"format": NEURAL_FORMAT, "max_length": self.max_length_,
+                           "settings": settings,
                            "resumed_from_step": self.resumed_from_,
                            "history": self.history_[-200:]}}
 
@@ -531,6 +552,10 @@ class NeuralClassifier(ClassifierBackend):
             return OnnxClassifier.load(d, manifest)
         method = manifest["method"]
         info = manifest.get("neural", {})
+        if int(info.get("format", 1)) > NEURAL_FORMAT:
+            raise InputError(f"the model was saved in neural format {info['format']}, newer "
+                             f"than this zhtext reads ({NEURAL_FORMAT}); upgrade zhtext",
+                             path=str(d))
         settings = NeuralSettings.from_dict(info.get("settings", {}))
         settings.model = settings.model or str(d / "model")
         obj = cls(method, settings)
@@ -545,12 +570,14 @@ class NeuralClassifier(ClassifierBackend):
 
         with reading_saved_model(d):
             if method == "textcnn":
+                import torch
+
                 from zhtext.classify.textcnn import TextCNNForSequenceClassification
                 from zhtext.classify.vocab import Vocab
 
                 obj.tokenizer_ = Vocab.load(d / "vocab.json")
                 obj.model_ = TextCNNForSequenceClassification.from_pretrained(
-                    model_dir, use_safetensors=True)
+                    model_dir, use_safetensors=True, dtype=torch.float32)
             elif method == "bert-cnn":
                 from transformers import AutoTokenizer
 

@@ -150,6 +150,22 @@ class Vocab:
                 out.extend([b] * n)
         return out
 
+    def distinct_pieces(self, texts: Iterable[str], *, words: bool) -> tuple[int, int]:
+        """Count the different bigrams (and, with ``words``, multi-character words) in ``texts``.
+
+        These are the sizes the hashed tables need (see :func:`table_rows`).
+        """
+        bigrams: set[str] = set()
+        seen_words: set[str] = set()
+        for text in texts:
+            t = self._normal(text)
+            toks = ([c for c in t if not c.isspace()] if self.unit == "char"
+                    else [w for w in self._segmenter().cut(t) if w.strip()])
+            bigrams.update(a + b for a, b in zip(toks, [*toks[1:], ""]))
+            if words:
+                seen_words.update(w for w in self._segmenter().cut(t) if len(w.strip()) > 1)
+        return len(bigrams), len(seen_words)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings and table."""
         return {"unit": self.unit, "segmenter": self.segmenter, "lowercase": self.lowercase,
@@ -172,6 +188,17 @@ class Vocab:
                              "damaged", path=str(path)) from None
         vocab.stoi = {tok: i for i, tok in enumerate(vocab.itos)}
         return vocab
+
+
+def table_rows(distinct: int, cap: int) -> int:
+    """Rows of a hashed table for ``distinct`` pieces.
+
+    Twice as many (few collisions), a power of two, at least 16, at most ``cap`` (the setting;
+    0 keeps the table off).
+    """
+    if cap <= 0:
+        return 0
+    return min(cap, max(16, 1 << max(0, 2 * distinct - 1).bit_length()))
 
 
 def _bucket(bigram: str, buckets: int) -> int:
