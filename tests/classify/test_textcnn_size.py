@@ -21,7 +21,7 @@ LABELS = ["财经", "体育", "财经", "体育", "财经", "体育"] * 4
 def test_tables_sized_to_the_data_and_reload_within_fp16(tmp_path: Path) -> None:
     dim = 16
     clf = TextClassifier("textcnn", epochs=2, batch_size=8, embedding_dim=dim, num_filters=8,
-                         tensorboard=False)  # default bucket settings (200,000 each)
+                         tensorboard=False)  # default bucket settings (at most 50,000 rows each)
     clf.fit(TEXTS, LABELS)
     vocab = clf.model_.tokenizer_
     n_bigrams, n_words = vocab.distinct_pieces(TEXTS, words=True)

@@ -84,10 +84,12 @@ class NeuralSettings(PeftSettings, WindowSettings, EarlyStoppingSettings, Traini
     num_filters: int = field(default=256, metadata={"help": "CNN filters per kernel width."})
     kernel_sizes: str = field(default="2,3,4", metadata={"help": "CNN kernel widths."})
     dropout: float = field(default=0.5, metadata={"help": "Dropout before the classifier."})
-    bigram_buckets: int = field(default=200000, metadata={
-        "help": "textcnn hashed character-bigram embeddings (0: none)."})
-    word_buckets: int = field(default=200000, metadata={
-        "help": "textcnn (char units): hashed embeddings of each character's word (0: none)."})
+    bigram_buckets: int = field(default=50000, metadata={
+        "help": "textcnn hashed character-bigram embeddings, at most this many rows (fewer "
+                "for small data; 0: none)."})
+    word_buckets: int = field(default=50000, metadata={
+        "help": "textcnn (char units): hashed embeddings of each character's word, at most "
+                "this many rows (fewer for small data; 0: none)."})
     min_count: int = field(default=1, metadata={"help": "textcnn vocabulary minimum count."})
     vectors: str | None = field(default=None, metadata={
         "help": "textcnn: pretrained vectors in word2vec text format to initialise tokens."})
