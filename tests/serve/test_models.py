@@ -88,3 +88,50 @@ def test_settings_are_checked() -> None:
         ServeSettings(max_batch=0)
     with pytest.raises(ValueError, match="batch_wait_ms"):
         ServeSettings(batch_wait_ms=-1)
+
+
+@pytest.mark.parametrize("bug", [TypeError("unexpected keyword 'x'"),
+                                 AttributeError("'NoneType' object has no attribute 'shape'"),
+                                 KeyError("weights"), RuntimeError("boom")])
+def test_a_bug_in_a_loader_keeps_its_traceback(bug: Exception, model_dirs: dict[str, Path],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A programming error while loading is not reported as a damaged directory (defect 14)."""
+    from zhtext.registry import get_kind
+
+    def broken(self: object, path: Path, manifest: object) -> object:
+        raise bug
+
+    monkeypatch.setattr(type(get_kind("classify")), "load", broken)
+    with pytest.raises(type(bug)) as info:
+        ModelRegistry.load([model_dirs["news"]], warm_up=False)
+    assert info.value is bug  # the original exception, not an InputError
+    assert not isinstance(info.value, InputError)
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    assert "this is a bug in zhtext" in notes and str(model_dirs["news"]) in notes
+
+
+def test_a_bug_on_the_sample_text_keeps_its_traceback(model_dirs: dict[str, Path],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhtext.registry import get_kind
+
+    def broken(self: object, obj: object, texts: object, options: object,
+               info: object) -> object:
+        raise TypeError("run() got an unexpected keyword argument")
+
+    monkeypatch.setattr(type(get_kind("classify")), "run", broken)
+    with pytest.raises(TypeError) as info:
+        ModelRegistry.load([model_dirs["news"]])
+    assert "this is a bug in zhtext" in "\n".join(info.value.__notes__)
+
+
+def test_a_model_failing_on_the_sample_text_with_bad_data_is_an_input_error(
+        model_dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhtext.registry import get_kind
+
+    def refuses(self: object, obj: object, texts: object, options: object,
+                info: object) -> object:
+        raise ValueError("shapes (1,5) and (7,3) not aligned")
+
+    monkeypatch.setattr(type(get_kind("classify")), "run", refuses)
+    with pytest.raises(InputError, match="fails on a sample text"):
+        ModelRegistry.load([model_dirs["news"]])

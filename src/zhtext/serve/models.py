@@ -10,7 +10,9 @@ stops the start-up instead of failing requests later.
 from __future__ import annotations
 
 import logging
+import pickle
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from zhtext.parallel import no_forking
 from zhtext.registry import get_kind
 
 __all__ = [
+    "BAD_MODEL_ERRORS",
     "BUILTIN",
     "TASKS",
     "ModelLookupError",
@@ -37,6 +40,14 @@ TASKS = ("keywords", "classify", "tag", "topics")
 BUILTIN = "builtin"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _SAMPLE = "深度学习推动了自然语言处理的发展。陈静今天在北京考察。"
+
+# What loading or warming up a model raises when the directory is not a usable model: missing
+# or unreadable files (OSError), bad JSON, arrays or values (ValueError, which JSONDecodeError,
+# UnicodeDecodeError and zhtext's own errors are), truncated pickles and archives. Anything else
+# (TypeError, AttributeError, KeyError, RuntimeError, ...) is a bug in zhtext: it keeps its
+# traceback, with a note saying so.
+BAD_MODEL_ERRORS: tuple[type[BaseException], ...] = (
+    ZhtextError, OSError, ValueError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile)
 
 # Request options of one call (e.g. (("top_k", 5),)): hashable, so that concurrent requests
 # with the same options can share one batched call.
@@ -110,7 +121,13 @@ def parse_spec(spec: str) -> tuple[str, Path]:
     return name, path
 
 
-def _wrap(exc: Exception, path: Path) -> InputError:
+def _bug_note(exc: BaseException, path: Path, what: str) -> None:
+    exc.add_note(f"zhtext serve: {what} {path} failed with an unexpected {type(exc).__name__}: "
+                 "this is a bug in zhtext, not a problem with the directory; please report it "
+                 "with this traceback")
+
+
+def _wrap(exc: BaseException, path: Path) -> InputError:
     """A load failure as one ``<dir>: <why>`` error (the directory named once)."""
     if isinstance(exc, InputError) and exc.path is not None and \
             Path(exc.path).resolve().is_relative_to(path.resolve()):
@@ -138,14 +155,20 @@ def _load_one(name: str, path: Path, *, warm_up: bool) -> ServedModel:
         model = ServedModel(name=name, task=kind.route, method=str(manifest.get("method")),
                             path=str(path.resolve()), obj=obj,
                             batched=not kind.thread_safe(obj), info=kind.info(obj))
-    except Exception as e:
+    except BAD_MODEL_ERRORS as e:
         raise _wrap(e, path) from None
+    except Exception as e:
+        _bug_note(e, path, "loading")
+        raise
     if warm_up:
         try:
             model.run([_SAMPLE], ())
-        except Exception as e:
+        except BAD_MODEL_ERRORS as e:
             raise InputError(f"the model loads but fails on a sample text ({type(e).__name__}: "
                              f"{e})", path=str(path)) from None
+        except Exception as e:
+            _bug_note(e, path, "running the model loaded from")
+            raise
     logger.info("loaded %s model %r (%s) from %s", kind.route, name, model.method, path)
     return model
 
