@@ -163,7 +163,8 @@ def write_report(path: Path, report: ClassificationReport, *,
             rows.append(
                 f'<tr><td class="num">{rank}</td>{_cell(w.get("id"))}'
                 f'<td>{html.escape(_names(w.get("true")))}</td>'
-                f'<td>{html.escape(_names(w.get("predicted")))}</td>{_cell(w.get("score"))}'
+                f'<td>{html.escape(_names(w.get("predicted")))}</td>'
+                f'{_cell(w.get("score"), name="score")}'
                 f'<td class="text">{"" if text is None else html.escape(str(text))}</td></tr>')
         parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
                      "</tbody></table>")
@@ -188,7 +189,8 @@ def write_leaderboard(path: Path, rows: Sequence[Mapping[str, Any]], *, title: s
     """Write rows of results as a self-contained HTML table.
 
     Columns are the keys of the first row, in order (keys missing from a later row are left
-    blank). Floats get 4 decimals; the best (largest) ``accuracy`` and ``macro_f1`` are bold.
+    blank). Numbers are rounded by their column's name (:func:`~zhtext.report.numbers.shown`:
+    seconds and MB 1 decimal, scores 4); the best ``accuracy`` and ``macro_f1`` are bold.
 
     Args:
         path: The file to write.
@@ -204,7 +206,7 @@ def write_leaderboard(path: Path, rows: Sequence[Mapping[str, Any]], *, title: s
     body = []
     for row in rows:
         cells = "".join("<td></td>" if c not in row else
-                        _cell(row[c], bold=_is_best(row, c, best)) for c in columns)
+                        _cell(row[c], bold=_is_best(row, c, best), name=str(c)) for c in columns)
         body.append(f"<tr>{cells}</tr>")
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     path.write_text(_page(title, table), encoding="utf-8")
@@ -234,7 +236,7 @@ def leaderboard_text(rows: Sequence[Mapping[str, Any]]) -> str:
         line = []
         for j, c in enumerate(columns):
             v = row.get(c)
-            text = "" if c not in row else _fmt(v).replace("\n", " ")
+            text = "" if c not in row else _fmt(v, str(c)).replace("\n", " ")
             if c in best and marked:
                 text += "*" if _is_best(row, c, best) else " "
             numeric[j] = numeric[j] and (v is None or _is_real(v))

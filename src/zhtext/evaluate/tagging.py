@@ -63,12 +63,15 @@ class TaggingReport:
 
     def summary(self) -> str:
         """One line for the terminal."""
-        parts = [f"P {self.precision:.4f}", f"R {self.recall:.4f}", f"F1 {self.f1:.4f}"]
+        from zhtext.report.numbers import shown
+
+        parts = [f"{k} {shown(v, k)}" for k, v in (("P", self.precision), ("R", self.recall),
+                                                   ("F1", self.f1))]
         if self.accuracy is not None:
-            parts.insert(0, f"tag accuracy {self.accuracy:.4f}")
+            parts.insert(0, f"tag accuracy {shown(self.accuracy, 'accuracy')}")
         if self.oov_recall is not None:
-            parts.append(f"OOV recall {self.oov_recall:.4f}")
-        return f"{self.task}: {self.n} sentences, " + ", ".join(parts)
+            parts.append(f"OOV recall {shown(self.oov_recall, 'recall')}")
+        return f"{self.task}: {shown(self.n)} sentences, " + ", ".join(parts)
 
 
 def _round(v: Any) -> Any:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-import json
-import math
 import numbers
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeGuard
+
+from zhtext.report.numbers import shown
 
 __all__ = ["FONTS", "cell", "display_width", "fmt", "is_real", "page", "table", "text_px"]
 
@@ -47,23 +47,17 @@ def is_real(v: Any) -> TypeGuard[numbers.Real]:
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
-def fmt(v: Any, digits: int = 4) -> str:
-    """Plain text of a value: floats with ``digits`` decimals, None as an em dash."""
-    if v is None:
-        return "—"
-    if isinstance(v, numbers.Integral):  # bool included
-        return str(v)
-    if isinstance(v, numbers.Real):
-        f = float(v)
-        return f"{f:.{digits}f}" if math.isfinite(f) else str(f)
-    if isinstance(v, (Mapping, list, tuple)):
-        return json.dumps(v, ensure_ascii=False, default=str)
-    return str(v)
+def fmt(v: Any, name: str | None = None) -> str:
+    """Plain text of a value, rounded by what its ``name`` means.
+
+    See :func:`~zhtext.report.numbers.shown`: None is an em dash, lists and mappings JSON.
+    """
+    return shown(v, name)
 
 
-def cell(v: Any, *, bold: bool = False) -> str:
-    """A ``<td>`` of a value, escaped; numbers right-aligned."""
-    text = html.escape(fmt(v))
+def cell(v: Any, *, bold: bool = False, name: str | None = None) -> str:
+    """A ``<td>`` of a value (named ``name``: a column, a key), escaped; numbers right-aligned."""
+    text = html.escape(fmt(v, name))
     if bold:
         text = f"<b>{text}</b>"
     cls = ' class="num"' if is_real(v) else ""
@@ -71,9 +65,19 @@ def cell(v: Any, *, bold: bool = False) -> str:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A table of values with a header row."""
+    """A table of values with a header row.
+
+    Numbers are rounded by their column's name; in a ``value`` column, by the row's first
+    cell (key / value tables: ``train_seconds``, ``accuracy``).
+    """
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in rows)
+
+    def name(row: Sequence[Any], j: int) -> str | None:
+        h = header[j] if j < len(header) else None
+        return str(row[0]) if h == "value" and row else h
+
+    body = "".join("<tr>" + "".join(cell(v, name=name(row, j)) for j, v in enumerate(row))
+                   + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
