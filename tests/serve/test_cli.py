@@ -132,3 +132,16 @@ def test_help_and_imports_stay_light() -> None:
     assert "--max-body-bytes" in out and "--batch-wait-ms" in out
     mods = set(out.split("MODS", 1)[1].split())
     assert not mods & {"fastapi", "uvicorn", "starlette", "torch", "sklearn", "numpy"}
+
+
+def test_help_at_80_columns_shows_every_option_name_whole() -> None:
+    """No option name is cut with an ellipsis (``--graceful-timeo…`` was, issue 18)."""
+    out = subprocess.run([sys.executable, "-m", "zhtext", "serve", "--help"], check=True,
+                         capture_output=True, text=True,
+                         env={**ENV, "COLUMNS": "80", "TERM": "dumb"}).stdout
+    assert "…" not in out
+    for name in ("--graceful-timeout", "--workers", "--no-access-log", "--max-text-chars",
+                 "--batch-wait-ms"):
+        assert name in out, name
+    flat = " ".join("".join(" " if c in "│╭╮╰╯─" else c for c in out).split())
+    assert "(default: one per core)" in flat and "its own copy of the models" in flat
