@@ -29,10 +29,7 @@ from zhtext.neural.settings import (
     PeftSettings,
     TrainingSettings,
     WindowSettings,
-    check_at_least_0,
     check_choice,
-    check_fraction,
-    check_positive,
 )
 from zhtext.neural.training import encoder_learning_rate, last_checkpoint, run_trainer
 from zhtext.neural.windows import (
@@ -42,12 +39,15 @@ from zhtext.neural.windows import (
     sorted_batches,
     window_length,
 )
+from zhtext.params import AT_LEAST_0, FRACTION, POSITIVE, Range
 
 __all__ = ["NEURAL_METHODS", "NeuralClassifier", "NeuralSettings", "pad_windows"]
 
 logger = logging.getLogger(__name__)
 
 NEURAL_METHODS = ("textcnn", "bert", "bert-cnn")
+# A hashed table of one row would be all padding (row 0); 0 turns the table off.
+BUCKETS = Range(2, also=(0,), also_means="none")
 # Version of the saved layout: 1 (no "format" key) all fp32; 2 textcnn embeddings in fp16.
 NEURAL_FORMAT = 2
 
@@ -80,17 +80,21 @@ class NeuralSettings(PeftSettings, WindowSettings, EarlyStoppingSettings, Traini
                 "jieba, char, or a cws model directory)."})
     unit: Literal["char", "word"] = field(default="char", metadata={
         "help": "textcnn tokens: char or word."})
-    embedding_dim: int = field(default=128, metadata={"help": "textcnn embedding width."})
-    num_filters: int = field(default=256, metadata={"help": "CNN filters per kernel width."})
+    embedding_dim: int = field(default=128, metadata={"help": "textcnn embedding width.",
+                                                      "range": POSITIVE})
+    num_filters: int = field(default=256, metadata={"help": "CNN filters per kernel width.",
+                                                    "range": POSITIVE})
     kernel_sizes: str = field(default="2,3,4", metadata={"help": "CNN kernel widths."})
-    dropout: float = field(default=0.5, metadata={"help": "Dropout before the classifier."})
-    bigram_buckets: int = field(default=50000, metadata={
+    dropout: float = field(default=0.5, metadata={"help": "Dropout before the classifier.",
+                                                  "range": FRACTION})
+    bigram_buckets: int = field(default=50000, metadata={"range": BUCKETS,
         "help": "textcnn hashed character-bigram embeddings, at most this many rows (fewer "
                 "for small data; 0: none)."})
-    word_buckets: int = field(default=50000, metadata={
+    word_buckets: int = field(default=50000, metadata={"range": BUCKETS,
         "help": "textcnn (char units): hashed embeddings of each character's word, at most "
                 "this many rows (fewer for small data; 0: none)."})
-    min_count: int = field(default=1, metadata={"help": "textcnn vocabulary minimum count."})
+    min_count: int = field(default=1, metadata={"help": "textcnn vocabulary minimum count.",
+                                                "range": AT_LEAST_0})
     vectors: str | None = field(default=None, metadata={
         "help": "textcnn: pretrained vectors in word2vec text format to initialise tokens."})
     word2vec: bool = field(default=False, metadata={
@@ -100,11 +104,6 @@ class NeuralSettings(PeftSettings, WindowSettings, EarlyStoppingSettings, Traini
     def validate(self) -> None:  # noqa: D102
         super().validate()
         check_choice("unit", self.unit, ("char", "word"))
-        check_positive("embedding_dim", self.embedding_dim)
-        check_positive("num_filters", self.num_filters)
-        check_fraction("dropout", self.dropout)
-        for name in ("bigram_buckets", "word_buckets", "min_count"):
-            check_at_least_0(name, getattr(self, name))
         try:
             ks = [int(k) for k in str(self.kernel_sizes).split(",")]
         except ValueError:
@@ -461,6 +460,8 @@ class NeuralClassifier(ClassifierBackend):
                 self.adapter_ = self.model_
                 self.model_ = copy.deepcopy(self.model_).merge_and_unload()
             self.model_.eval()
+            if self.method == "textcnn":
+                _round_embeddings(self.model_)  # as saved, so it predicts as the saved model
         finally:
             if cleanup:
                 shutil.rmtree(work, ignore_errors=True)
@@ -520,17 +521,11 @@ class NeuralClassifier(ClassifierBackend):
         """Write the model into directory ``d``; returns manifest entries."""
         if self.method == "textcnn":
             # Embedding tables (most of the bytes) stored in fp16, the rest in fp32; loading
-            # casts them back to fp32 (format 2; format 1 stored everything in fp32).
-            # The live model is rounded the same way, so it predicts as the saved one does.
-            import torch
-
-            state = {}
-            with torch.no_grad():
-                for k, v in self.model_.state_dict().items():
-                    if "embeddings" in k:
-                        v.copy_(v.half().float())
-                        v = v.half()
-                    state[k] = v
+            # casts them back to fp32 (format 2; format 1 stored everything in fp32). fit
+            # already rounded the live model's tables to fp16 values, so this loses nothing.
+            _round_embeddings(self.model_)
+            state = {k: (v.half() if "embeddings" in k else v)
+                     for k, v in self.model_.state_dict().items()}
             self.model_.save_pretrained(d / "model", safe_serialization=True, state_dict=state)
             self.tokenizer_.save(d / "vocab.json")
         else:
@@ -597,6 +592,16 @@ class NeuralClassifier(ClassifierBackend):
                 obj.model_ = linear.from_saved(model_dir)
         obj.model_.eval()
         return obj
+
+
+def _round_embeddings(model: Any) -> None:
+    """Round the embedding tables to fp16 values in place (kept as fp32 tensors)."""
+    import torch
+
+    with torch.no_grad():
+        for k, v in model.state_dict().items():
+            if "embeddings" in k:
+                v.copy_(v.half().float())
 
 
 def _probabilities(logits: np.ndarray, multi_label: bool) -> np.ndarray:
