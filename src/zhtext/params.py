@@ -26,17 +26,27 @@ Example:
 from __future__ import annotations
 
 import inspect
+import math
 import numbers
+import types
+import typing
 from collections.abc import Mapping
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, dataclass, fields
+from functools import cache
 from pathlib import PurePath
-from typing import Any, ClassVar, TypeGuard, TypeVar
+from typing import Any, ClassVar, Literal, TypeGuard, TypeVar, Union
 
 from zhtext.errors import InputError, NotFittedError, ZhtextError
 
 __all__ = [
+    "AT_LEAST_0",
+    "FRACTION",
+    "POSITIVE",
     "Estimator",
     "MethodEstimator",
+    "Range",
+    "check_fields",
+    "check_values",
     "coerce_setting",
     "field_defaults",
     "is_int",
@@ -284,7 +294,9 @@ class MethodEstimator(Estimator):
         """
         cls = self._settings_class(self.method)
         defaults = field_defaults(cls)
-        return cls(**{k: coerce_setting(v, defaults.get(k), k) for k, v in self._params.items()})
+        values = {k: coerce_setting(v, defaults.get(k), k) for k, v in self._params.items()}
+        check_values(cls, values)  # types and declared ranges, before the dataclass's own checks
+        return cls(**values)
 
 
 def field_defaults(cls: Any) -> dict[str, Any]:
@@ -301,29 +313,185 @@ def field_defaults(cls: Any) -> dict[str, Any]:
 def coerce_setting(value: Any, default: Any, name: str) -> Any:
     """A setting given as a string (``--set k=v``) converted to its default's type.
 
+    A number for a text setting becomes its text (``--set kernel_sizes=3``), an integer
+    for a float setting a float; anything else is left for :func:`check_fields` to judge.
+
     Raises:
-        InputError: The string does not read as that type.
+        InputError: The string does not read as that type ("`C` should be a number, got
+            'lots'.").
 
     Example:
         >>> coerce_setting("0.5", 1.0, "C"), coerce_setting("yes", False, "lora")
         (0.5, True)
     """
+    if isinstance(default, str) and is_number(value):
+        return str(value)
+    if isinstance(default, float) and is_int(value):
+        return float(value)
     if not isinstance(value, str) or isinstance(default, str) or default is None:
         return value
+    if isinstance(default, bool):
+        low = value.strip().lower()
+        if low not in ("1", "0", "true", "false", "yes", "no"):
+            raise InputError(f"`{name}` should be true or false, got {value!r}.")
+        return low in ("1", "true", "yes")
     try:
-        if isinstance(default, bool):
-            low = value.strip().lower()
-            if low not in ("1", "0", "true", "false", "yes", "no"):
-                raise ValueError(value)
-            return low in ("1", "true", "yes")
         if isinstance(default, int):
             return int(value)
         if isinstance(default, float):
             return float(value)
     except ValueError:
-        raise InputError(f"setting {name!r} expects a {type(default).__name__}, got "
-                         f"{value!r}") from None
+        what = "an integer" if isinstance(default, int) else "a number"
+        raise InputError(f"`{name}` should be {what}, got {value!r}.") from None
     return value
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a numeric setting allows, declared in its field's ``metadata["range"]``.
+
+    :func:`check_fields` reads it. ``low`` / ``high`` are the bounds (``None``: none), open
+    when ``low_open`` / ``high_open``; ``also`` lists values allowed besides (such as 0 for
+    "off"), with ``also_means`` saying what they mean.
+
+    Example:
+        >>> Range(2, also=(0,), also_means="none").describe()
+        'at least 2 (or 0: none)'
+    """
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    also: tuple[float, ...] = ()
+    also_means: str = ""
+
+    def allows(self, value: float) -> bool:
+        """Whether ``value`` is within the range (or one of ``also``)."""
+        if value in self.also:
+            return True
+        if math.isnan(value):
+            return False
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return not (self.high is not None
+                    and (value >= self.high if self.high_open else value > self.high))
+
+    def describe(self) -> str:
+        """The range in words: 'positive', 'at least 0', 'in [0, 1)', ..."""
+        if self.low == 0 and self.low_open and self.high is None:
+            text = "positive"
+        elif self.low is not None and self.high is None:
+            text = f"{'more than' if self.low_open else 'at least'} {_num(self.low)}"
+        elif self.low is None and self.high is not None:
+            text = f"{'less than' if self.high_open else 'at most'} {_num(self.high)}"
+        elif self.low is not None and self.high is not None:
+            text = (f"in {'(' if self.low_open else '['}{_num(self.low)}, "
+                    f"{_num(self.high)}{')' if self.high_open else ']'}")
+        else:
+            text = "a number"
+        if self.also:
+            extra = " or ".join(_num(v) for v in self.also)
+            text += f" (or {extra}{': ' + self.also_means if self.also_means else ''})"
+        return text
+
+
+#: ``> 0``, ``>= 0`` and ``[0, 1)``: the usual ranges.
+POSITIVE = Range(0, low_open=True)
+AT_LEAST_0 = Range(0)
+FRACTION = Range(0, 1, high_open=True)
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+@cache
+def _field_kinds(cls: type) -> dict[str, tuple[Any, bool]]:
+    """Each field's base type and whether it may be ``None``.
+
+    The base type is int, float, bool, str or a tuple of ``Literal`` choices; ``None`` for
+    fields of other types (not checked).
+    """
+    hints = typing.get_type_hints(cls)
+    out: dict[str, tuple[Any, bool]] = {}
+    for f in fields(cls):
+        hint = hints.get(f.name, Any)
+        optional = False
+        if typing.get_origin(hint) in (Union, types.UnionType):
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            optional = len(args) < len(typing.get_args(hint))
+            hint = args[0] if len(args) == 1 else Any
+        if typing.get_origin(hint) is Literal:
+            out[f.name] = (tuple(typing.get_args(hint)), optional)
+        elif hint in (int, float, bool, str):
+            out[f.name] = (hint, optional)
+        else:
+            out[f.name] = (None, optional)
+    return out
+
+
+def check_fields(obj: Any) -> None:
+    """Check every field of a settings dataclass against its type and declared range.
+
+    The one place where a setting's value (from ``--set NAME=VALUE``, a constructor keyword
+    or a saved manifest) meets what the field allows: its type (an ``int`` field takes
+    integers, a ``float`` field any finite number, a ``bool`` field ``True`` / ``False``, a
+    ``str`` field text, a ``Literal`` field one of its choices) and the ``Range`` in its
+    ``metadata["range"]``. Runs before any data is read or model is built.
+
+    Raises:
+        InputError: "`num_filters` should be positive, got -5.", naming the setting, the
+            value and what is allowed.
+
+    Example:
+        >>> from dataclasses import dataclass, field
+        >>> @dataclass
+        ... class S:
+        ...     width: int = field(default=8, metadata={"range": POSITIVE})
+        >>> check_fields(S(width=-5))
+        Traceback (most recent call last):
+        ...
+        zhtext.errors.InputError: `width` should be positive, got -5.
+    """
+    check_values(type(obj), {f.name: getattr(obj, f.name) for f in fields(obj)})
+
+
+def check_values(cls: type, values: Mapping[str, Any]) -> None:
+    """:func:`check_fields` on values meant for the settings dataclass ``cls``, before it is made.
+
+    Names that are no field of ``cls`` are left to the dataclass (it refuses them).
+    """
+    kinds = _field_kinds(cls)
+    for f in fields(cls):
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        kind, optional = kinds[f.name]
+        if value is None and (optional or f.default is None):
+            continue
+        name = f"`{f.name}`"
+        if isinstance(kind, tuple):
+            if value not in kind:
+                raise InputError(f"{name} should be one of {', '.join(map(str, kind))}, got "
+                                 f"{value!r}.")
+            continue
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise InputError(f"{name} should be true or false, got {value!r}.")
+            continue
+        if kind is str:
+            if not isinstance(value, (str, PurePath)):
+                raise InputError(f"{name} should be text, got {value!r}.")
+            continue
+        allowed = f.metadata.get("range")
+        within = f" ({allowed.describe()})" if allowed is not None else ""
+        if kind is int and not is_int(value):
+            raise InputError(f"{name} should be an integer{within}, got {value!r}.")
+        if kind is float and not (is_number(value) and math.isfinite(value)):
+            raise InputError(f"{name} should be a number{within}, got {value!r}.")
+        if allowed is not None and is_number(value) and not allowed.allows(value):
+            raise InputError(f"{name} should be {allowed.describe()}, got {value}.")
 
 
 def is_int(value: Any) -> TypeGuard[int]:

@@ -97,7 +97,7 @@ def test_settings_as_strings_are_converted(corpus) -> None:
     clf = TextClassifier("linear", C="0.8", nb_weight="0", char_ngrams="1,2")
     clf.fit(texts, labels)
     assert clf.model_.settings.C == 0.8 and clf.model_.settings.nb_weight == 0.0
-    with pytest.raises(InputError, match="expects a float"):
+    with pytest.raises(InputError, match="`C` should be a number, got 'lots'"):
         TextClassifier("linear", C="lots").fit(texts, labels)
 
 

@@ -9,9 +9,12 @@ Each task's settings dataclass is one of these put together, plus its own fields
     PretrainSettings(TrainingSettings)                 # pretrain mlm
 
 Every field is a ``--set NAME=VALUE`` of its command (``zhtext classify settings bert`` lists
-them). A task may give a shared field another default (and a help text saying what its ``0``
-means); the checks stay the ones here. Checks run in ``__post_init__`` and echo the bad value,
-as PEFT's configs do: "`batch_size` should be positive, got 0."
+them). Each value is checked against the field's type (an ``int`` field takes integers, ...)
+and the :class:`~zhtext.params.Range` in its ``metadata["range"]`` by
+:func:`zhtext.params.check_fields`, then by ``validate``. A task may give a shared field
+another default (and a help text saying what its ``0`` means); the checks stay the ones here.
+Checks run in ``__post_init__`` and echo the bad value, as PEFT's configs do:
+"`batch_size` should be positive, got 0."
 
 Usage:
     >>> from dataclasses import dataclass, field
@@ -35,6 +38,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
 from zhtext.errors import InputError
+from zhtext.params import check_fields
 
 __all__ = ["DEVICES", "INITS", "PRECISIONS", "EarlyStoppingSettings", "EncoderSettings",
            "PeftSettings", "Settings", "TrainingSettings", "WindowSettings", "as_number",
@@ -90,6 +94,7 @@ class Settings:
     """The root of every settings dataclass: checks in ``__post_init__``, names, loading."""
 
     def __post_init__(self) -> None:
+        check_fields(self)  # each field's type and declared ``metadata["range"]``
         self.validate()
 
     def validate(self) -> None:
