@@ -163,14 +163,16 @@ STAND_INS: dict[str, dict[str, Callable[[Path], object]]] = {
         "train.txt": lambda p: labelled(p, 30, 0),
         "dev.txt": lambda p: labelled(p, 8, 1),
         "test.txt": lambda p: labelled(p, 8, 2),
-        "titles.txt": lambda p: write_lines(p, ["女排夺得冠军，球迷欢呼", "", "央行下调利率，股市上涨"]),
+        "titles.txt": lambda p: write_lines(p, ["女排夺得冠军，球迷欢呼", "",
+                                                "央行下调利率，股市上涨"]),
         "bert-base-chinese": tiny_encoder,
     },
     "tag": {
         "199801.utf8.txt": lambda p: write_pd(p, n=60),
         "msra/train.txt": lambda p: conll(p, 60, 0),
         "dev.txt": lambda p: conll(p, 10, 1),
-        "pku_test.utf8": lambda p: write_lines(p, ["张伟今天访问北京，讨论经济。", "李明来到上海。"]),
+        "pku_test.utf8": lambda p: write_lines(p, ["张伟今天访问北京，讨论经济。",
+                                                   "李明来到上海。"]),
         "news.txt": lambda p: write_lines(p, NEWS),
         "doc.txt": lambda p: write_lines(p, ["实验结果表明数据挖掘优于传统方法。"]),
         "csl.tsv": lambda p: csl(p, 40, 0),
@@ -303,9 +305,26 @@ def check_settings(out: subprocess.CompletedProcess[str], cwd: Path) -> None:
 
 
 def check_curl(out: subprocess.CompletedProcess[str], cwd: Path) -> None:
-    (result,) = json.loads(out.stdout)["results"]
-    assert result["label"] in {"体育", "财经", "科技"}
-    assert 0 <= result["score"] <= 1
+    answer = json.loads(out.stdout)
+    assert answer["model"] == "news-linear"
+    (result,) = answer["results"]
+    assert result["label"] == "财经" and set(result["scores"]) == {"体育", "财经", "科技"}
+    assert 0 <= result["score"] <= 1 and result["score"] == max(result["scores"].values())
+
+
+def check_curl_keywords(out: subprocess.CompletedProcess[str], cwd: Path) -> None:
+    answer = json.loads(out.stdout)
+    assert answer["model"] == "kw"
+    doc = "本文提出一种基于遗传算法的新方法。"
+    (result,) = answer["results"]
+    keywords = result["keywords"]
+    assert 0 < len(keywords) <= 3 and keywords[0]["text"] == "遗传算法"
+    for kw in keywords:
+        assert doc[kw["start"]:kw["end"]] == kw["text"] and 0 <= kw["score"] <= 1
+
+
+def check_curl_empty(out: subprocess.CompletedProcess[str], cwd: Path) -> None:
+    assert json.loads(out.stdout)["error"].startswith("texts[1] is only whitespace")
 
 
 # Command (as written, comment included) -> what must hold besides exit 0. Commands without
@@ -338,13 +357,18 @@ CHECKS: dict[str, Check] = {
     "zhtext keywords train --train csl.tsv -o kw-model && zhtext keywords extract doc.txt "
     "--model kw-model": check_kw_model,
     "zhtext pretrain vocab corpus/ -o my-vocab": model_dir("vocab.txt")("my-vocab"),
-    "zhtext pretrain mlm corpus/ -o my-bert --size tiny --max-minutes 50": check_pretrained("my-bert"),
+    "zhtext pretrain mlm corpus/ -o my-bert --size tiny --max-minutes 50":
+        check_pretrained("my-bert"),
     "zhtext pretrain mlm legal/ -o legal-bert --from bert-base-chinese":
         check_pretrained("legal-bert"),
     "zhtext classify train --method bert --model my-bert --train train.txt --dev dev.txt -o clf":
         classifier("clf"),
     "zhtext pretrain settings": check_settings,
-    "curl -s localhost:8000/v1/classify -d '{\"texts\": [\"央行宣布下调存款准备金率\"]}'": check_curl,
+    "curl -s localhost:8000/v1/classify -d '{\"texts\": [\"央行宣布下调存款准备金率\"]}'":
+        check_curl,
+    "curl -s localhost:8000/v1/keywords -d '{\"model\": \"kw\", \"texts\": "
+    "[\"本文提出一种基于遗传算法的新方法。\"], \"top_k\": 3}'": check_curl_keywords,
+    "curl -s localhost:8000/v1/classify -d '{\"texts\": [\"央行降准\", \" \"]}'": check_curl_empty,
 }
 
 
@@ -376,18 +400,19 @@ def run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=HANG_GUARD)
 
 
-def run_checked(command: str, cwd: Path) -> None:
+def run_checked(command: str, cwd: Path, run_as: str | None = None) -> None:
+    """Run a README command (or ``run_as``, the same with another port): exit 0 and its check."""
     key = without_comment(command)
     if key in SKIP:
         return
-    out = run(command, cwd)
+    out = run(run_as or command, cwd)
     failure = None
     try:
         assert out.returncode == 0, f"exit {out.returncode}"
         if key in CHECKS:
             CHECKS[key](out, cwd)
-    except AssertionError as e:
-        failure = f"{command}\n  {e}\n--- stdout\n{out.stdout[-3000:]}\n--- stderr\n" \
+    except Exception as e:  # a failed check, or output that is not what the check reads
+        failure = f"{command}\n  {e!r}\n--- stdout\n{out.stdout[-3000:]}\n--- stderr\n" \
                   f"{out.stderr[-3000:]}"
     if key in XFAIL:
         if failure is None:
@@ -443,7 +468,7 @@ def run_serve_block(commands: list[str], cwd: Path) -> None:
     try:
         wait_healthy(proc, port, log)
         for command in clients:
-            run_checked(command.replace("localhost:8000", f"localhost:{port}"), cwd)
+            run_checked(command, cwd, command.replace("localhost:8000", f"localhost:{port}"))
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
