@@ -68,7 +68,10 @@ def add_adapters(model: Any, settings: PeftSettings, *, task_type: str,
     config = LoraConfig(task_type=TaskType(task_type), r=settings.lora_r,
                         lora_alpha=settings.lora_alpha, lora_dropout=settings.lora_dropout,
                         target_modules=targets, modules_to_save=list(modules_to_save))
-    peft_model = get_peft_model(model, config)
+    from zhtext.neural.training import quiet_transformers
+
+    with quiet_transformers():  # PEFT reads the deprecated is_gradient_checkpointing
+        peft_model = get_peft_model(model, config)
     trainable, total = peft_model.get_nb_trainable_parameters()
     logger.info("LoRA on %s: %d of %d parameters trainable (%.2f%%)", targets, trainable,
                 total, 100 * trainable / max(1, total))

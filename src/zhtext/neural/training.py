@@ -2,7 +2,8 @@
 
 One place builds ``TrainingArguments`` from :class:`~zhtext.neural.settings.TrainingSettings`,
 adds early stopping (with :class:`~zhtext.neural.settings.EarlyStoppingSettings` and dev
-data), the time limit (``max_minutes``), TensorBoard and the logging callback, resumes from the
+data), the time limit (``max_minutes``), TensorBoard and the progress callback (zhtext's one
+progress style instead of Trainer's printed dicts), resumes from the
 newest complete checkpoint and runs ``Trainer.train``. Nothing here imports torch or
 transformers before a model trains (they load inside functions).
 """
@@ -10,7 +11,8 @@ transformers before a model trains (they load inside functions).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,8 @@ from zhtext.errors import InputError
 from zhtext.neural.distributed import max_over_processes, world_size
 from zhtext.neural.settings import EarlyStoppingSettings, TrainingSettings
 
-__all__ = ["Windows", "encoder_learning_rate", "first_line", "last_checkpoint", "run_trainer",
-           "stderr_is_tty"]
+__all__ = ["Windows", "encoder_learning_rate", "first_line", "last_checkpoint",
+           "progress_callback", "quiet_transformers", "run_trainer", "stderr_is_tty"]
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +132,7 @@ def run_trainer(
         use_cpu=use_cpu,
         fp16=mp == "fp16",
         bf16=mp == "bf16",
-        disable_tqdm=not stderr_is_tty(),
+        disable_tqdm=True,  # progress_callback shows the progress
         remove_unused_columns=False,
         dataloader_num_workers=0,
         save_only_model=False,
@@ -153,38 +155,178 @@ def run_trainer(
     trainer = Trainer(model=model, args=args, train_dataset=train_set, eval_dataset=eval_set,
                       data_collator=collate, compute_metrics=compute_metrics,
                       callbacks=callbacks, **trainer_kwargs)
-    if not stderr_is_tty():  # Trainer prints its logs to stdout: log them instead
-        from transformers.trainer_callback import PrinterCallback
+    # Trainer prints raw log dicts (PrinterCallback, or ProgressCallback's tqdm bar): zhtext's
+    # one progress style replaces both.
+    from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
-        trainer.remove_callback(PrinterCallback)
-    trainer.add_callback(_log_callback())
+    trainer.remove_callback(PrinterCallback)
+    trainer.remove_callback(ProgressCallback)
+    shown_progress = progress_callback()
+    trainer.add_callback(shown_progress)
     checkpoint = last_checkpoint(work / "checkpoints") if resume else None
     if resume and checkpoint is None:
         logger.warning("no checkpoint in %s yet; training from the start", work)
     resumed_from = int(Path(checkpoint).name.split("-")[-1]) if checkpoint else None
-    trainer.train(resume_from_checkpoint=checkpoint)
+    try:
+        with quiet_transformers():
+            trainer.train(resume_from_checkpoint=checkpoint)
+    finally:
+        shown_progress.close()
     return trainer, resumed_from
 
 
-def _log_callback_class() -> Any:
+def _progress_callback_class() -> Any:
     from transformers import TrainerCallback
 
-    class LogCallback(TrainerCallback):
-        """Training logs (loss, dev metrics) through ``logging``, not stdout."""
+    from zhtext.report.numbers import shown
+    from zhtext.report.progress import progress
+
+    class ProgressLog(TrainerCallback):
+        """Training progress in zhtext's one style, replacing Trainer's printed dicts.
+
+        On a terminal a rich bar over the optimiser steps, its status the latest training
+        loss and dev metrics; otherwise nothing on screen: one INFO log line per evaluation
+        (step, training loss, dev metrics rounded by meaning), or per checkpoint when there
+        is no dev set, and one at the end.
+        """
+
+        def __init__(self) -> None:
+            self.bar: Any = None
+            self.task: Any = None
+            self.loss: float | None = None
+            self.dev = ""
+
+        def _where(self, state: Any) -> str:
+            epoch = shown(float(state.epoch or 0.0), "epoch")
+            return f"step {shown(state.global_step)}/{shown(state.max_steps)} (epoch {epoch})"
+
+        def _status(self) -> str:
+            loss = "" if self.loss is None else f"loss {shown(self.loss, 'loss')}"
+            return " · ".join(x for x in (loss, self.dev) if x)
+
+        def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            if state.is_world_process_zero and self.bar is None:
+                self.bar = progress("training", total=state.max_steps or None)
+                self.task = self.bar.__enter__()
+                self.task.update(state.global_step)
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            if self.task is not None:
+                self.task.update(state.global_step, status=self._status())
 
         def on_log(self, args: Any, state: Any, control: Any, logs: Any = None,
                    **kwargs: Any) -> None:
-            if logs and state.is_world_process_zero:
-                shown = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
-                                  for k, v in logs.items())
-                logger.info("step %d: %s", state.global_step, shown)
+            if not logs or not state.is_world_process_zero:
+                return
+            if "loss" in logs:
+                self.loss = float(logs["loss"])
+            logger.debug("step %d: %s", state.global_step,
+                         ", ".join(f"{k} {shown(v, k)}" for k, v in logs.items()))
+            if "train_runtime" in logs:
+                logger.info("trained %s steps in %s s, mean training loss %s",
+                            shown(state.global_step),
+                            shown(float(logs["train_runtime"]), "seconds"),
+                            shown(logs.get("train_loss"), "loss"))
 
-    return LogCallback
+        def on_evaluate(self, args: Any, state: Any, control: Any, metrics: Any = None,
+                        **kwargs: Any) -> None:
+            if not state.is_world_process_zero:
+                return
+            shown_metrics = [(k.removeprefix("eval_"), v) for k, v in (metrics or {}).items()
+                             if k.startswith("eval_") and not k.endswith(
+                                 ("_runtime", "_per_second")) and k != "eval_epoch"]
+            self.dev = ", ".join(f"dev {k} {shown(v, k)}" for k, v in shown_metrics)
+            if self.task is not None:
+                self.task.status(self._status())
+            logger.info("%s: %s", self._where(state), self._status() or "evaluated")
+
+        def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            if state.is_world_process_zero and args.eval_strategy == "no":
+                logger.info("%s: %s (checkpoint saved)", self._where(state),
+                            self._status() or "no loss logged yet")
+
+        def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            self.close()
+
+        def close(self) -> None:
+            """Take the bar off the terminal (also after an interruption)."""
+            if self.bar is not None:
+                bar, self.bar, self.task = self.bar, None, None
+                bar.__exit__(None, None, None)
+
+    return ProgressLog
 
 
-def _log_callback() -> Any:
-    """A new logging callback (its class is built on first use: transformers loads lazily)."""
-    return _log_callback_class()()
+def progress_callback() -> Any:
+    """A new :class:`TrainerCallback` showing training progress in zhtext's one style.
+
+    It replaces ``Trainer``'s ``PrinterCallback`` / ``ProgressCallback`` (which print raw
+    dicts such as ``{'loss': '2.56', 'grad_norm': ...}``): a rich bar on a terminal, INFO log
+    lines otherwise (see :mod:`zhtext.report.progress`). Its class is built on first use:
+    transformers loads lazily.
+    """
+    return _progress_callback_class()()
+
+
+@contextmanager
+def quiet_transformers(*, loading: bool = False) -> Iterator[None]:
+    """Hush transformers' own output inside the block; everything is put back after.
+
+    Inside: no tqdm bars of transformers' own ("Loading weights", "Writing model shards";
+    zhtext shows its own progress), no ``FutureWarning`` that ``is_gradient_checkpointing``
+    is deprecated (PEFT asks for it), no note that checkpoint "mtime may not be reliable"
+    (checkpoints are ordered by step number anyway). With ``loading``, also no load report
+    (the table of missing and unexpected keys printed when an encoder gets a new head, which
+    is expected there): the loggers that write it are raised to ERROR for the block. Other
+    warnings and log records pass.
+    """
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    hub_bars_off = _hub_bars_disabled()
+    loggers = [logging.getLogger(n) for n in _LOAD_REPORT_LOGGERS] if loading else []
+    levels = [lg.level for lg in loggers]
+    trainer_utils = logging.getLogger("transformers.trainer_utils")
+    trainer_utils.addFilter(_drop_mtime_note)
+    if bars:
+        hf_logging.disable_progress_bar()
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"`is_gradient_checkpointing` is deprecated",
+                                    category=FutureWarning)
+            yield
+    finally:
+        trainer_utils.removeFilter(_drop_mtime_note)
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+        if bars:
+            hf_logging.enable_progress_bar()
+            if hub_bars_off:
+                from huggingface_hub.utils import disable_progress_bars
+
+                disable_progress_bars()
+
+
+#: The loggers of transformers' load report (5.x) and of its "Some weights ... were not
+#: initialized" warnings (4.x).
+_LOAD_REPORT_LOGGERS = ("transformers.utils.loading_report", "transformers.modeling_utils")
+
+
+def _drop_mtime_note(record: logging.LogRecord) -> bool:
+    """A logging filter: False for transformers' note on checkpoint modification times."""
+    return "mtime may not be reliable" not in str(record.msg)
+
+
+def _hub_bars_disabled() -> bool:
+    try:
+        from huggingface_hub.utils import are_progress_bars_disabled
+    except ImportError:  # pragma: no cover - old huggingface_hub
+        return False
+    return bool(are_progress_bars_disabled())
 
 
 def _time_limit(minutes: float) -> Any:
