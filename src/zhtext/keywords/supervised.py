@@ -163,14 +163,40 @@ class SupervisedKeywords(KeywordExtractor):
                               "supervised keywords learn from keywords that appear in the text")
         logger.info("%d documents; %d of %d gold keywords occur in their text", len(sentences),
                     found, total)
+        from zhtext.report.progress import progress
+
         self.ranker_: dict[str, Any] | None = None
-        if len(sentences) >= 20:
-            self._fit_ranker(sentences, gold)
-        self.keyphrases_: dict[str, list[int]] = keyphrase_stats([s.text for s in sentences],
-                                                                 gold)
-        self.tagger_: Any = self._tagger().fit(sentences)
+        stages = 3 if len(sentences) >= 20 else 1
+        with progress("keywords: training") as bar:
+            if stages == 3:
+                self._fit_ranker(sentences, gold, bar)
+            self.keyphrases_: dict[str, list[int]] = keyphrase_stats(
+                [s.text for s in sentences], gold)
+            self.tagger_: Any = self._fit_tagger(sentences, bar, stages, stages, "final tagger")
         self.n_docs_ = len(sentences)
         return self
+
+    def _fit_tagger(self, sentences: Sequence[Any], bar: Any, stage: int, stages: int,
+                    what: str) -> Any:
+        """A tagger trained on ``sentences``, its progress shown as stage ``stage``.
+
+        On a terminal the bar follows the tagger's iterations (CRF) or steps (bert); the log
+        gets one INFO line per stage.
+        """
+        import time
+
+        from zhtext.report.numbers import shown
+
+        label = f"keywords: {what} ({stage}/{stages})"
+        bar.restart(label)
+        logger.info("training the %s (%d of %d) on %s documents", what, stage, stages,
+                    shown(len(sentences)))
+        t0 = time.perf_counter()
+        tagger = self._tagger()
+        advance = (lambda done, total: bar.update(done, total=total)) if bar.shown else None
+        tagger.fit(sentences, progress=advance)
+        logger.info("trained the %s in %s s", what, shown(time.perf_counter() - t0, "seconds"))
+        return tagger
 
     def _fill(self) -> KeywordExtractor:
         fill = self.__dict__.get("_fill_extractor")
@@ -319,7 +345,8 @@ class SupervisedKeywords(KeywordExtractor):
         z = (x - np.asarray(ranker["mean"])) / np.asarray(ranker["scale"])
         return (z @ w + float(ranker["intercept"])).tolist()  # type: ignore[no-any-return]
 
-    def _fit_ranker(self, sentences: Sequence[Any], gold: Sequence[set[str]]) -> None:
+    def _fit_ranker(self, sentences: Sequence[Any], gold: Sequence[set[str]],
+                    bar: Any) -> None:
         """Fit the candidate ranker, cross-fitted.
 
         Each half's features come from a tagger (and keyword statistics) of the other half, so
@@ -335,8 +362,10 @@ class SupervisedKeywords(KeywordExtractor):
                  (range(half, len(sentences)), range(0, half))]
         xs: list[list[float]] = []
         ys: list[int] = []
-        for train_idx, eval_idx in folds:
-            t = self._tagger().fit([sentences[i] for i in train_idx])
+        for fold, (train_idx, eval_idx) in enumerate(folds, 1):
+            t = self._fit_tagger([sentences[i] for i in train_idx], bar, fold, 3,
+                                 f"tagger for the ranker, half {fold}")
+            bar.status("ranking features")
             stats = keyphrase_stats([sentences[i].text for i in train_idx],
                                     [gold[i] for i in train_idx])
             texts = [sentences[i].text for i in eval_idx]

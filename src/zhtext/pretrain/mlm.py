@@ -30,7 +30,7 @@ from zhtext.neural.settings import (
 from zhtext.neural.training import first_line, run_trainer
 
 __all__ = ["SIZES", "PretrainResult", "PretrainSettings", "bert_config", "load_start",
-           "pretrain_mlm"]
+           "pretrain_mlm", "summary_line"]
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,25 @@ class PretrainResult:
     tokenizer: Any
     metrics: dict[str, Any]
     history: list[dict[str, Any]]
+
+    def summary(self) -> str:
+        """The run in one line for a person, numbers rounded by what they mean.
+
+        For example ``1,200 steps, 5,321 tokens/s, final loss 7.893, held-out MLM accuracy
+        0.1234`` (``metrics`` keeps them at full precision).
+        """
+        return summary_line(self.metrics)
+
+
+def summary_line(metrics: dict[str, Any]) -> str:
+    """One line of a pretraining run's ``metrics`` (see :meth:`PretrainResult.summary`)."""
+    from zhtext.report.numbers import shown
+
+    m = metrics
+    return (f"{shown(m.get('steps'))} steps, "
+            f"{shown(m.get('tokens_per_second'), 'tokens_per_second')} tokens/s, "
+            f"final loss {shown(m.get('final_train_loss'), 'loss')}, "
+            f"held-out MLM accuracy {shown(m.get('held_out_accuracy'), 'accuracy')}")
 
 
 def bert_config(size: Size | None, config_file: Path | None, vocab_size: int,
@@ -172,8 +191,11 @@ def load_start(name_or_path: str) -> tuple[Any, Any]:
                          f"{', '.join(archs) or 'none'}); --from needs a model with its MLM "
                          "head, e.g. one made by 'zhtext pretrain mlm', not a fine-tuned "
                          "classifier or tagger")
+    from zhtext.neural.training import quiet_transformers
+
     try:
-        model = AutoModelForMaskedLM.from_pretrained(name_or_path)
+        with quiet_transformers(loading=True):  # a pretraining head's keys are expected
+            model = AutoModelForMaskedLM.from_pretrained(name_or_path)
     except (OSError, ValueError) as e:
         raise InputError(f"cannot load the masked-LM weights of {name_or_path!r}: "
                          f"{first_line(e)}") from None

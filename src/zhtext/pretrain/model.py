@@ -42,8 +42,11 @@ class MaskedLanguageModel:
 
         from transformers import AutoModelForMaskedLM, BertTokenizerFast  # type: ignore[attr-defined]
 
+        from zhtext.neural.training import quiet_transformers
+
         p = Path(path)
-        model = AutoModelForMaskedLM.from_pretrained(str(p), trust_remote_code=False)
+        with quiet_transformers(loading=True):
+            model = AutoModelForMaskedLM.from_pretrained(str(p), trust_remote_code=False)
         model.eval()
         tokenizer = BertTokenizerFast.from_pretrained(str(p))
         metrics_file = p / "pretrain_metrics.json"

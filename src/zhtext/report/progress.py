@@ -19,6 +19,7 @@ from typing import Any
 __all__ = ["ProgressTask", "on_terminal", "progress", "quiet"]
 
 _quiet: ContextVar[bool] = ContextVar("zhtext_progress_quiet", default=False)
+_active: list[Any] = []  # the rich Progress on screen (nested bars become its rows)
 
 
 def on_terminal() -> bool:
@@ -75,6 +76,11 @@ class ProgressTask:
             fields["description"] = label
         self._bar.update(self._task, **fields)
 
+    def restart(self, label: str, total: float | None = None, status: str = "") -> None:
+        """Start over at zero under a new label (the next stage of the work)."""
+        if self._bar is not None:
+            self._bar.reset(self._task, total=total, description=label, status=status)
+
     def status(self, text: str) -> None:
         """The short text after the bar (the latest loss, the stage)."""
         self.update(status=text)
@@ -91,12 +97,22 @@ def progress(label: str, total: float | None = None, *,
         enabled: Force the bar on or off; by default :func:`on_terminal`.
 
     Yields:
-        A :class:`ProgressTask` (a no-op when no bar is shown).
+        A :class:`ProgressTask` (a no-op when no bar is shown). Inside another bar, the new
+        one is a further row of it (rich shows one live display at a time).
     """
     if not (on_terminal() if enabled is None else enabled):
         yield ProgressTask()
         return
+    if _active:  # inside another bar (keywords training a neural tagger): one more row
+        outer = _active[-1]
+        task = outer.add_task(label, total=total, status="")
+        try:
+            yield ProgressTask(outer, task)
+        finally:
+            outer.remove_task(task)
+        return
     from rich.console import Console
+    from rich.errors import LiveError
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -110,5 +126,14 @@ def progress(label: str, total: float | None = None, *,
                    TimeElapsedColumn(), TimeRemainingColumn(),
                    TextColumn("{task.fields[status]}"),
                    console=Console(stderr=True), transient=True)
-    with bar:
+    try:
+        bar.start()
+    except LiveError:  # another live display (a caller's own) is on screen: no second one
+        yield ProgressTask()
+        return
+    _active.append(bar)
+    try:
         yield ProgressTask(bar, bar.add_task(label, total=total, status=""))
+    finally:
+        _active.remove(bar)
+        bar.stop()
