@@ -33,8 +33,10 @@ from zhtext.cli.common import (
 )
 from zhtext.cli.engine import Address, Engine, Workers, check_engine, run_sharded
 from zhtext.cli.runs import (
+    Device,
     KeepCheckpoints,
     Resume,
+    check_device,
     check_output,
     check_report_output,
     print_settings,
@@ -68,6 +70,10 @@ _FORMATS = ("auto", "csv", "tsv", "jsonl", "parquet", "text")
 MultiLabel = Annotated[bool, typer.Option(
     "--multi-label", help="Several labels per text (a JSON list, or joined by --label-sep).")]
 LabelSep = Annotated[str, typer.Option("--label-sep", help="Separator of multi-label cells.")]
+Epochs = Annotated[float | None, typer.Option(
+    "--epochs", min=0.0, show_default=False,
+    help="Training epochs of the neural methods (default: textcnn follows the data size, 2 "
+    "to 30 epochs; bert and bert-cnn 3; early stopping on dev may end sooner).")]
 Settings = Annotated[list[str] | None, typer.Option(
     "--set", help="A method setting KEY=VALUE (see 'zhtext classify settings METHOD'). "
     "Repeatable.")]
@@ -84,12 +90,29 @@ def _read(path: Path, *, text_col: str | None, label_col: str | None, id_col: st
                      label_sep=label_sep, encoding=encoding, require_labels=require_labels)
 
 
-def _params(method: str, settings: list[str] | None, **named: Any) -> dict[str, Any]:
-    from zhtext.classify.classifier import method_settings
+# The neural methods share one settings class (NeuralSettings); these are the settings one
+# of them does not read, left out of 'classify settings METHOD' and refused by --set.
+_TEXTCNN_ONLY = frozenset({"segmenter", "unit", "embedding_dim", "bigram_buckets",
+                           "word_buckets", "min_count", "vectors", "word2vec"})
+_ENCODER_ONLY = frozenset({"model", "init", "lora", "lora_r", "lora_alpha", "lora_dropout",
+                           "lora_targets"})
+_NOT_READ = {"textcnn": _ENCODER_ONLY,
+             "bert": _TEXTCNN_ONLY | {"num_filters", "kernel_sizes", "dropout"},
+             "bert-cnn": _TEXTCNN_ONLY}
 
+
+def applicable_settings(method: str) -> dict[str, str]:
+    """The settings ``method`` reads, with their help text (for ``--set`` and listings)."""
+    from zhtext.classify.classifier import METHODS, method_settings
+
+    skip = _NOT_READ.get(METHODS.canonical(method), frozenset())
+    return {k: v for k, v in method_settings(method).items() if k not in skip}
+
+
+def _params(method: str, settings: list[str] | None, **named: Any) -> dict[str, Any]:
     params = {k: v for k, v in named.items() if v is not None and v is not False}
     params.update(parse_settings(settings))
-    allowed = method_settings(method)
+    allowed = applicable_settings(method)
     bad = sorted(set(params) - set(allowed))
     if bad:
         opts = {"model": "--model", "lora": "--lora", "epochs": "--epochs"}
@@ -116,12 +139,11 @@ def train(
         "--model", help="Encoder of bert / bert-cnn: hub name or local directory.")] = None,
     lora: Annotated[bool, typer.Option("--lora", help="LoRA adapters (PEFT) for the encoder "
                                        "methods.")] = False,
-    epochs: Annotated[float | None, typer.Option(
-        "--epochs", min=0.0, help="Training epochs.")] = None,
+    epochs: Epochs = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 42,
     class_weights: Annotated[bool, typer.Option(
         "--class-weights", help="Weight classes by inverse frequency.")] = False,
-    device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda.")] = "auto",
+    device: Device = "auto",
     segmenter: Annotated[str | None, typer.Option(
         "--segmenter", help="Words of linear (and textcnn --set unit=word): rjieba, jieba, "
         "char, or a cws model directory (zhtext tag train).")] = None,
@@ -141,13 +163,13 @@ def train(
     force: Force = False,
     resume: Resume = False,
     keep_checkpoints: KeepCheckpoints = False,
+    quiet: Quiet = False,
 ) -> None:
     """Train a classifier; writes the model, metrics.json and report.html to -o."""
     from zhtext.classify.classifier import TextClassifier
     from zhtext.io.tabular import check_texts, read_label_names, split_data
 
-    if device not in ("auto", "cpu", "cuda"):
-        raise typer.BadParameter(f"{device!r}; expected auto, cpu or cuda", param_hint="--device")
+    check_device(device)
     from zhtext.classify.classifier import backend_class
 
     backend = backend_class(method)
@@ -187,7 +209,7 @@ def train(
 
     def fit(work: Path | None) -> None:
         with status(f"training {method} on {len(train_data):,} texts",
-                    enabled=not neural and show_progress(False)):
+                    enabled=not neural and show_progress(quiet)):
             clf.fit(train_data.texts, labels,
                     dev_texts=dev_data.texts if dev_data is not None else None,
                     dev_labels=(dev_data.labels if multi_label else dev_data.single_labels())
@@ -413,11 +435,54 @@ def _input_batches(sources: list[str], *, text_col: str | None, id_col: str | No
 
 
 @app.command()
-def settings(method: Annotated[str, typer.Argument(help="A method name.")]) -> None:
+def settings(method: Annotated[str, typer.Argument(
+        help="linear | textcnn | bert | bert-cnn.")]) -> None:
     """List a method's settings (for --set KEY=VALUE)."""
     from zhtext.classify.classifier import settings_class
 
-    print_settings(settings_class(method))
+    print_settings(settings_class(method), only=set(applicable_settings(method)))
+
+
+def _compare_params(wanted: list[str], settings: list[str] | None, *, epochs: float | None,
+                    device: str, seed: int) -> dict[str, dict[str, Any]]:
+    """Each compared method's settings: the shared options and ``--set`` where they apply.
+
+    ``--set KEY=VALUE`` goes to every method that has the setting (an error if none has it);
+    ``--set METHOD.KEY=VALUE`` to that method only. ``--epochs`` and ``--device`` go to the
+    neural methods (an error if none is compared), ``--seed`` to every method.
+    """
+    from zhtext.classify.classifier import backend_class
+
+    out: dict[str, dict[str, Any]] = {m: {} for m in wanted}
+    allowed = {m: set(applicable_settings(m.removesuffix("+lora"))) for m in wanted}
+    neural = [m for m in wanted if backend_class(m.removesuffix("+lora")).checkpointed]
+    if (epochs is not None or device != "auto") and not neural:
+        which = "--epochs" if epochs is not None else "--device"
+        raise InputError(f"{which} applies to the neural methods (textcnn, bert, bert-cnn); "
+                         f"none is among --methods {','.join(wanted)}")
+    for m in neural:
+        if epochs is not None:
+            out[m]["epochs"] = epochs
+        if device != "auto":
+            out[m]["device"] = device
+    if seed != 42:
+        for m in wanted:
+            if "seed" in allowed[m]:
+                out[m]["seed"] = seed
+    by_key = {m.replace("-", "_"): m for m in wanted}  # parse_settings turns - into _
+    for key, value in parse_settings(settings).items():
+        target, dot, name = key.rpartition(".")
+        target = by_key.get(target, target)
+        if dot and target not in out:
+            raise InputError(f"--set {key}: {target!r} is not among --methods "
+                             f"{','.join(wanted)}")
+        chosen = [target] if dot else [m for m in wanted if name in allowed[m]]
+        if not chosen or (dot and name not in allowed[target]):
+            raise InputError(f"--set {key}: no compared method has a setting {name!r}; see "
+                             "'zhtext classify settings METHOD'")
+        for m in chosen:
+            out[m][name] = value
+    return out
 
 
 @app.command()
@@ -433,6 +498,11 @@ def compare(
     dev_split: Annotated[float, typer.Option(
         "--dev-split", min=0.0, max=0.9, help="Without --dev: held-out share.")] = 0.1,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 42,
+    epochs: Epochs = None,
+    device: Device = "auto",
+    settings: Annotated[list[str] | None, typer.Option(
+        "--set", help="A setting KEY=VALUE for every method that has it (see 'zhtext "
+        "classify settings METHOD'); METHOD.KEY=VALUE for one method. Repeatable.")] = None,
     text_col: TextColOpt = None,
     label_col: LabelColOpt = None,
     label_names: LabelNames = None,
@@ -441,6 +511,7 @@ def compare(
     data_format: OldDataFormat = None,
     encoding: Encoding = "utf-8",
     force: Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """Train several methods on the same data and print a leaderboard (also HTML with -o)."""
     import tempfile
@@ -449,6 +520,7 @@ def compare(
     from zhtext.evaluate.classification_report import leaderboard_text, write_leaderboard
     from zhtext.io.tabular import check_texts, read_label_names, split_data
 
+    check_device(device)
     wanted = [m.strip() for m in methods.split(",") if m.strip()]
     for m in wanted:
         name = m.removesuffix("+lora")
@@ -458,6 +530,7 @@ def compare(
                                      param_hint="--methods")
         if backend_class(name).needs_encoder(name) and not model:
             raise InputError(f"method {m!r} needs --model NAME_OR_DIR")
+    method_params = _compare_params(wanted, settings, epochs=epochs, device=device, seed=seed)
     if output is not None and output.exists() and not force:
         raise InputError("output directory already exists; pass --force to replace it",
                          path=str(output))
@@ -480,16 +553,18 @@ def compare(
         models_dir = Path(scratch)
         for m in wanted:
             name = m.removesuffix("+lora")
-            params: dict[str, Any] = {}
+            params: dict[str, Any] = dict(method_params[m])
             if backend_class(name).needs_encoder(name):
                 params["model"] = model
             if m.endswith("+lora"):
                 params["lora"] = True
             clf = TextClassifier(name, **params)
             typer.echo(f"training {m} ...", err=True)
-            clf.fit(train_data.texts, train_data.single_labels(),
-                    dev_texts=dev_data.texts, dev_labels=dev_data.single_labels(),
-                    label_order=names)
+            with status(f"training {m} on {len(train_data):,} texts",
+                        enabled=not backend_class(name).checkpointed and show_progress(quiet)):
+                clf.fit(train_data.texts, train_data.single_labels(),
+                        dev_texts=dev_data.texts, dev_labels=dev_data.single_labels(),
+                        label_order=names)
             start = time.perf_counter()
             report = clf.evaluate(dev_data.texts, dev_data.single_labels(), ids=dev_data.ids,
                                   lines=dev_data.lines, path=dev_data.path)

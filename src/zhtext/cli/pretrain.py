@@ -18,7 +18,15 @@ from zhtext.cli.common import (
     parse_settings,
     segmenter_arg,
 )
-from zhtext.cli.runs import KeepCheckpoints, Resume, check_output, print_settings, training_run
+from zhtext.cli.runs import (
+    Device,
+    KeepCheckpoints,
+    Resume,
+    check_device,
+    check_output,
+    print_settings,
+    training_run,
+)
 from zhtext.errors import InputError
 
 app = typer.Typer(help="Pretrain a Chinese BERT: vocabulary (vocab) and whole-word-masking "
@@ -117,6 +125,7 @@ def mlm(
     vocab_size: VocabSize = 21128,
     min_count: MinCount = 2,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 42,
+    device: Device = "auto",
     settings: Settings = None,
     input_format: CorpusInputFormat = "auto",
     text_col: TextCol = None,
@@ -130,6 +139,7 @@ def mlm(
     """Pretrain a BERT with whole-word masking; writes a standard Hugging Face directory."""
     from zhtext.pretrain.mlm import SIZES, PretrainSettings
 
+    check_device(device)
     if size not in SIZES:
         raise typer.BadParameter(f"{size!r}; expected one of {', '.join(SIZES)}",
                                  param_hint="--size")
@@ -138,7 +148,8 @@ def mlm(
                                  param_hint="--config")
     named = {"max_steps": steps, "epochs": epochs, "max_minutes": max_minutes,
              "segmenter": segmenter_arg(segmenter) if segmenter else None,
-             "seed": seed if seed != 42 else None}
+             "seed": seed if seed != 42 else None,
+             "device": device if device != "auto" else None}
     params: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
     params.update(parse_settings(settings))
     bad = sorted(set(params) - set(PretrainSettings.names()))

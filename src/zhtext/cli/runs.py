@@ -17,20 +17,35 @@ import typer
 from zhtext.cli.common import show_progress
 from zhtext.errors import InputError
 
-__all__ = ["KeepCheckpoints", "Resume", "check_output", "print_settings", "progress", "status",
-           "training_run", "write_evaluation"]
+__all__ = ["Device", "KeepCheckpoints", "Resume", "check_device", "check_output",
+           "print_settings", "progress", "status", "training_run", "write_evaluation"]
 
 Resume = Annotated[bool, typer.Option(
     "--resume", help="Continue an interrupted run from the checkpoints in -o.")]
 KeepCheckpoints = Annotated[bool, typer.Option(
-    "--keep-checkpoints", help="Keep the training checkpoints in the model directory.")]
+    "--keep-checkpoints", help="Neural methods: keep the training checkpoints in the model "
+    "directory.")]
+Device = Annotated[str, typer.Option(
+    "--device", help="Neural methods: auto (CUDA when available) | cpu | cuda.")]
 
 
-def print_settings(settings_class: Any) -> None:
-    """List a settings dataclass's fields: name, default and help (for ``--set``)."""
+def check_device(device: str) -> None:
+    """Refuse a ``--device`` other than auto, cpu or cuda."""
+    if device not in ("auto", "cpu", "cuda"):
+        raise typer.BadParameter(f"{device!r}; expected auto, cpu or cuda",
+                                 param_hint="--device")
+
+
+def print_settings(settings_class: Any, *, only: set[str] | None = None) -> None:
+    """List a settings dataclass's fields: name, default and help (for ``--set``).
+
+    With ``only``, just those fields (the ones a method reads of a shared settings class).
+    """
     from dataclasses import fields
 
     for f in fields(settings_class):
+        if only is not None and f.name not in only:
+            continue
         typer.echo(f"{f.name:<22} {f.default!s:<12} {f.metadata.get('help', '')}")
 
 

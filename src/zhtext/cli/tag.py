@@ -30,6 +30,9 @@ from zhtext.cli.common import (
 )
 from zhtext.cli.engine import Address, Engine, Workers, check_engine, run_sharded
 from zhtext.cli.runs import (
+    Device,
+    KeepCheckpoints,
+    check_device,
     check_output,
     check_report_output,
     print_settings,
@@ -90,16 +93,21 @@ def train(
         show_default=False)] = None,
     model: Annotated[str | None, typer.Option(
         "--model", help="bert: encoder, a hub name or a local directory.")] = None,
-    epochs: Annotated[float | None, typer.Option("--epochs", min=0.0, help="bert: epochs.")] = None,
+    epochs: Annotated[float | None, typer.Option(
+        "--epochs", min=0.0, show_default=False,
+        help="bert: training epochs (default: 3; early stopping on dev may end sooner).")
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (dev split, bert).")] = 42,
     input_format: TaggedInputFormat = "auto",
     data_format: OldDataFormat = None,
     encoding: Encoding = "utf-8",
     settings: Settings = None,
     force: Force = False,
+    device: Device = "auto",
     resume: Annotated[bool, typer.Option(
         "--resume", help="bert: continue an interrupted run from the checkpoints in -o.")
     ] = False,
+    keep_checkpoints: KeepCheckpoints = False,
     quiet: Quiet = False,
 ) -> None:
     """Train a tagger; writes the model (and metrics.json, report.html with dev data) to -o."""
@@ -118,7 +126,9 @@ def train(
             s.startswith("model=") for s in settings or []):
         raise InputError(f"method {method!r} needs an encoder: pass --model NAME_OR_DIR (a "
                          "hub name such as bert-base-chinese, or a local directory)")
+    check_device(device)
     params = _params(method, settings, model=model, epochs=epochs,
+                     device=device if neural and device != "auto" else None,
                      seed=seed if neural and seed != 42 else None)
     if resume and not neural:
         raise InputError("--resume applies to bert runs (a CRF trains in one go); train again "
@@ -156,7 +166,8 @@ def train(
     with resume_hint(output, enabled=neural, command="tag"):
         saved = train_run(tagger, output, train=fit, checkpointed=neural, force=force,
                           resume=resume, method=f"{task}/{method}", params=params,
-                          source=str(train_file), finish=finish)
+                          source=str(train_file), keep_checkpoints=keep_checkpoints,
+                          finish=finish)
     if saved is None:
         return  # under torchrun rank 0 evaluates and writes the model
     report, test_report = reports["dev"], reports["test"]
