@@ -81,6 +81,40 @@ def words_of(command: str) -> list[str]:
     return shlex.split(command, comments=True)
 
 
+def outputs(command: str) -> set[str]:
+    """What a command writes (its ``-o`` values)."""
+    words = words_of(command)
+    return {words[i + 1].rstrip("/") for i, w in enumerate(words[:-1]) if w == "-o"}
+
+
+def names(command: str) -> set[str]:
+    """The words of a command as paths it may read (``NAME=DIR`` gives DIR)."""
+    return {w.split("=", 1)[-1].rstrip("/") for w in words_of(command)}
+
+
+def chains(commands: list[str]) -> list[list[str]]:
+    """The block cut into runs that need each other's outputs, each in the README's order.
+
+    A command joins the run of every earlier command whose output it names; runs that share
+    nothing are independent tests (so pytest-xdist spreads a long block over its workers).
+    """
+    runs: list[list[str]] = []
+    for command in commands:
+        needed = [r for r in runs if names(command) & {o for c in r for o in outputs(c)}]
+        merged = [c for c in commands if any(c in r for r in needed)] + [command]
+        runs = [r for r in runs if r not in needed] + [merged]
+    return sorted(runs, key=lambda r: commands.index(r[0]))
+
+
+def chain_id(name: str, run: list[str]) -> str:
+    words = words_of(run[0])
+    return f"{name}-{'/'.join(sorted(outputs(run[0]))) or words[min(3, len(words) - 1)]}"
+
+
+CHAINS = [(block_name(b), run) for b in BLOCKS[1:] for run in
+          ([b] if block_name(b) == "serve" else chains(b))]
+
+
 # --- stand-in files --------------------------------------------------------------------------
 
 NEWS = ["深度学习推动了自然语言处理的快速发展，研究人员提出了新的神经网络模型。",
@@ -504,11 +538,22 @@ def test_tables_name_readme_commands() -> None:
     assert len(SKIP) <= 2, "keep the commands the suite cannot run few"
 
 
+def test_chains_keep_every_command_once() -> None:
+    """Cutting the blocks into runs loses no command and keeps a model before its use."""
+    for block in BLOCKS[1:]:
+        runs = [block] if block_name(block) == "serve" else chains(block)
+        assert sorted(c for r in runs for c in r) == sorted(block)
+        for r in runs:
+            assert r == sorted(r, key=block.index)
+    assert chains(["a -o m", "b -o n", "c m", "d x=n", "e"]) == [
+        ["a -o m", "c m"], ["b -o n", "d x=n"], ["e"]]
+
+
 @pytest.mark.integration
-@pytest.mark.parametrize("commands", BLOCKS[1:], ids=[block_name(b) for b in BLOCKS[1:]])
-def test_readme_block(commands: list[str], tmp_path: Path) -> None:
-    """Every command of the block, in order, in one directory with its stand-in files."""
-    name = block_name(commands)
+@pytest.mark.parametrize(("name", "commands"), CHAINS,
+                         ids=[chain_id(name, run) for name, run in CHAINS])
+def test_readme_block(name: str, commands: list[str], tmp_path: Path) -> None:
+    """The commands of a block that need each other, in order, in one directory with stand-ins."""
     if name == "serve":
         pytest.importorskip("fastapi", reason="needs the serve extra (pip install 'zhtext[serve]')")
         run_serve_block(commands, tmp_path)
