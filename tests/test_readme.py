@@ -561,3 +561,45 @@ def test_readme_block(name: str, commands: list[str], tmp_path: Path) -> None:
     write_stand_ins(name, commands, tmp_path)
     for command in commands:
         run_checked(command, tmp_path)
+
+
+def test_python_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's Python block, statement by statement: the results its comments show.
+
+    ``my_corpus`` (the reader's own texts) is the one name the block leaves to the reader.
+    """
+    import ast
+
+    import zhtext
+
+    (code,) = re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"),
+                         flags=re.M | re.S)
+    lines = code.splitlines()
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {"my_corpus": corpus_texts()}
+    shown = 0
+    for node in ast.parse(code).body:
+        source = ast.get_source_segment(code, node)
+        assert source is not None
+        if not isinstance(node, ast.Expr):
+            exec(compile(source, "README.md", "exec"), scope)
+            continue
+        value = eval(compile(source, "README.md", "eval"), scope)
+        comment = lines[node.end_lineno].strip() if node.end_lineno < len(lines) else ""
+        if not comment.startswith("# [[Keyword("):
+            continue
+        # "# [[Keyword(text='...', score=14.26, start=7, end=13, norm='...'), Keyword(text='...'"
+        fields = re.findall(r"Keyword\(text='([^']*)'(?:, score=([\d.]+), start=(\d+), "
+                            r"end=(\d+))?(?:, norm='([^']*)')?", comment)
+        (got,) = value
+        assert len(fields) >= 2
+        for (text, score, start, end, norm), kw in zip(fields, got, strict=False):
+            assert kw.text == text and (not norm or kw.norm == norm)
+            if score:
+                assert (round(kw.score, 2), kw.start, kw.end) == (
+                    float(score), int(start), int(end))
+        shown += 1
+    assert shown == 1, "the README's Python block no longer shows extract's result"
+    again = zhtext.load("my-kw")  # the comment: zhtext.load("my-kw") gives it back
+    doc = ["深度学习推动了自然语言处理的发展。"]
+    assert again.extract(doc) == scope["kw"].extract(doc)  # type: ignore[attr-defined]
