@@ -47,12 +47,12 @@ def local_encoder(name_or_path: str) -> str:
     p = Path(name_or_path).expanduser()
     if not p.exists():
         raise InputError(f"cannot load encoder {name_or_path!r}: no such directory "
-                         f"({p.absolute()}); give the directory of an encoder (config.json, "
-                         "weights, tokenizer, e.g. one made by 'zhtext pretrain mlm') or a hub "
-                         "name such as bert-base-chinese")
+                         f"({p.absolute()}); give a local directory with config.json, the "
+                         "weights and a tokenizer (e.g. one made by 'zhtext pretrain mlm'), or "
+                         "a hub name such as bert-base-chinese")
     if not p.is_dir():
-        raise InputError(f"cannot load encoder {name_or_path!r}: it is a file; give the "
-                         "directory of an encoder (config.json, weights, tokenizer) or a hub "
+        raise InputError(f"cannot load encoder {name_or_path!r}: it is a file; give a local "
+                         "directory with config.json, the weights and a tokenizer, or a hub "
                          "name")
     return str(p)
 
