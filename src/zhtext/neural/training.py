@@ -236,9 +236,12 @@ def _progress_callback_class() -> Any:
                              if k.startswith("eval_") and not k.endswith(
                                  ("_runtime", "_per_second")) and k != "eval_epoch"]
             self.dev = ", ".join(f"dev {k} {shown(v, k)}" for k, v in shown_metrics)
+            logger.info("%s: %s", self._where(state), self._status() or "evaluated")
+            # The bar's status is short: the dev scores without the dev loss.
+            self.dev = ", ".join(f"dev {k} {shown(v, k)}" for k, v in shown_metrics
+                                 if k != "loss")
             if self.task is not None:
                 self.task.status(self._status())
-            logger.info("%s: %s", self._where(state), self._status() or "evaluated")
 
         def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
             if state.is_world_process_zero and args.eval_strategy == "no":
