@@ -60,7 +60,7 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(model_dirs: dict[str, Path]
     port = _free_port()
     # --workers 1: the single-process path (several workers: tests/serve/test_workers.py)
     proc = _serve(f"news={model_dirs['news']}", "--port", str(port), "--max-batch", "2",
-                  "--workers", "1")
+                  "--workers", "1", "--max-body-bytes", str(1 << 20))
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(proc, url)

@@ -55,8 +55,8 @@ def test_openapi_declares_the_limits_and_errors(contract_app: Any) -> None:
     for path in ("/v1/keywords", "/v1/classify", "/v1/tag", "/v1/topics"):
         responses = spec["paths"][path]["post"]["responses"]
         assert {"200", "400", "404", "413", "422", "500", "503"} <= set(responses), path
-    assert "1,048,576 bytes" in spec["paths"]["/v1/classify"]["post"]["responses"]["413"][
-        "description"]
+    too_large = spec["paths"]["/v1/classify"]["post"]["responses"]["413"]["description"]
+    assert f"{LIMITS.body_bytes:,} bytes" in too_large
     assert "whatever its Content-Type" in spec["info"]["description"]
 
 

@@ -108,18 +108,43 @@ def test_50_mb_body_is_413_without_reading_it(client: TestClient) -> None:
     r = client.post("/v1/classify", content=b"x" * (50 << 20),
                     headers={"content-type": "application/json"})
     assert r.status_code == 413
-    assert "larger than 1,048,576 bytes" in r.json()["error"]
+    assert "larger than 30,724,864 bytes" in r.json()["error"]  # the default for 256 x 20,000
 
 
-def test_streamed_body_over_the_limit_is_413(client: TestClient) -> None:
+def test_streamed_body_over_the_limit_is_413(registry: ModelRegistry) -> None:
     def chunks() -> Iterator[bytes]:  # no Content-Length: chunked transfer
         for _ in range(40):
             yield b"x" * 65536
 
-    r = client.post("/v1/classify", content=chunks(),
-                    headers={"content-type": "application/json"})
+    with TestClient(create_app(registry, settings=ServeSettings(max_body_bytes=1 << 20))) as c:
+        r = c.post("/v1/classify", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413
+    assert "larger than 1,048,576 bytes" in r.json()["error"]
     assert "--max-body-bytes" in r.json()["error"]
+
+
+def test_the_default_body_limit_fits_every_request_the_schema_allows(
+        registry: ModelRegistry) -> None:
+    """No schema-valid request is refused for its size (schemathesis found 413s, issue 18).
+
+    The most texts, each of the most characters, JSON-escaped as Python's json module sends
+    them (six bytes a character), pass the body limit and are answered; one text more is a
+    422 naming the batch limit, not a 413.
+    """
+    import json
+
+    settings = ServeSettings(max_batch=4, max_text_chars=50)
+    texts = [("央行下调利率股市上涨" * 5)[:50]] * 4
+    body = json.dumps({"texts": texts, "model": "news"}).encode()  # ensure_ascii: \uXXXX
+    assert len(body) > 4 * 50 * 6
+    with TestClient(create_app(registry, settings=settings)) as c:
+        r = c.post("/v1/classify", content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 200, r.text
+        more = json.dumps({"texts": texts + texts[:1], "model": "news"}).encode()
+        r = c.post("/v1/classify", content=more, headers={"content-type": "application/json"})
+        assert r.status_code == 422 and "--max-batch" in r.json()["error"]
+        limits = c.get("/v1/models").json()["limits"]
+    assert limits["max_body_bytes"] == settings.body_bytes >= len(body)
 
 
 def test_limits_are_configurable(registry: ModelRegistry) -> None:

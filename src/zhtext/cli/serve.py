@@ -56,8 +56,11 @@ def serve(
         "loopback default unless a proxy in front of it controls access.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
                                       help="Port (0: any free port).")] = 8000,
-    max_body_bytes: Annotated[int, typer.Option(
-        "--max-body-bytes", min=1, help="Largest request body (larger: 413).")] = 1 << 20,
+    max_body_bytes: Annotated[int | None, typer.Option(
+        "--max-body-bytes", min=1, show_default=False,
+        help="Largest request body (larger: 413). Default: room for --max-batch texts of "
+        "--max-text-chars characters each, JSON-escaped (30,724,864 bytes with their "
+        "defaults), so no request the API schema allows is refused for its size.")] = None,
     max_batch: Annotated[int, typer.Option(
         "--max-batch", min=1, help="Most texts per request (more: 422).")] = 256,
     max_text_chars: Annotated[int, typer.Option(

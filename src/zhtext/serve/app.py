@@ -287,7 +287,7 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
     requests = request_models(max_batch=cfg.max_batch, max_text_chars=cfg.max_text_chars,
                               max_top_k=cfg.max_top_k)
     limits = {"max_batch": cfg.max_batch, "max_text_chars": cfg.max_text_chars,
-              "max_body_bytes": cfg.max_body_bytes, "max_top_k": cfg.max_top_k}
+              "max_body_bytes": cfg.body_bytes, "max_top_k": cfg.max_top_k}
     models_body = {"models": registry.describe(), "limits": limits}
     index_html = (STATIC / "index.html").read_text(encoding="utf-8")
 
@@ -309,7 +309,7 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
             "loaded (`GET /v1/models`). The body is read as JSON whatever its Content-Type "
             "(`curl -d '{\"texts\": [...]}' URL` works as it is). Limits: at most "
             f"{cfg.max_batch} texts per request, {cfg.max_text_chars:,} characters per text, "
-            f"`top_k` at most {cfg.max_top_k}, {cfg.max_body_bytes:,} bytes per body (413). "
+            f"`top_k` at most {cfg.max_top_k}, {cfg.body_bytes:,} bytes per body (413). "
             "Texts to classify or to infer topics of must not be empty or only whitespace "
             "(422); keywords and tags of an empty text are empty lists. Errors are "
             "`{\"error\": message, \"detail\": [{\"loc\", \"msg\", \"type\"}]}`; "
@@ -317,7 +317,7 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
             "does."),
         lifespan=lifespan,
     )
-    app.add_middleware(_Guard, max_body_bytes=cfg.max_body_bytes)
+    app.add_middleware(_Guard, max_body_bytes=cfg.body_bytes)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -355,7 +355,7 @@ def create_app(models: ModelRegistry | Sequence[str | Path] = (), *,
             (400, "The body is not valid JSON (it is read as JSON whatever its "
                   "Content-Type)."),
             (404, "No model of that name (or none of this task) is loaded."),
-            (413, f"The body is larger than {cfg.max_body_bytes:,} bytes, this server's "
+            (413, f"The body is larger than {cfg.body_bytes:,} bytes, this server's "
                   "limit."),
             (422, "Wrong types, unknown fields, an empty batch, more than "
                   f"{cfg.max_batch} texts, a text longer than {cfg.max_text_chars:,} "
