@@ -92,3 +92,77 @@ def test_bad_settings_are_clear_errors(args: list[str], words: list[str]) -> Non
     assert isinstance(res.exception, ZhtextError), repr(res.exception)
     for w in words:
         assert w in str(res.exception), str(res.exception)
+
+
+def _root_help(width: int = 100) -> str:
+    res = CliRunner().invoke(app, ["--help"], terminal_width=width, env={"COLUMNS": str(width)})
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+@pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_flags_show_no_value_type(path: str, cmd: Any) -> None:
+    """``--force``, ``--help``, ``-v`` take no value: the help must not show ``<bool>``."""
+    res = CliRunner().invoke(app, [*path.split(), "--help"], terminal_width=100,
+                             env={"COLUMNS": "100"})
+    assert res.exit_code == 0, res.output
+    for fake in ("<bool>", "<list[str]>"):
+        assert fake not in res.output, f"zhtext {path} --help shows {fake}"
+    root = _root_help()
+    assert "<bool>" not in root and "<int>" not in root, root
+
+
+def test_flags_that_take_values_keep_their_type() -> None:
+    shown = help_text("classify train")
+    assert "<path>" in shown and "KEY=VALUE" in shown
+
+
+def _mentioned_options(text: str) -> set[str]:
+    text = re.sub(r"'zhtext [^']*'", "", text)  # other commands, quoted, may have others
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", text))
+
+
+@pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_help_mentions_only_options_the_command_has(path: str, cmd: Any) -> None:
+    """No help text points to an option its command lacks (``--jobs`` where there is none)."""
+    own = {o for p in cmd.params for o in (*p.opts, *getattr(p, "secondary_opts", []))}
+    if path.endswith(" settings"):
+        own.add("--set")  # lists the settings of the train command's --set
+    texts = [cmd.help or ""] + [p.help or "" for p in cmd.params
+                                if not getattr(p, "hidden", False) and hasattr(p, "help")]
+    for text in texts:
+        stray = _mentioned_options(text) - own
+        assert not stray, f"zhtext {path} --help mentions {sorted(stray)}: {text!r}"
+
+
+@pytest.mark.parametrize(("method", "absent", "present"), [
+    ("textcnn", {"model", "init", "lora", "lora_r", "lora_targets"},
+     {"bigram_buckets", "num_filters", "epochs", "device"}),
+    ("bert", {"bigram_buckets", "word_buckets", "unit", "vectors", "num_filters"},
+     {"model", "lora", "lora_r", "epochs"}),
+    ("bert-cnn", {"bigram_buckets", "unit"}, {"model", "lora", "num_filters", "kernel_sizes"}),
+])
+def test_classify_settings_list_the_methods_own(method: str, absent: set[str],
+                                                present: set[str]) -> None:
+    res = CliRunner().invoke(app, ["classify", "settings", method])
+    assert res.exit_code == 0, res.output
+    names = {line.split()[0] for line in res.output.splitlines() if line.strip()}
+    assert not names & absent, f"{method} lists {sorted(names & absent)}"
+    assert present <= names, f"{method} lacks {sorted(present - names)}"
+
+
+def test_set_refuses_a_setting_the_method_does_not_read(tmp_path: Any) -> None:
+    res = CliRunner().invoke(app, ["classify", "train", "--train", "x.tsv", "-o",
+                                   str(tmp_path / "m"), "--method", "textcnn", "--set",
+                                   "lora_r=4"])
+    assert res.exit_code == 1
+    assert "lora_r" in str(res.exception) and "textcnn" in str(res.exception)
+
+
+@pytest.mark.parametrize(("path", "param"),
+                         [(p, o) for p, c in COMMANDS for o in c.params if "--epochs" in o.opts],
+                         ids=[p for p, c in COMMANDS for o in c.params if "--epochs" in o.opts])
+def test_epochs_says_its_default(path: str, param: Any) -> None:
+    shown_default = param.default is not None and param.show_default is not False
+    assert shown_default or "default" in (param.help or ""), (
+        f"zhtext {path} --epochs does not say its default")

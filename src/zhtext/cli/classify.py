@@ -75,7 +75,8 @@ Epochs = Annotated[float | None, typer.Option(
     help="Training epochs of the neural methods (default: textcnn follows the data size, 2 "
     "to 30 epochs; bert and bert-cnn 3; early stopping on dev may end sooner).")]
 Settings = Annotated[list[str] | None, typer.Option(
-    "--set", help="A method setting KEY=VALUE (see 'zhtext classify settings METHOD'). "
+    "--set", metavar="KEY=VALUE",
+    help="A method setting KEY=VALUE (see 'zhtext classify settings METHOD'). "
     "Repeatable.")]
 
 
@@ -501,7 +502,8 @@ def compare(
     epochs: Epochs = None,
     device: Device = "auto",
     settings: Annotated[list[str] | None, typer.Option(
-        "--set", help="A setting KEY=VALUE for every method that has it (see 'zhtext "
+        "--set", metavar="KEY=VALUE",
+        help="A setting KEY=VALUE for every method that has it (see 'zhtext "
         "classify settings METHOD'); METHOD.KEY=VALUE for one method. Repeatable.")] = None,
     text_col: TextColOpt = None,
     label_col: LabelColOpt = None,

@@ -19,13 +19,46 @@ from zhtext.io import DocumentReader, InputFormat, atomic_write
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
+
+def _no_type_for_flags() -> None:
+    """Help shows no value type for flags (``--force``, ``--help``, ``-v``): they take none.
+
+    Typer's Rich help panel asks every parameter for its type (``display_type_rich``) and
+    shows ``<bool>`` for on/off flags, ``<int>`` for counters and ``<list[str]>`` for
+    ``FILE ...`` arguments, which read as if a value of that type were expected. Options that
+    take a value keep their type; arguments say what they take by their name (``[FILE]...``).
+    """
+    from typer.core import TyperArgument, TyperOption
+
+    option_type = TyperOption.display_type_rich
+    argument_type = TyperArgument.display_type_rich
+    if getattr(option_type, "_zhtext_flags", False):
+        return
+
+    def option_display(self: Any, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False) or getattr(self, "count", False):
+            return None
+        return option_type(self, ctx)
+
+    def argument_display(self: Any, ctx: Any) -> str | None:
+        if self.metavar is not None or self.nargs != 1:
+            return None
+        return argument_type(self, ctx)
+
+    option_display._zhtext_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = option_display  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = argument_display  # type: ignore[method-assign]
+
+
+_no_type_for_flags()
+
 # The input options of every command that reads texts, declared here once: FILE ... or '-',
 # --input-format, --text-col, --id-col, --encoding (tests/cli/test_input_options.py checks
 # that every such command has them, with these names).
 Inputs = Annotated[
     list[str] | None,
     typer.Argument(help="Input files or folders; '-' or nothing reads standard input.",
-                   show_default=False, metavar="[FILE]..."),
+                   show_default=False, metavar="FILE"),
 ]
 InputFormatOpt = Annotated[
     str, typer.Option("--input-format", help="auto | text (a document per line) | jsonl.")

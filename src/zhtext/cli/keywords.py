@@ -66,7 +66,8 @@ Stopwords = Annotated[
 T2S = Annotated[bool, typer.Option("--t2s", help="Convert traditional to simplified first.")]
 Settings = Annotated[
     list[str] | None,
-    typer.Option("--set", help="A method setting as KEY=VALUE, e.g. --set window=8 "
+    typer.Option("--set", metavar="KEY=VALUE",
+                 help="A method setting as KEY=VALUE, e.g. --set window=8 "
                  "--set position_weight=0.5 (values are JSON, else text). Repeatable."),
 ]
 Pos = Annotated[
@@ -364,7 +365,8 @@ def train(
     input_format: GoldInputFormat = "auto",
     segmenter: Segmenter = "rjieba",
     settings: Annotated[list[str] | None, typer.Option(
-        "--set", help="A setting of the tagger's method KEY=VALUE (see 'zhtext tag settings "
+        "--set", metavar="KEY=VALUE",
+        help="A setting of the tagger's method KEY=VALUE (see 'zhtext tag settings "
         "crf'). Repeatable.")] = None,
     encoding: Encoding = "utf-8",
     force: Force = False,

@@ -37,7 +37,7 @@ CorpusArg = Annotated[list[str], typer.Argument(
     help="Corpus files, folders or globs: plain text (a document per line), JSONL, "
     "People's Daily, CoNLL or TSV dataset files. In JSONL the text field is --text-col, "
     "else the first of text, content, abst, abstract, sentence, title.", show_default=False,
-    metavar="FILE...")]
+    metavar="FILE")]
 OldFormat = Annotated[str | None, typer.Option(
     "--format", hidden=True, help="Deprecated spelling of --input-format.")]
 OldTextField = Annotated[str | None, typer.Option(
@@ -47,7 +47,8 @@ VocabSize = Annotated[int, typer.Option("--vocab-size", min=1, help="Vocabulary 
 MinCount = Annotated[int, typer.Option("--min-count", min=1, help="Characters and WordPiece units "
                                        "seen fewer times are left out ([UNK]).")]
 Settings = Annotated[list[str] | None, typer.Option(
-    "--set", help="A setting KEY=VALUE (see 'zhtext pretrain settings'). Repeatable.")]
+    "--set", metavar="KEY=VALUE",
+    help="A setting KEY=VALUE (see 'zhtext pretrain settings'). Repeatable.")]
 
 
 def _corpus(sources: list[str], fmt: str, old_fmt: str | None, text_col: str | None,

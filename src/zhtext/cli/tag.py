@@ -53,7 +53,8 @@ logger = logging.getLogger(__name__)
 Task = Annotated[str, typer.Option("--task", "-t", help="cws | pos | ner.")]
 Method = Annotated[str, typer.Option("--method", "-m", help="crf (default) | bert.")]
 Settings = Annotated[list[str] | None, typer.Option(
-    "--set", help="A method setting KEY=VALUE (see 'zhtext tag settings METHOD'). Repeatable.")]
+    "--set", metavar="KEY=VALUE",
+    help="A method setting KEY=VALUE (see 'zhtext tag settings METHOD'). Repeatable.")]
 
 
 def _read(path: Path, fmt: str, old: str | None, encoding: str) -> list[Sentence]:
