@@ -87,10 +87,10 @@ class NeuralSettings(PeftSettings, WindowSettings, EarlyStoppingSettings, Traini
     kernel_sizes: str = field(default="2,3,4", metadata={"help": "CNN kernel widths."})
     dropout: float = field(default=0.5, metadata={"help": "Dropout before the classifier.",
                                                   "range": FRACTION})
-    bigram_buckets: int = field(default=50000, metadata={"range": BUCKETS,
+    bigram_buckets: int = field(default=200000, metadata={"range": BUCKETS,
         "help": "textcnn hashed character-bigram embeddings, at most this many rows (fewer "
                 "for small data; 0: none)."})
-    word_buckets: int = field(default=50000, metadata={"range": BUCKETS,
+    word_buckets: int = field(default=200000, metadata={"range": BUCKETS,
         "help": "textcnn (char units): hashed embeddings of each character's word, at most "
                 "this many rows (fewer for small data; 0: none)."})
     min_count: int = field(default=1, metadata={"help": "textcnn vocabulary minimum count.",
