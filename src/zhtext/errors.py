@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InputError", "NotFittedError", "ZhtextError"]
+__all__ = ["InputError", "NotFittedError", "ZhtextError", "add_note"]
 
 
 class ZhtextError(ValueError):
@@ -40,3 +40,12 @@ class NotFittedError(ZhtextError, AttributeError):
             f"This {name} instance is not fitted yet. Call '{what}' with appropriate "
             "arguments before using this estimator."
         )
+
+
+def add_note(exc: BaseException, note: str) -> None:
+    """Attach ``note`` to ``exc`` so its traceback shows it (PEP 678; kept on Python 3.10 too)."""
+    notes = getattr(exc, "__notes__", None)
+    if not isinstance(notes, list):
+        notes = []
+        exc.__notes__ = notes  # type: ignore[attr-defined]
+    notes.append(note)

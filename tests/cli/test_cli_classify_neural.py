@@ -135,7 +135,7 @@ def test_init_random_via_cli(data: tuple[Path, Path], tmp_path: Path) -> None:
     assert len(pred.stdout.splitlines()) == 20
     wrong = zhtext("classify", "train", "--method", "textcnn", "--train", train, "-o",
                    tmp_path / "x", "--set", "init=random")
-    assert_clean_error(wrong, "init=random applies to the encoder methods")
+    assert_clean_error(wrong, "init (read by bert, bert-cnn): not a setting of method 'textcnn'")
     assert not (tmp_path / "x").exists()
 
 

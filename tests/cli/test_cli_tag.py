@@ -101,7 +101,7 @@ def test_bad_input_is_a_clear_error(work: Path, cws: Path, ner: Path, tmp_path: 
     assert_clean_error(out, "needs an encoder")
     out = zhtext("tag", "train", "--train", work / "pd.txt", "-o", tmp_path / "m",
                  "--set", "c3=1")
-    assert_clean_error(out, "c3", "does not apply")
+    assert_clean_error(out, "c3", "not a setting of method")
     out = zhtext("tag", "predict", work / "pd.txt", work / "in.txt")
     assert out.returncode != 0 and "Traceback" not in out.stderr
 

@@ -28,6 +28,7 @@ from zhtext.cli.common import (
     make_reader,
     output_stream,
     parse_settings,
+    refuse_unread,
     segmenter_arg,
     show_progress,
 )
@@ -45,7 +46,7 @@ from zhtext.cli.runs import (
     status,
     write_evaluation,
 )
-from zhtext.errors import InputError, ZhtextError
+from zhtext.errors import InputError
 
 if TYPE_CHECKING:
     from zhtext.classify.classifier import TextClassifier
@@ -111,15 +112,15 @@ def applicable_settings(method: str) -> dict[str, str]:
 
 
 def _params(method: str, settings: list[str] | None, **named: Any) -> dict[str, Any]:
+    from zhtext.classify.classifier import METHODS
+
     params = {k: v for k, v in named.items() if v is not None and v is not False}
     params.update(parse_settings(settings))
     allowed = applicable_settings(method)
-    bad = sorted(set(params) - set(allowed))
-    if bad:
-        opts = {"model": "--model", "lora": "--lora", "epochs": "--epochs"}
-        which = ", ".join(opts.get(b, b) for b in bad)
-        raise ZhtextError(f"{which} does not apply to method {method!r}; its settings are: "
-                          f"{', '.join(sorted(allowed))}")
+    if set(params) - set(allowed):
+        refuse_unread(method, params, allowed,
+                      {m: applicable_settings(m) for m in METHODS.names()},
+                      options={"model": "--model", "lora": "--lora", "epochs": "--epochs"})
     return params
 
 

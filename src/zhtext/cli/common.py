@@ -7,13 +7,14 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Annotated, Any, TypeVar
 
 import typer
 
+from zhtext.errors import ZhtextError
 from zhtext.io import DocumentReader, InputFormat, atomic_write
 
 T = TypeVar("T")
@@ -204,6 +205,32 @@ def parse_settings(items: list[str] | None) -> dict[str, Any]:
             value = raw
         out[key.strip().replace("-", "_")] = value
     return out
+
+
+def refuse_unread(method: str, params: dict[str, Any], allowed: dict[str, str],
+                  readers: Mapping[str, Iterable[str]], *,
+                  options: dict[str, str] | None = None) -> None:
+    """Refuse settings ``method`` does not read, naming the methods that do read each one.
+
+    Args:
+        method: The method chosen.
+        params: The settings given (named options and ``--set``).
+        allowed: The settings ``method`` reads.
+        readers: Every method name -> the settings it reads.
+        options: Setting -> the option that sets it (``model`` -> ``--model``), for the message.
+    """
+    bad = sorted(set(params) - set(allowed))
+    if not bad:
+        return
+    opts = options or {}
+    named = {m: set(s) for m, s in readers.items()}
+    parts = []
+    for b in bad:
+        others = [m for m, s in named.items() if m != method and b in s]
+        where = f" (read by {', '.join(others)})" if others else ""
+        parts.append(opts.get(b, b) + where)
+    raise ZhtextError(f"{'; '.join(parts)}: not a setting of method {method!r}, whose settings "
+                      f"are: {', '.join(sorted(allowed))}")
 
 
 def segmenter_arg(name: str) -> str:

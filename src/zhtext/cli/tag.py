@@ -27,6 +27,7 @@ from zhtext.cli.common import (
     make_reader,
     output_stream,
     parse_settings,
+    refuse_unread,
 )
 from zhtext.cli.engine import Address, Engine, Workers, check_engine, run_sharded
 from zhtext.cli.runs import (
@@ -40,7 +41,7 @@ from zhtext.cli.runs import (
     resume_hint,
     write_evaluation,
 )
-from zhtext.errors import InputError, ZhtextError
+from zhtext.errors import InputError
 
 if TYPE_CHECKING:
     from zhtext.records import Sentence
@@ -65,15 +66,13 @@ def _read(path: Path, fmt: str, old: str | None, encoding: str) -> list[Sentence
 
 
 def _params(method: str, settings: list[str] | None, **named: Any) -> dict[str, Any]:
-    from zhtext.tag.tagger import method_settings
+    from zhtext.tag.tagger import METHODS, method_settings
 
     params = {k: v for k, v in named.items() if v is not None}
     params.update(parse_settings(settings))
     allowed = method_settings(method)
-    bad = sorted(set(params) - set(allowed))
-    if bad:
-        raise ZhtextError(f"{', '.join(bad)} does not apply to method {method!r}; its settings "
-                          f"are: {', '.join(sorted(allowed))}")
+    if set(params) - set(allowed):
+        refuse_unread(method, params, allowed, {m: method_settings(m) for m in METHODS.names()})
     return params
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from zhtext.errors import InputError
+from zhtext.errors import InputError, add_note
 from zhtext.neural.training import first_line
 
 __all__ = ["encoder_config", "load_encoder", "load_tokenizer_and_config", "local_encoder",
@@ -167,5 +167,5 @@ def reading_saved_model(d: Path, what: str = "the model") -> Iterator[None]:
                 "is a bug in zhtext, not a problem with the directory; please report it with "
                 "the traceback")
         logger.error(note)
-        e.add_note(note)
+        add_note(e, note)
         raise

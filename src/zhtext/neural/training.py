@@ -294,7 +294,7 @@ def quiet_transformers(*, loading: bool = False) -> Iterator[None]:
     trainer_utils = logging.getLogger("transformers.trainer_utils")
     trainer_utils.addFilter(_drop_mtime_note)
     if bars:
-        hf_logging.disable_progress_bar()
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     for lg in loggers:
         lg.setLevel(logging.ERROR)
     try:
@@ -307,11 +307,9 @@ def quiet_transformers(*, loading: bool = False) -> Iterator[None]:
         for lg, level in zip(loggers, levels):
             lg.setLevel(level)
         if bars:
-            hf_logging.enable_progress_bar()
+            hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
             if hub_bars_off:
-                from huggingface_hub.utils import disable_progress_bars
-
-                disable_progress_bars()
+                _hub_bars().disable_progress_bars()
 
 
 #: The loggers of transformers' load report (5.x) and of its "Some weights ... were not
@@ -326,10 +324,19 @@ def _drop_mtime_note(record: logging.LogRecord) -> bool:
 
 def _hub_bars_disabled() -> bool:
     try:
-        from huggingface_hub.utils import are_progress_bars_disabled
-    except ImportError:  # pragma: no cover - old huggingface_hub
+        return bool(_hub_bars().are_progress_bars_disabled())
+    except (ImportError, AttributeError):  # pragma: no cover - old huggingface_hub
         return False
-    return bool(are_progress_bars_disabled())
+
+
+def _hub_bars() -> Any:
+    """huggingface_hub's progress-bar switches, the module ``utils.tqdm``.
+
+    The class of the same name hides that module from ``from huggingface_hub.utils import``.
+    """
+    import importlib
+
+    return importlib.import_module("huggingface_hub.utils.tqdm")
 
 
 def _time_limit(minutes: float) -> Any:

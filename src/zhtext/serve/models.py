@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zhtext.errors import InputError, ZhtextError
+from zhtext.errors import InputError, ZhtextError, add_note
 from zhtext.parallel import no_forking
 from zhtext.registry import get_kind
 
@@ -122,9 +122,9 @@ def parse_spec(spec: str) -> tuple[str, Path]:
 
 
 def _bug_note(exc: BaseException, path: Path, what: str) -> None:
-    exc.add_note(f"zhtext serve: {what} {path} failed with an unexpected {type(exc).__name__}: "
-                 "this is a bug in zhtext, not a problem with the directory; please report it "
-                 "with this traceback")
+    add_note(exc, f"zhtext serve: {what} {path} failed with an unexpected "
+                  f"{type(exc).__name__}: this is a bug in zhtext, not a problem with the "
+                  "directory; please report it with this traceback")
 
 
 def _wrap(exc: BaseException, path: Path) -> InputError:
