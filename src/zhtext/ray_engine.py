@@ -41,12 +41,12 @@ class _ShardTask:
 
         out: dict[str, list[Any]] = {"source": [], "rows": [], "seconds": [], "pid": [],
                                      "max_rss_mb": [], "error": []}
-        for source, target in zip(batch["source"], batch["target"]):
+        for source, target, prefix in zip(batch["source"], batch["target"], batch["prefix"]):
             start = time.perf_counter()
             error = ""
             try:
-                rows = write_shard(Shard(Path(str(source)), Path(str(target))), self.work,
-                                   **self.options)
+                rows = write_shard(Shard(Path(str(source)), Path(str(target)), str(prefix)),
+                                   self.work, **self.options)
             except ZhtextError as e:  # bad input: reported by the driver as the local path would
                 rows, error = 0, str(e)
             out["error"].append(error)
@@ -69,6 +69,7 @@ def run_shards(
     batch_size: int = 1024,
     encoding: str = "utf-8",
     progress: bool = False,
+    tabular: bool = False,
 ) -> list[dict[str, Any]]:
     """Run ``make_worker()``'s predictor over ``shards`` on Ray; one record per shard done.
 
@@ -80,10 +81,14 @@ def run_shards(
         address: A running Ray cluster (``ray://...`` or ``auto``); ``None`` starts a local
             one with ``workers`` CPUs.
         text_col: Text field of JSONL / Parquet shards.
-        id_col: Id field (default: the line or row number within the shard).
+        id_col: Id field (default: the line or row number within the shard, after the
+            shard's ``prefix``: ``path:line`` when the job has several shards, as the local
+            engine names the documents of several files).
         batch_size: Documents per predictor call.
         encoding: Encoding of text shards.
         progress: Ray Data's progress bars.
+        tabular: Read the shards as ``classify predict`` reads its inputs (data files: CSV
+            / TSV with a header, JSONL, Parquet, text) rather than as documents.
 
     Raises:
         InputError: Ray is not installed, or a shard holds bad input (its error, as the local
@@ -116,10 +121,11 @@ def run_shards(
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = progress
         ctx.verbose_stats_logs = False
-        ds = ray.data.from_items([{"source": str(s.source), "target": str(s.target)}
-                                  for s in shards], override_num_blocks=len(shards))
+        ds = ray.data.from_items([{"source": str(s.source), "target": str(s.target),
+                                   "prefix": s.prefix} for s in shards],
+                                 override_num_blocks=len(shards))
         options = {"text_col": text_col, "id_col": id_col, "batch_size": batch_size,
-                   "encoding": encoding}
+                   "encoding": encoding, "tabular": tabular}
         done = ds.map_batches(_ShardTask, fn_constructor_kwargs={
             "make_worker": make_worker, "options": options}, batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=min(workers, len(shards))), num_cpus=1)

@@ -34,28 +34,38 @@ def check_engine(engine: str) -> None:
 def run_sharded(inputs: list[str] | None, output: Path | None, *, suffix: str,
                 make_worker: Callable[[], Worker], workers: int, address: str | None,
                 text_col: str, id_col: str | None, batch_size: int, encoding: str,
-                force: bool, quiet: bool) -> None:
-    """List the shards, skip the finished ones, run the rest on Ray, print a summary."""
+                force: bool, quiet: bool, tabular: bool | None = None) -> None:
+    """List the shards, skip the finished ones, run the rest on Ray, print a summary.
+
+    ``inputs`` is one directory or glob of shards, or several files (each one shard). Ids
+    are those of ``--engine local`` for the same files (``path:line`` with several shards).
+    ``tabular``: read the shards as ``classify predict`` reads data files (CSV / TSV with a
+    header ...); ``None`` decides by the worker (a ``zhtext.classify`` predictor reads data
+    files; callers should say it).
+    """
     from zhtext.cli.common import show_progress
     from zhtext.ray_engine import run_shards
     from zhtext.shards import list_shards, pending_shards
 
-    if not inputs or len(inputs) != 1:
-        raise InputError("--engine ray takes one input: a directory or a glob of shards "
-                         "(quote the glob)")
+    if not inputs or "-" in inputs:
+        raise InputError("--engine ray reads files, not standard input: give a directory "
+                         "or a glob of shards (quote the glob), or the files")
     if output is None:
         raise InputError("--engine ray writes one output shard per input shard: give the "
                          "output directory with -o DIR")
     if output.exists() and not output.is_dir():
         raise InputError("output path is a file; --engine ray needs a directory",
                          path=str(output))
-    shards = list_shards(inputs[0], output, suffix)
+    if tabular is None:
+        func = getattr(make_worker, "func", make_worker)  # a functools.partial, usually
+        tabular = str(getattr(func, "__module__", "")).startswith("zhtext.classify")
+    shards = list_shards(inputs, output, suffix)
     todo = pending_shards(shards, force=force)
     skipped = len(shards) - len(todo)
     start = time.perf_counter()
     done = run_shards(todo, make_worker, workers=workers, address=address, text_col=text_col,
                       id_col=id_col, batch_size=batch_size, encoding=encoding,
-                      progress=show_progress(quiet))
+                      progress=show_progress(quiet), tabular=tabular)
     rows = sum(int(r["rows"]) for r in done)
     seconds = time.perf_counter() - start
     typer.echo(f"{len(done)} shard(s), {rows:,} rows in {seconds:.1f} s "
