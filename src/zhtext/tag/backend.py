@@ -34,6 +34,8 @@ class TaggerBackend(ABC):
         checkpointed: Training writes checkpoints into a run directory and can resume.
         needs_encoder: Training needs ``model=NAME_OR_DIR`` (a pretrained encoder).
         default_jobs: Processes ``tag predict`` starts for a saved model of this method.
+        manifest_fields: The fields of ``zhtext.json`` :meth:`load` needs (a directory
+            without one is refused, naming it, before :meth:`load` is called).
         labels_: The tags the model predicts (after ``fit`` or ``load``).
         history_: What training reported.
     """
@@ -44,6 +46,7 @@ class TaggerBackend(ABC):
     checkpointed: ClassVar[bool] = False
     needs_encoder: ClassVar[bool] = False
     default_jobs: ClassVar[int] = 1
+    manifest_fields: ClassVar[tuple[str, ...]] = ("model",)
 
     labels_: list[str]
     history_: dict[str, Any]

@@ -10,13 +10,14 @@ binary format (no pickle). Prediction is Viterbi; marginals give per-character c
 from __future__ import annotations
 
 import logging
+import struct
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from zhtext.errors import ZhtextError
+from zhtext.errors import InputError, ZhtextError
 from zhtext.tag.backend import DevMetric, Progress, TaggerBackend
 from zhtext.tag.features import FeatureSettings, features_of, load_dictionary
 
@@ -25,6 +26,68 @@ __all__ = ["CrfBackend", "CrfSettings", "CrfTagger"]
 logger = logging.getLogger(__name__)
 
 DICT_FILE = "dictionary.txt"
+
+# CRFsuite's model file (crf1d): a 48-byte header (magic, file size, model type, version,
+# counts, then the offsets of its five chunks), each chunk opening with its own magic and
+# size. CRFsuite reads it without bounds checks, so a damaged file would crash the process.
+_HEADER = struct.Struct("<4sI4sI3I5I")
+_CHUNKS = (b"FEAT", b"CQDB", b"CQDB", b"LFRF", b"AFRF")
+_CHUNK_HEAD = struct.Struct("<4sI")
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, hex (read in 1 MiB blocks)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check_model_file(path: Path, sha256: str | None = None) -> None:
+    """Refuse a file that is not a whole CRFsuite model before CRFsuite opens it.
+
+    The header's magic, type and version, its stored size against the file's, and every
+    chunk's magic and extent are checked, then (when given: :meth:`CrfTagger.save` records
+    it) the file's SHA-256, which catches damage inside a chunk; CRFsuite would otherwise
+    crash the process (a segmentation fault) on a damaged file.
+
+    Raises:
+        InputError: The file is empty, truncated, or not a CRFsuite model (names the file).
+    """
+    def damaged(why: str) -> InputError:
+        return InputError(f"the directory is damaged or incomplete: {path.name} {why}; copy "
+                          "the model directory again, or train the model again",
+                          path=str(path))
+
+    with path.open("rb") as f:
+        size = f.seek(0, 2)
+        if size < _HEADER.size:
+            raise damaged(f"has {size} bytes, too few for a CRFsuite model"
+                          if size else "is empty")
+        f.seek(0)
+        magic, stored, kind, version, *_counts = _HEADER.unpack(f.read(_HEADER.size))
+        offsets = _counts[3:]
+        if magic != b"lCRF" or kind != b"FOMC":
+            raise damaged("is not a CRFsuite model (it does not start with CRFsuite's header)")
+        if version != 100:
+            raise damaged(f"is a CRFsuite model of an unknown version ({version}, not 100)")
+        if stored != size:
+            raise damaged(f"has {size} bytes but its header says {stored} (truncated or "
+                          "appended to)")
+        for offset, want in zip(offsets, _CHUNKS, strict=True):
+            head = b""
+            if _HEADER.size <= offset <= size - _CHUNK_HEAD.size:
+                f.seek(offset)
+                head = f.read(_CHUNK_HEAD.size)
+            chunk, length = _CHUNK_HEAD.unpack(head) if head else (b"", 0)
+            if chunk != want or not _CHUNK_HEAD.size <= length <= size - offset:
+                raise damaged(f"has a broken {want.decode()} part at byte {offset}")
+    if sha256 is not None and file_sha256(path) != sha256:
+        raise damaged("has changed since it was saved (its SHA-256 is not the one "
+                      "zhtext.json records)")
 
 
 @dataclass
@@ -148,8 +211,15 @@ class CrfTagger:
             pycrfsuite = _pycrfsuite()
             if self._model_path is None:
                 raise ZhtextError("the CRF tagger is not trained; call fit() or load() first")
-            self._tagger = pycrfsuite.Tagger()
-            self._tagger.open(str(self._model_path))
+            tagger = pycrfsuite.Tagger()
+            try:
+                tagger.open(str(self._model_path))
+            except ValueError:  # pycrfsuite: "Invalid model file"
+                raise InputError("the directory is damaged or incomplete: CRFsuite cannot "
+                                 f"read {self._model_path.name}; copy the model directory "
+                                 "again, or train the model again",
+                                 path=str(self._model_path)) from None
+            self._tagger = tagger
         return self._tagger
 
     def predict_tags(self, texts: Sequence[Any]) -> list[list[str]]:
@@ -190,11 +260,28 @@ class CrfTagger:
             (d / DICT_FILE).write_text("\n".join(words) + "\n", encoding="utf-8")
             settings["dictionary"] = DICT_FILE
         return {"settings": settings, "labels": self.labels_, "model": target.name,
-                "unit": self.unit}
+                "unit": self.unit, "sha256": file_sha256(target)}
 
     @classmethod
     def load(cls, d: Path, manifest: dict[str, Any]) -> CrfTagger:
-        """Load what :meth:`save` wrote."""
+        """Load what :meth:`save` wrote (``manifest``: its part of ``zhtext.json``).
+
+        Raises:
+            InputError: The manifest part is not what :meth:`save` writes, or the model file
+                is missing or damaged (checked here: CRFsuite would crash on it).
+        """
+        from zhtext.artifacts import MANIFEST
+
+        where = str(d / MANIFEST)
+        if not isinstance(manifest, dict):
+            raise InputError(f"a CRF model's entry is {type(manifest).__name__}, not an "
+                             "object; the directory is damaged or incomplete", path=where)
+        for key, want in (("settings", dict), ("labels", list), ("model", str),
+                          ("sha256", str)):
+            if key in manifest and not isinstance(manifest[key], want):
+                raise InputError(f"the CRF model's {key!r} is {type(manifest[key]).__name__},"
+                                 f" not {'an object' if want is dict else want.__name__}; "
+                                 "the directory is damaged or incomplete", path=where)
         raw = dict(manifest.get("settings", {}))
         if raw.get("dictionary") == DICT_FILE:
             raw["dictionary"] = str(d / DICT_FILE)
@@ -204,8 +291,10 @@ class CrfTagger:
         self.labels_ = list(manifest.get("labels", []))
         self._model_path = d / str(manifest.get("model", "model.crfsuite"))
         if not self._model_path.is_file():
-            raise ZhtextError(f"{d} has no {self._model_path.name}; the model directory is "
-                              "incomplete")
+            raise InputError(f"the directory is damaged or incomplete: it has no "
+                             f"{self._model_path.name}; copy the model directory again, or "
+                             "train the model again", path=str(d))
+        check_model_file(self._model_path, manifest.get("sha256"))
         return self
 
     def __del__(self) -> None:

@@ -471,16 +471,37 @@ class Tagger(MethodEstimator):
             path: The model directory.
             manifest: Its ``zhtext.json`` when already read (default: read from ``path``).
         """
-        from zhtext.artifacts import read_manifest
+        from zhtext.artifacts import MANIFEST, read_manifest
 
         d = Path(path)
         m = read_manifest(d) if manifest is None else manifest
         if m.get("task") != "tag":
             raise InputError(f"is a {m.get('task')!r} model, not a tagger (zhtext tag train "
                              "makes those)", path=str(d))
-        method = str(m.get("method"))
+        where = str(d / MANIFEST)
+        damaged = "the directory is damaged or incomplete; train the model again"
+        for key in ("tag_task", "method"):
+            if key not in m:
+                raise InputError(f"has no {key!r}; {damaged}", path=where)
+        if m["tag_task"] not in TASKS:
+            raise InputError(f"'tag_task' is {m['tag_task']!r}, not one of {', '.join(TASKS)}"
+                             f"; {damaged}", path=where)
+        method = m["method"]
+        if not isinstance(method, str) or method not in METHODS:
+            raise InputError(f"the model's method {method!r} is not known here (the methods "
+                             f"are {', '.join(METHODS.names())}); a plug-in's method needs "
+                             "that plug-in installed", path=where)
+        for key in backend_class(method).manifest_fields:
+            if key not in m:
+                raise InputError(f"has no {key!r} (a {method} tagger's model files); "
+                                 f"{damaged}", path=where)
+        for key, want in (("settings", dict), ("labels", list), ("history", dict)):
+            if key in m and not isinstance(m[key], want):
+                raise InputError(f"{key!r} is {type(m[key]).__name__}, not "
+                                 f"{'an object' if want is dict else 'a list'}; {damaged}",
+                                 path=where)
         known = set(method_settings(method))
-        self = cls(str(m.get("tag_task")), method,
+        self = cls(str(m["tag_task"]), method,
                    **{k: v for k, v in dict(m.get("settings", {})).items() if k in known})
         self.settings_ = self.settings
         self.labels_ = list(m.get("labels", []))
