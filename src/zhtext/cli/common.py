@@ -62,7 +62,8 @@ Inputs = Annotated[
                    show_default=False, metavar="FILE"),
 ]
 InputFormatOpt = Annotated[
-    str, typer.Option("--input-format", help="auto | text (a document per line) | jsonl.")
+    str, typer.Option("--input-format", help="auto | text (a document per line) | jsonl | csv "
+                      "| tsv | parquet (a document per row; auto: by suffix).")
 ]
 DataInputFormat = Annotated[str, typer.Option(
     "--input-format", help="auto | csv | tsv | jsonl | parquet | text (auto: by suffix; a "
@@ -117,14 +118,15 @@ def make_reader(
     encoding: str,
 ) -> DocumentReader:
     """A document reader from the shared input options."""
-    fmt: InputFormat = check_input_format(  # type: ignore[assignment]
-        input_format, ("auto", "text", "jsonl"))
+    from zhtext.io.documents import FORMATS
+
+    fmt: InputFormat = check_input_format(input_format, FORMATS)  # type: ignore[assignment]
     if not inputs and sys.stdin is not None and sys.stdin.isatty():
         raise typer.BadParameter(
             "no input: give files or folders, or pipe text in (use '-' to read a terminal)",
             param_hint="INPUTS",
         )
-    return DocumentReader(inputs or ["-"], fmt=fmt, text_col=text_col or "text",
+    return DocumentReader(inputs or ["-"], fmt=fmt, text_col=text_col,
                           id_col=id_col, doc_per_file=doc_per_file, encoding=encoding)
 
 

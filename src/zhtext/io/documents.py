@@ -1,4 +1,4 @@
-"""Documents to extract from, fit on or predict: lines of text, JSONL records, whole files.
+"""Documents to extract from, fit on or predict: lines of text, JSONL records, table rows, files.
 
 Documents stream: one is read, decoded and handed on at a time, so memory does not grow with
 the input. Problems are reported as :class:`~zhtext.errors.InputError` naming the file, the
@@ -19,9 +19,13 @@ from zhtext.io.files import check_encoding, check_file, decode_error, is_utf16, 
 
 __all__ = ["Document", "DocumentReader", "InputFormat"]
 
-InputFormat = Literal["auto", "text", "jsonl"]
+InputFormat = Literal["auto", "text", "jsonl", "csv", "tsv", "parquet"]
+
+#: The values of ``--input-format`` for documents.
+FORMATS: tuple[str, ...] = ("auto", "text", "jsonl", "csv", "tsv", "parquet")
 
 _JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
+_TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +54,14 @@ class DocumentReader:
 
     Args:
         sources: Paths, or ``"-"`` for standard input. Empty means standard input.
-        fmt: ``"text"`` (one document per line), ``"jsonl"`` (one JSON object per line), or
-            ``"auto"`` (JSONL for ``.jsonl`` / ``.json`` / ``.ndjson`` files, else text).
-        text_col: The text field of JSONL records.
-        id_col: The id field of JSONL records (default: the line number).
+        fmt: ``"text"`` (one document per line), ``"jsonl"`` (one JSON object per line),
+            ``"csv"`` / ``"tsv"`` / ``"parquet"`` (one document per row, read as
+            ``classify`` reads data: the header detected, Chinese ones too, and the text
+            column guessed), or ``"auto"`` (by suffix: ``.jsonl`` / ``.json`` / ``.ndjson``,
+            ``.csv``, ``.tsv``, ``.parquet``; anything else is text).
+        text_col: The text field of JSONL records (default ``text``) or the text column of a
+            table (default: guessed from the header and the cells).
+        id_col: The id field or column (default: the line number).
         doc_per_file: Each file of a folder (or each file given) is one document.
         encoding: Text encoding of the inputs.
 
@@ -69,7 +77,7 @@ class DocumentReader:
         sources: Sequence[str | Path] = (),
         *,
         fmt: InputFormat = "auto",
-        text_col: str = "text",
+        text_col: str | None = None,
         id_col: str | None = None,
         doc_per_file: bool = False,
         encoding: str = "utf-8",
@@ -110,10 +118,13 @@ class DocumentReader:
         self.total_bytes = total if total >= 0 else None
         check_encoding(self.encoding)
 
-    def _format_of(self, path: str) -> Literal["text", "jsonl"]:
+    def _format_of(self, path: str) -> str:
         if self.fmt != "auto":
             return self.fmt
-        return "jsonl" if Path(path).suffix.lower() in _JSONL_SUFFIXES else "text"
+        suffix = Path(path).suffix.lower()
+        if suffix in _JSONL_SUFFIXES:
+            return "jsonl"
+        return _TABLE_SUFFIXES.get(suffix, "text")
 
     def __iter__(self) -> Iterator[Document]:
         many = len(self.sources) > 1
@@ -151,6 +162,9 @@ class DocumentReader:
             name = "<stdin>"
             yield from self._read_lines(stream, name, prefix)
             return
+        if self._format_of(src) in ("csv", "tsv", "parquet"):
+            yield from self._rows(src, prefix=prefix)
+            return
         try:
             f = open(src, "rb")  # noqa: SIM115 - closed below, generator-safe
         except OSError as e:
@@ -158,8 +172,29 @@ class DocumentReader:
         with f:
             yield from self._read_lines(f, src, prefix)
 
+    def _rows(self, src: str, *, prefix: str) -> Iterator[Document]:
+        """The rows of a CSV, TSV or Parquet file, through the one table reader."""
+        from zhtext.io.tabular import count_rows, iter_batches
+
+        size = Path(src).stat().st_size
+        rows = max(count_rows(src), 1)
+        col: str | int | None = self.text_col
+        if isinstance(col, str) and col.isdigit():
+            col = int(col)
+        for ids, texts in iter_batches(src, text_col=col, id_col=self.id_col,
+                                       fmt=self._format_of(src),  # type: ignore[arg-type]
+                                       encoding=self.encoding):
+            self.bytes_read += min(size, size * len(texts) // rows)
+            for doc_id, text in zip(ids, texts):
+                if self.id_col is None and prefix:
+                    doc_id = f"{prefix}{doc_id}"
+                yield Document(doc_id, text)
+
     def _read_lines(self, stream: IO[bytes], name: str, prefix: str) -> Iterator[Document]:
         fmt = self._format_of(name)
+        if fmt in ("csv", "tsv", "parquet"):
+            raise InputError(f"{fmt} cannot be read from standard input; give the file",
+                             path=name)
         if is_utf16(self.encoding):  # line splitting on bytes does not work for UTF-16
             import io as _io
 
@@ -196,18 +231,19 @@ class DocumentReader:
                 f"expected a JSON object per line, got {type(record).__name__}",
                 path=name, line=lineno,
             )
-        if self.text_col not in record:
+        field = self.text_col or "text"
+        if field not in record:
             keys = ", ".join(map(repr, list(record)[:10])) or "none"
             raise InputError(
-                f"no text field {self.text_col!r} (fields: {keys}); choose one with --text-col",
+                f"no text field {field!r} (fields: {keys}); choose one with --text-col",
                 path=name, line=lineno,
             )
-        text = record[self.text_col]
+        text = record[field]
         if text is None:
             text = ""
         if not isinstance(text, str):
             raise InputError(
-                f"field {self.text_col!r} should be a string, got {type(text).__name__} "
+                f"field {field!r} should be a string, got {type(text).__name__} "
                 f"{str(text)[:40]!r}",
                 path=name, line=lineno,
             )
