@@ -247,8 +247,10 @@ def pretrain_mlm(texts: Iterable[str], tokenizer: Any, *, work: Path,
     else:
         model = masked_cls(config)
     if s.max_length > model.config.max_position_embeddings:
-        raise InputError(f"max_length {s.max_length} is longer than the model's "
-                         f"{model.config.max_position_embeddings} positions")
+        limit = model.config.max_position_embeddings
+        raise InputError(f"max_length {s.max_length} is longer than the model's {limit} "
+                         f"positions (its max_position_embeddings); give --set "
+                         f"max_length={limit} (or less)")
     kept_dropout = _set_dropout(model, s.dropout)
     lr = s.learning_rate or (5e-5 if start_model is not None else 5e-4)
     per_step = s.batch_size * s.gradient_accumulation  # global: split over the processes
