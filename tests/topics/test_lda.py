@@ -127,7 +127,7 @@ def test_cli_fit_and_infer(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     rows = [json.loads(x) for x in out.stdout.splitlines()]
     assert [r["id"] for r in rows] == list(range(1, len(CORPUS) + 1))
-    assert all(r["topic"] == r["topics"][0][0] for r in rows)
+    assert all(r["topic"] == r["topics"][0]["id"] for r in rows)
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -33,10 +33,7 @@ class TopicsKind(ArtifactKind):
             info: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The best topic and the ``top_k`` (default 5) heaviest with their weights."""
         labels = info.get("topic_labels") or [t.label for t in obj.topics(top_n=3)]
-        top_k = options.get("top_k", 5)
-        out: list[dict[str, Any]] = []
-        for dist in obj.infer(texts):
-            out.append({"topic": dist[0][0] if dist else None,
-                        "topics": [{"id": t, "label": labels[t] if t < len(labels) else "",
-                                    "weight": round(w, 6)} for t, w in dist[:top_k]]})
-        return out
+        from zhtext.topics.lda import DEFAULT_TOP_K, topic_record
+
+        top_k = options.get("top_k", DEFAULT_TOP_K)
+        return [topic_record(dist, labels, top_k) for dist in obj.infer(texts)]

@@ -58,6 +58,23 @@ class _Job:
     coherence: str
 
 
+DEFAULT_TOP_K = 5
+"""Topics per document shown by ``topics fit``, ``topics infer`` and ``/v1/topics``."""
+
+
+def topic_record(dist: list[tuple[int, float]], labels: list[str],
+                 top_k: int | None = DEFAULT_TOP_K) -> dict[str, Any]:
+    """One document's topics, the shape of every command and of the server.
+
+    ``{"topic": heaviest id or None, "topics": [{"id", "label", "weight"}, ...]}``, heaviest
+    first, the ``top_k`` heaviest (``None`` or 0: all).
+    """
+    kept = dist[:top_k] if top_k else dist
+    return {"topic": dist[0][0] if dist else None,
+            "topics": [{"id": t, "label": labels[t] if t < len(labels) else "",
+                        "weight": round(w, 6)} for t, w in kept]}
+
+
 def _train_one(job: _Job, k: int, seed: int) -> tuple[int, int, float, Any]:
     """Train one LDA model and measure its coherence: ``(k, seed, coherence, model)``."""
     from gensim.corpora import MmCorpus
@@ -119,7 +136,7 @@ class TopicModel(Estimator):
         *,
         k: int | str = 8,
         k_range: tuple[int, int] = (2, 20),
-        seed: int = 0,
+        seed: int = 42,
         restarts: int = 6,
         passes: int | str = "auto",
         iterations: int = 100,
@@ -385,9 +402,13 @@ class TopicModel(Estimator):
             (tmp / "topics.json").write_text(json.dumps(
                 [t.to_dict() for t in topics], ensure_ascii=False, indent=1), encoding="utf-8")
             with open(tmp / "doc_topics.jsonl", "w", encoding="utf-8") as f:
+                labels = [t.label for t in topics]
+                ids = getattr(self, "doc_ids_", None)
                 for i, dist in enumerate(getattr(self, "doc_topics_", []), 1):
-                    f.write(json.dumps({"doc": i, "topic": dist[0][0] if dist else None,
-                                        "topics": [[t, round(p, 6)] for t, p in dist]}) + "\n")
+                    doc_id = ids[i - 1] if ids is not None and i <= len(ids) else str(i)
+                    f.write(json.dumps({"id": doc_id, **topic_record(
+                        dist, labels, getattr(self, "doc_top_k_", DEFAULT_TOP_K))},
+                                       ensure_ascii=False) + "\n")
             write_report(tmp / "report.html", topics, self.curve_, self)
             return {
                 "params": json_ready(self._config()),
