@@ -31,7 +31,12 @@ from zhtext.neural.settings import (
     WindowSettings,
     check_choice,
 )
-from zhtext.neural.training import encoder_learning_rate, last_checkpoint, run_trainer
+from zhtext.neural.training import (
+    encoder_learning_rate,
+    last_checkpoint,
+    quiet_transformers,
+    run_trainer,
+)
 from zhtext.neural.windows import (
     Windows,
     length_sample,
@@ -302,18 +307,24 @@ class NeuralClassifier(ClassifierBackend):
             logger.warning("init=random with lora: the adapters train on a frozen random "
                            "encoder")
         set_seed(s.seed)  # the new head's (and a random encoder's) initial weights
-        if self.method == "bert":
-            from zhtext.neural.heads import linear
+        # A new head on an encoder: transformers' load report (the head's keys missing, the
+        # MLM head's unexpected) says what is meant here; it does not reach the user.
+        with quiet_transformers(loading=True):
+            if self.method == "bert":
+                from zhtext.neural.heads import linear
 
-            self.model_ = linear.from_encoder(s.model, random_init=random_init, **kwargs)
-        else:
-            from zhtext.neural.heads.cnn import BertCnnConfig, BertCnnForSequenceClassification
+                self.model_ = linear.from_encoder(s.model, random_init=random_init, **kwargs)
+            else:
+                from zhtext.neural.heads.cnn import (
+                    BertCnnConfig,
+                    BertCnnForSequenceClassification,
+                )
 
-            cnn_config = BertCnnConfig(
-                kernel_sizes=[int(k) for k in s.kernel_sizes.split(",")],
-                num_filters=s.num_filters, dropout=min(s.dropout, 0.1), **kwargs)
-            self.model_ = BertCnnForSequenceClassification.from_encoder(
-                s.model, cnn_config, random_init=random_init)
+                cnn_config = BertCnnConfig(
+                    kernel_sizes=[int(k) for k in s.kernel_sizes.split(",")],
+                    num_filters=s.num_filters, dropout=min(s.dropout, 0.1), **kwargs)
+                self.model_ = BertCnnForSequenceClassification.from_encoder(
+                    s.model, cnn_config, random_init=random_init)
         if s.lora:
             from zhtext.neural.peft import add_adapters
 
@@ -519,6 +530,15 @@ class NeuralClassifier(ClassifierBackend):
     # -- persistence ----------------------------------------------------------------------
     def save(self, d: Path) -> dict[str, Any]:
         """Write the model into directory ``d``; returns manifest entries."""
+        with quiet_transformers():  # no "Writing model shards" bar of transformers' own
+            self._write(d)
+        settings = asdict(self.settings)
+        return {"neural": {"format": NEURAL_FORMAT, "max_length": self.max_length_,
+                           "settings": settings,
+                           "resumed_from_step": self.resumed_from_,
+                           "history": self.history_[-200:]}}
+
+    def _write(self, d: Path) -> None:
         if self.method == "textcnn":
             # Embedding tables (most of the bytes) stored in fp16, the rest in fp32; loading
             # casts them back to fp32 (format 2; format 1 stored everything in fp32). fit
@@ -534,11 +554,6 @@ class NeuralClassifier(ClassifierBackend):
         adapter = getattr(self, "adapter_", None)
         if adapter is not None:
             adapter.save_pretrained(d / "adapter", safe_serialization=True)
-        settings = asdict(self.settings)
-        return {"neural": {"format": NEURAL_FORMAT, "max_length": self.max_length_,
-                           "settings": settings,
-                           "resumed_from_step": self.resumed_from_,
-                           "history": self.history_[-200:]}}
 
     @classmethod
     def load(cls, d: Path, manifest: dict[str, Any]) -> NeuralClassifier:
@@ -565,7 +580,8 @@ class NeuralClassifier(ClassifierBackend):
                              "incomplete (retrain it)", path=str(d))
         from zhtext.neural.encoder import reading_saved_model
 
-        with reading_saved_model(d):
+        # quiet: no "Loading weights" bar nor load report of transformers' own.
+        with reading_saved_model(d), quiet_transformers(loading=True):
             if method == "textcnn":
                 import torch
 

@@ -280,8 +280,11 @@ def quiet_transformers(*, loading: bool = False) -> Iterator[None]:
     is deprecated (PEFT asks for it), no note that checkpoint "mtime may not be reliable"
     (checkpoints are ordered by step number anyway). With ``loading``, also no load report
     (the table of missing and unexpected keys printed when an encoder gets a new head, which
-    is expected there): the loggers that write it are raised to ERROR for the block. Other
-    warnings and log records pass.
+    is expected there, or 4.x's "Some weights ... were not initialized"), and no note that a
+    saved zhtext model's config is not the model type transformers expected: those records are
+    dropped by filters, not by raising ``transformers.modeling_utils`` to ERROR (transformers
+    5 checks tensor-parallel plans, and warns of "layers not sharded", exactly when that
+    logger's level is WARNING or above). Other warnings and log records pass.
     """
     import warnings
 
@@ -291,8 +294,11 @@ def quiet_transformers(*, loading: bool = False) -> Iterator[None]:
     hub_bars_off = _hub_bars_disabled()
     loggers = [logging.getLogger(n) for n in _LOAD_REPORT_LOGGERS] if loading else []
     levels = [lg.level for lg in loggers]
+    filtered = [logging.getLogger(n) for n in _LOAD_NOTE_LOGGERS] if loading else []
     trainer_utils = logging.getLogger("transformers.trainer_utils")
     trainer_utils.addFilter(_drop_mtime_note)
+    for lg in filtered:
+        lg.addFilter(_drop_load_note)
     if bars:
         hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     for lg in loggers:
@@ -304,6 +310,8 @@ def quiet_transformers(*, loading: bool = False) -> Iterator[None]:
             yield
     finally:
         trainer_utils.removeFilter(_drop_mtime_note)
+        for lg in filtered:
+            lg.removeFilter(_drop_load_note)
         for lg, level in zip(loggers, levels):
             lg.setLevel(level)
         if bars:
@@ -312,9 +320,24 @@ def quiet_transformers(*, loading: bool = False) -> Iterator[None]:
                 _hub_bars().disable_progress_bars()
 
 
-#: The loggers of transformers' load report (5.x) and of its "Some weights ... were not
-#: initialized" warnings (4.x).
-_LOAD_REPORT_LOGGERS = ("transformers.utils.loading_report", "transformers.modeling_utils")
+#: The logger of transformers' load report when it logs it under its own name (raised to ERROR
+#: while loading).
+_LOAD_REPORT_LOGGERS = ("transformers.utils.loading_report",)
+#: The loggers that write the load report through ``modeling_utils`` (5.x), "Some weights ...
+#: were not initialized" (4.x) and the note on a config's model type: filtered while loading.
+_LOAD_NOTE_LOGGERS = ("transformers.modeling_utils", "transformers.configuration_utils")
+#: What those notes say (their records are dropped while loading; others pass).
+_LOAD_NOTES = ("LOAD REPORT", "Some weights of", "were not initialized from the model checkpoint",
+               "were not used when initializing", "You should probably TRAIN this model",
+               "to instantiate a model of type")
+
+
+def _drop_load_note(record: logging.LogRecord) -> bool:
+    """A logging filter: False for transformers' load report and notes (see ``_LOAD_NOTES``)."""
+    if record.levelno >= logging.ERROR:
+        return True
+    text = str(record.msg)
+    return not any(note in text for note in _LOAD_NOTES)
 
 
 def _drop_mtime_note(record: logging.LogRecord) -> bool:

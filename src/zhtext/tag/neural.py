@@ -229,7 +229,7 @@ class NeuralTagger:
 
         from zhtext.neural.encoder import load_tokenizer_and_config, position_limit
         from zhtext.neural.heads.token import TokenTagger, TokenTaggerConfig
-        from zhtext.neural.training import encoder_learning_rate
+        from zhtext.neural.training import encoder_learning_rate, quiet_transformers
 
         s = self.settings
         assert s.model is not None
@@ -244,7 +244,11 @@ class NeuralTagger:
                                    num_labels=len(labels), id2label=dict(enumerate(labels)),
                                    label2id={t: i for i, t in enumerate(labels)})
         torch.manual_seed(s.seed)  # the new layers' (and a random encoder's) initial weights
-        self.model_ = TokenTagger.from_encoder(s.model, config, random_init=s.init == "random")
+        # New layers on an encoder: transformers' load report (the pooler and the layers
+        # missing, the MLM head unexpected) says what is meant here; it does not reach the user.
+        with quiet_transformers(loading=True):
+            self.model_ = TokenTagger.from_encoder(s.model, config,
+                                                   random_init=s.init == "random")
 
     def _pick_window(self, tokens: list[tuple[list[int], list[int]]]) -> None:
         s = self.settings
@@ -472,9 +476,12 @@ class NeuralTagger:
         """Write the model (safetensors) and tokenizer into directory ``d``; manifest entries."""
         if self.model_ is None:
             raise NotFittedError(self)
+        from zhtext.neural.training import quiet_transformers
+
         d = Path(d)
-        self.model_.save_pretrained(d, safe_serialization=True)
-        self.tokenizer_.save_pretrained(d)
+        with quiet_transformers():  # no "Writing model shards" bar of transformers' own
+            self.model_.save_pretrained(d, safe_serialization=True)
+            self.tokenizer_.save_pretrained(d)
         return {"settings": asdict(self.settings), "labels": list(self.labels_),
                 "outside": self.outside_, "max_length": self.max_length_,
                 "stride": self.stride_, "history": dict(self.history_)}
@@ -486,6 +493,7 @@ class NeuralTagger:
 
         from zhtext.neural.encoder import reading_saved_model
         from zhtext.neural.heads.token import TokenTagger
+        from zhtext.neural.training import quiet_transformers
 
         d = Path(d)
         settings = NeuralTaggerSettings.from_dict(manifest.get("settings", {}))
@@ -493,7 +501,8 @@ class NeuralTagger:
         if not (d / "config.json").is_file():
             raise InputError("the model directory has no config.json; it is damaged or "
                              "incomplete (retrain it)", path=str(d))
-        with reading_saved_model(d):
+        # quiet: no "Loading weights" bar nor load report of transformers' own.
+        with reading_saved_model(d), quiet_transformers(loading=True):
             obj.tokenizer_ = AutoTokenizer.from_pretrained(d)
             obj.model_ = TokenTagger.from_pretrained(d, use_safetensors=True)
         config = obj.model_.config
