@@ -64,7 +64,7 @@ def run_shards(
     *,
     workers: int = 2,
     address: str | None = None,
-    text_col: str = "text",
+    text_col: str | None = None,
     id_col: str | None = None,
     batch_size: int = 1024,
     encoding: str = "utf-8",

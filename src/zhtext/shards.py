@@ -108,7 +108,7 @@ def pending_shards(shards: list[Shard], *, force: bool) -> list[Shard]:
     return todo
 
 
-def read_shard(path: Path, *, text_col: str, id_col: str | None, batch_size: int,
+def read_shard(path: Path, *, text_col: str | None, id_col: str | None, batch_size: int,
                encoding: str = "utf-8", prefix: str = "", tabular: bool = False
                ) -> Iterator[tuple[list[str | int], list[str]]]:
     """Batches of (ids, texts) of one shard, streamed, with the local engine's ids.
@@ -121,14 +121,15 @@ def read_shard(path: Path, *, text_col: str, id_col: str | None, batch_size: int
     pyarrow. Ids that are line (or row) numbers get ``prefix`` (``path:`` when the job has
     several shards, as the local engine names the documents of several files).
     """
-    if tabular:
+    if tabular or (path.suffix.lower() in (".parquet", ".pq") and text_col is None):
+        # Parquet without --text-col: the column is guessed, as the local engine does.
         from zhtext.io.tabular import iter_batches
 
         for got, batch in iter_batches(path, text_col=text_col, id_col=id_col,
                                        encoding=encoding, batch_size=batch_size):
             yield ([f"{prefix}{i}" for i in got] if prefix and id_col is None else got), batch
         return
-    if path.suffix == ".parquet":
+    if path.suffix.lower() in (".parquet", ".pq") and text_col is not None:
         for got, batch in _parquet(path, text_col=text_col, id_col=id_col,
                                    batch_size=batch_size):
             yield ([f"{prefix}{i}" for i in got] if prefix and id_col is None else got), batch

@@ -370,7 +370,7 @@ def predict(
         run_sharded(inputs, output, suffix=f".{fmt}",
                     make_worker=partial(load_prediction_lines, str(model_dir),
                                         fmt),  # type: ignore[arg-type]
-                    workers=workers, address=address, text_col=text_col or "text",
+                    workers=workers, address=address, text_col=text_col,
                     id_col=id_col, batch_size=min(batch_size, 4096), encoding=encoding,
                     force=force, quiet=quiet)
         return

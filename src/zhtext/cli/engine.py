@@ -33,7 +33,7 @@ def check_engine(engine: str) -> None:
 
 def run_sharded(inputs: list[str] | None, output: Path | None, *, suffix: str,
                 make_worker: Callable[[], Worker], workers: int, address: str | None,
-                text_col: str, id_col: str | None, batch_size: int, encoding: str,
+                text_col: str | None, id_col: str | None, batch_size: int, encoding: str,
                 force: bool, quiet: bool, tabular: bool | None = None) -> None:
     """List the shards, skip the finished ones, run the rest on Ray, print a summary.
 

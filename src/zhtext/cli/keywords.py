@@ -181,7 +181,7 @@ def extract(
     pos: Pos = None,
     settings: Settings = None,
     input_format: InputFormatOpt = "auto",
-    text_col: TextCol = "text",
+    text_col: TextCol = None,
     id_col: IdCol = None,
     doc_per_file: DocPerFile = False,
     encoding: Encoding = "utf-8",
@@ -210,7 +210,7 @@ def extract(
         _extractor(**opts)  # bad options fail here, before a cluster starts
         run_sharded(inputs, output, suffix=".jsonl" if fmt == "jsonl" else f".{fmt}",
                     make_worker=partial(_keyword_lines, top_k, fmt, opts), workers=workers,
-                    address=address, text_col=text_col or "text", id_col=id_col, batch_size=256,
+                    address=address, text_col=text_col, id_col=id_col, batch_size=256,
                     encoding=encoding, force=force, quiet=quiet)
         return
     reader = make_reader(inputs, input_format=input_format, text_col=text_col, id_col=id_col,
@@ -251,7 +251,7 @@ def fit(
     stopwords: Stopwords = "default",
     t2s: T2S = False,
     input_format: InputFormatOpt = "auto",
-    text_col: TextCol = "text",
+    text_col: TextCol = None,
     doc_per_file: DocPerFile = False,
     encoding: Encoding = "utf-8",
     force: Force = False,

@@ -286,7 +286,7 @@ def predict(
         help="--engine local: worker processes that load the model and tag batches (0: one "
         "per core; 1: this process). Default: 2 for crf, 1 for bert.")] = None,
     input_format: InputFormatOpt = "auto",
-    text_col: TextCol = "text",
+    text_col: TextCol = None,
     id_col: IdCol = None,
     doc_per_file: DocPerFile = False,
     encoding: Encoding = "utf-8",
@@ -321,7 +321,7 @@ def predict(
                              "or conll)", path=str(model_dir))
         run_sharded(inputs, output, suffix=".jsonl" if fmt == "jsonl" else ".txt",
                     make_worker=partial(load_tag_lines, str(model_dir), fmt),  # type: ignore[arg-type]
-                    workers=workers, address=address, text_col=text_col or "text",
+                    workers=workers, address=address, text_col=text_col,
                     id_col=id_col, batch_size=batch_size, encoding=encoding, force=force,
                     quiet=quiet)
         return

@@ -56,7 +56,7 @@ def fit(
         "--segmenter", help="rjieba | jieba | char, or a cws/pos model directory (zhtext tag "
         "train).")] = "rjieba",
     input_format: InputFormatOpt = "auto",
-    text_col: TextCol = "text",
+    text_col: TextCol = None,
     id_col: IdCol = None,
     doc_per_file: DocPerFile = False,
     encoding: Encoding = "utf-8",
@@ -112,7 +112,7 @@ def infer(
     inputs: Inputs = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | tsv.")] = "jsonl",
     input_format: InputFormatOpt = "auto",
-    text_col: TextCol = "text",
+    text_col: TextCol = None,
     id_col: IdCol = None,
     doc_per_file: DocPerFile = False,
     encoding: Encoding = "utf-8",
