@@ -322,7 +322,7 @@ def test_embedding_without_encoder(tmp_path: Path) -> None:
     assert_clean_error(zhtext("keywords", "extract", str(f), "-m", "embedding"), "--encoder")
 
 
-@pytest.mark.parametrize("args", [["-k", "0"], ["-f", "xml"], ["--input-format", "csv"]])
+@pytest.mark.parametrize("args", [["-k", "0"], ["-f", "xml"], ["--input-format", "xml"]])
 def test_bad_options(tmp_path: Path, args: list[str]) -> None:
     f = tmp_path / "a.txt"
     f.write_text(DOC, encoding="utf-8")
