@@ -339,7 +339,10 @@ def test_method_settings_and_pos_filter(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.split()
     assert_clean_error(zhtext("keywords", "extract", str(f), "--set", "windw=3"),
-                       "unknown setting 'windw'", "valid settings")
+                       "windw: not a setting of method 'tfidf'", "position_weight")
+    # a setting of another method names the method that reads it
+    assert_clean_error(zhtext("keywords", "extract", str(f), "--set", "window=3"),
+                       "window (read by textrank): not a setting of method 'tfidf'")
     assert_clean_error(zhtext("keywords", "extract", str(f), "-m", "textrank", "--set",
                               "window=1"), "window must be at least 2")
     nouns = zhtext("keywords", "extract", str(f), "--pos", "n", "--no-phrases", "-k", "10")
@@ -368,3 +371,17 @@ def test_pure_python_fallback_gives_the_same_output(tmp_path: Path) -> None:
             for ka, kb in zip(ra["keywords"], rb["keywords"]):
                 # PageRank stops at a tolerance: scores agree to about 1e-4
                 assert ka["score"] == pytest.approx(kb["score"], rel=1e-3)
+
+
+def test_keywords_settings_lists_each_methods_settings_with_defaults() -> None:
+    one = zhtext("keywords", "settings", "textrank")
+    assert one.returncode == 0, one.stderr
+    rows = {line.split()[0]: line for line in one.stdout.splitlines() if line.strip()}
+    assert "window" in rows and " 5 " in rows["window"] + " "
+    assert "idf" not in rows  # a tfidf setting
+    assert "Bonus for candidates" in rows["position_weight"]  # help from the base class
+    every = zhtext("keywords", "settings")
+    assert every.returncode == 0
+    for m in ("tfidf:", "textrank:", "embedding:", "supervised:"):
+        assert m in every.stdout.splitlines()
+    assert_clean_error(zhtext("keywords", "settings", "nosuch"), "unknown keyword method")

@@ -29,6 +29,7 @@ from zhtext.cli.common import (
     output_stream,
     parse_settings,
     progress_bar,
+    refuse_unread,
     segmenter_arg,
     show_progress,
 )
@@ -90,22 +91,68 @@ Encoder = Annotated[
 
 
 
-def _make(method: str, params: dict[str, Any]) -> Any:
+def method_settings(method: str) -> dict[str, tuple[Any, str]]:
+    """The settings a keyword method takes (``--set``): name -> (default, help text).
+
+    The names are its constructor's keywords and its base classes'; the help text comes from
+    the ``Args:`` sections of their docstrings.
+    """
     import inspect
 
-    from zhtext.keywords.registry import get_extractor, method_class
+    from zhtext.keywords.registry import method_class
 
-    cls = method_class(method)
-    accepted: set[str] = set()
-    for klass in cls.__mro__:
+    out: dict[str, tuple[Any, str]] = {}
+    for klass in method_class(method).__mro__:
         init = vars(klass).get("__init__")
-        if init is not None and klass is not object:
-            accepted |= set(inspect.signature(init).parameters)
-    unknown = sorted(set(params) - accepted)
-    if unknown:
-        valid = ", ".join(sorted(accepted - {"self", "kwargs"}))
-        raise ZhtextError(f"unknown setting {unknown[0]!r} for --method {method}; "
-                          f"valid settings: {valid}")
+        if init is None or klass is object:
+            continue
+        helps = _arg_help(klass.__doc__ or "") | _arg_help(init.__doc__ or "")
+        for name, p in inspect.signature(init).parameters.items():
+            if name in ("self", "kwargs", "args"):
+                continue
+            if name in out:  # a subclass named it; a base class may say what it is
+                if not out[name][1] and helps.get(name):
+                    out[name] = (out[name][0], helps[name])
+                continue
+            default = None if p.default is inspect.Parameter.empty else p.default
+            out[name] = (default, helps.get(name, ""))
+    return out
+
+
+def _arg_help(doc: str) -> dict[str, str]:
+    """``name -> text`` from a Google-style ``Args:`` section."""
+    import inspect
+    import re
+
+    out: dict[str, str] = {}
+    lines = inspect.cleandoc(doc).splitlines()
+    inside, current = False, None
+    for line in lines:
+        if line.strip() in ("Args:", "Arguments:", "Parameters:"):
+            inside = True
+            continue
+        if not inside:
+            continue
+        if line and not line.startswith(" "):
+            break
+        m = re.match(r"^ {4}(\w+)(?: \(.*?\))?: (.*)$", line)
+        if m:
+            current = m.group(1)
+            out[current] = m.group(2).strip()
+        elif re.match(r"^ {4}\S", line):  # an entry naming several arguments
+            current = None
+        elif current and line.strip():
+            out[current] += " " + line.strip()
+    return out
+
+
+def _make(method: str, params: dict[str, Any]) -> Any:
+    from zhtext.keywords.registry import METHODS, get_extractor
+
+    allowed = method_settings(method)
+    if set(params) - set(allowed):
+        refuse_unread(method, params, {k: v[1] for k, v in allowed.items()},
+                      {m: method_settings(m) for m in METHODS.names()})
     return get_extractor(method, **params)
 
 
@@ -398,3 +445,21 @@ def train(
     extractor.save(output, force=force)
     typer.echo(f"saved supervised keywords model to {output} ({len(docs)} documents)",
                err=True)
+
+
+@app.command()
+def settings(method: Annotated[str | None, typer.Argument(
+        help="tfidf | textrank | embedding | supervised (default: all).",
+        show_default=False)] = None) -> None:
+    """List a keyword method's settings (for --set KEY=VALUE), with their defaults."""
+    from zhtext.keywords.registry import METHODS
+
+    methods = [method] if method is not None else METHODS.names()
+    for m in methods:
+        if method is None:
+            typer.echo(f"{m}:")
+        rows = method_settings(m)
+        width = max((len(k) for k in rows), default=0)
+        for name, (default, text) in rows.items():
+            shown = "" if default is None else json.dumps(default, ensure_ascii=False)
+            typer.echo(f"{'  ' if method is None else ''}{name:<{width}}  {shown:<10}  {text}")
