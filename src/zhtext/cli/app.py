@@ -74,6 +74,9 @@ def main() -> None:
             raise
         finally:
             sys.stdout.flush()
+            from zhtext.neural.distributed import close_process_group
+
+            close_process_group()
     except ZhtextError as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(1)

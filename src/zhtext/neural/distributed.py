@@ -10,11 +10,12 @@ directories, the others wait where they need its files. The process group is acc
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["is_main_process", "main_process_first", "max_over_processes", "rank",
-           "wait_for_everyone", "world_size"]
+__all__ = ["close_process_group", "is_main_process", "main_process_first", "max_over_processes",
+           "rank", "wait_for_everyone", "world_size"]
 
 
 def world_size() -> int:
@@ -71,3 +72,17 @@ def max_over_processes(value: int) -> int:
     t = torch.tensor([int(value)])
     dist.all_reduce(t, op=dist.ReduceOp.MAX)
     return int(t.item())
+
+
+def close_process_group() -> None:
+    """End this process's part of the process group, if one was created (else nothing).
+
+    Called once as the command ends. Left to the interpreter's exit, the group's gloo threads
+    may still be running while C++ destructors run, and the process aborts ("terminate called
+    without an active exception") after the work is done.
+    """
+    dist = sys.modules.get("torch.distributed")
+    if dist is None or world_size() == 1:
+        return
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
