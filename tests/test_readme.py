@@ -388,8 +388,8 @@ CHECKS: dict[str, Check] = {
     "zhtext tag predict msra-ner news.txt": check_entities,
     "zhtext tag evaluate msra-ner dev.txt -o dev-report": check_tag_report,
     "zhtext keywords extract doc.txt --segmenter pku-cws": check_segmenter,
-    "zhtext keywords train --train csl.tsv -o kw-model && zhtext keywords extract doc.txt "
-    "--model kw-model": check_kw_model,
+    "zhtext keywords train --train csl.tsv -o kw-model && zhtext keywords extract kw-model "
+    "doc.txt": check_kw_model,
     "zhtext pretrain vocab corpus/ -o my-vocab": model_dir("vocab.txt")("my-vocab"),
     "zhtext pretrain mlm corpus/ -o my-bert --size tiny --max-minutes 50":
         check_pretrained("my-bert"),

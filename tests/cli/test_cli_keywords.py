@@ -289,11 +289,26 @@ def test_fit_then_extract_with_model(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert (model / "zhtext.json").is_file() and (model / "idf.json").is_file()
     assert_clean_error(zhtext("keywords", "fit", str(corpus), "-o", str(model)), "--force")
-    ext = zhtext("keywords", "extract", str(corpus), "--model", str(model), "-f", "jsonl")
+    ext = zhtext("keywords", "extract", str(model), str(corpus), "-f", "jsonl")
     assert ext.returncode == 0, ext.stderr
     assert len(ext.stdout.splitlines()) == 30
+    assert "--model" not in ext.stderr  # the model directory first is the current spelling
+    # The model's IDF decides, not the built-in statistics: the words of this tiny corpus are
+    # everywhere in it, so their fitted IDF is low and the scores differ from the default's.
+    default = zhtext("keywords", "extract", str(corpus), "-f", "jsonl")
+    assert ext.stdout != default.stdout
+    # The earlier spelling, --model DIR, still works, with a warning that says the new one.
+    old = zhtext("keywords", "extract", str(corpus), "--model", str(model), "-f", "jsonl")
+    assert old.returncode == 0, old.stderr
+    assert old.stdout == ext.stdout
+    assert "now goes first" in old.stderr
     assert_clean_error(zhtext("keywords", "extract", str(corpus), "--model",
-                              str(tmp_path / "none")), "not found")
+                              str(tmp_path / "none")), "no such directory")
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(f"t\t{DOC}\t深度学习_神经网络模型\n", encoding="utf-8")
+    ev = zhtext("keywords", "evaluate", str(model), str(gold), "--json")
+    assert ev.returncode == 0, ev.stderr
+    assert json.loads(ev.stdout)["method"] == str(model)
 
 
 def test_evaluate(tmp_path: Path) -> None:
@@ -319,7 +334,7 @@ def test_evaluate(tmp_path: Path) -> None:
 def test_embedding_without_encoder(tmp_path: Path) -> None:
     f = tmp_path / "a.txt"
     f.write_text(DOC, encoding="utf-8")
-    assert_clean_error(zhtext("keywords", "extract", str(f), "-m", "embedding"), "--encoder")
+    assert_clean_error(zhtext("keywords", "extract", str(f), "-m", "embedding"), "--model")
 
 
 @pytest.mark.parametrize("args", [["-k", "0"], ["-f", "xml"], ["--input-format", "xml"]])
@@ -344,7 +359,7 @@ def test_method_settings_and_pos_filter(tmp_path: Path) -> None:
     assert_clean_error(zhtext("keywords", "extract", str(f), "--set", "window=3"),
                        "window (read by textrank): not a setting of method 'tfidf'")
     assert_clean_error(zhtext("keywords", "extract", str(f), "-m", "textrank", "--set",
-                              "window=1"), "window must be at least 2")
+                              "window=1"), "window must be a whole number of at least 2")
     nouns = zhtext("keywords", "extract", str(f), "--pos", "n", "--no-phrases", "-k", "10")
     assert nouns.returncode == 0
     from zhtext.text import get_segmenter
@@ -385,3 +400,20 @@ def test_keywords_settings_lists_each_methods_settings_with_defaults() -> None:
     for m in ("tfidf:", "textrank:", "embedding:", "supervised:"):
         assert m in every.stdout.splitlines()
     assert_clean_error(zhtext("keywords", "settings", "nosuch"), "unknown keyword method")
+
+
+def test_train_takes_the_encoder_and_device_of_the_bert_tagger(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(f"t\t{DOC}\t深度学习\n", encoding="utf-8")
+    # The CRF tagger has no encoder: --model and --device are refused before any work.
+    out = zhtext("keywords", "train", "--train", str(gold), "-o", str(tmp_path / "m"),
+                 "--model", "bert-base-chinese")
+    assert_clean_error(out, "--tagger bert")
+    assert not (tmp_path / "m").exists()
+    out = zhtext("keywords", "train", "--train", str(gold), "-o", str(tmp_path / "m"),
+                 "--tagger", "bert", "--device", "gpu")
+    assert out.returncode == 2 and "--device" in out.stderr
+    # A path that is not there is a clear error, not a hub lookup.
+    out = zhtext("keywords", "train", "--train", str(gold), "-o", str(tmp_path / "m"),
+                 "--tagger", "bert", "--model", "./no/encoder")
+    assert_clean_error(out, "no such directory")

@@ -82,7 +82,8 @@ def test_negative_numbers_are_usage_errors(args: list[str], flag: str) -> None:
 
 @pytest.mark.parametrize(("args", "words"), [
     (["keywords", "extract", "-", "--set", "position_weight=abc"], ["position_weight", "abc"]),
-    (["keywords", "extract", "-", "--model", "./no/such/dir"], ["no/such/dir", "not found"]),
+    (["keywords", "extract", "-", "--model", "./no/such/dir"], ["no/such/dir",
+                                                                "no such directory"]),
 ])
 def test_bad_settings_are_clear_errors(args: list[str], words: list[str]) -> None:
     res = CliRunner().invoke(app, args, input="深度学习。\n")

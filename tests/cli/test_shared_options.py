@@ -26,7 +26,6 @@ DIFFERENT_ON_PURPOSE = {
     "--dev-split": "tag holds out nothing for the CRF (it needs no dev set) and 0.1 for bert",
     "--text-col": "empty means guessed; 'text' is the JSONL field",
     "--workers": "serve: processes, one per core; --engine ray: Ray workers",
-    "--model": "keywords: being renamed (issue 18); elsewhere the encoder",
     "--top-k": "keywords evaluate takes a list of k (1,3,5)",
 }
 

@@ -79,7 +79,7 @@ def test_embedding_via_cli(tiny_model: Path, tmp_path: Path) -> None:
     src.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
     out = subprocess.run(
         [sys.executable, "-m", "zhtext", "keywords", "extract", str(src), "-m", "embedding",
-         "--encoder", str(tiny_model), "-f", "jsonl", "-k", "2"],
+         "--model", str(tiny_model), "-f", "jsonl", "-k", "2"],
         capture_output=True, text=True,
     )
     assert out.returncode == 0, out.stderr

@@ -1,5 +1,5 @@
 """Supervised keywords: occurrences marked for training, a tagger + ranker, saved and loaded,
-and ``zhtext keywords train`` / ``extract --model``."""
+and ``zhtext keywords train`` / ``extract MODEL_DIR FILE``."""
 
 from __future__ import annotations
 
@@ -86,13 +86,13 @@ def test_cli_train_and_extract(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     doc = tmp_path / "doc.txt"
     doc.write_text("实验结果表明数据挖掘优于传统方法。\n", encoding="utf-8")
-    out = zhtext("keywords", "extract", doc, "--model", tmp_path / "m", "-k", "1")
+    out = zhtext("keywords", "extract", tmp_path / "m", doc, "-k", "1")
     assert out.returncode == 0, out.stderr
     assert "数据挖掘" in out.stdout
     out = zhtext("keywords", "train", "--train", gold, "-o", tmp_path / "m")
     assert_clean_error(out, "already exists")
     out = zhtext("keywords", "extract", doc, "--method", "supervised")
-    assert_clean_error(out, "needs a trained model", "--model DIR")
+    assert_clean_error(out, "needs a trained model", "MODEL_DIR FILE")
     out = zhtext("keywords", "train", "--train", gold, "-o", tmp_path / "n", "--method", "tfidf")
     assert_clean_error(out, "supervised")
 

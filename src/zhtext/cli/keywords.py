@@ -34,19 +34,24 @@ from zhtext.cli.common import (
     show_progress,
 )
 from zhtext.cli.engine import Address, Engine, Workers, check_engine, run_sharded
+from zhtext.cli.runs import Device, check_device
 from zhtext.errors import ZhtextError
 
 logger = logging.getLogger(__name__)
 
-app = typer.Typer(help="Keywords of documents: extract, fit corpus statistics, evaluate.",
+app = typer.Typer(help="Keywords of documents: extract; fit corpus statistics from raw "
+                  "texts; train a supervised model on documents with gold keywords; evaluate.",
                   no_args_is_help=True)
 
 Method = Annotated[
     str, typer.Option("--method", "-m", help="tfidf (default) | textrank | embedding.")
 ]
-Model = Annotated[
-    Path | None,
-    typer.Option("--model", help="A directory made by 'zhtext keywords fit' (overrides --method)."),
+ModelAndInputs = Annotated[
+    list[str] | None,
+    typer.Argument(help="A keywords model made by 'keywords fit' or 'keywords train' may "
+                   "come first (a directory holding zhtext.json; it overrides --method), then "
+                   "input files or folders; '-' or none reads standard input.",
+                   show_default=False, metavar="[MODEL_DIR] FILE"),
 ]
 TopK = Annotated[int, typer.Option("--top-k", "-k", min=1, help="Keywords per document.")]
 Phrases = Annotated[
@@ -85,9 +90,12 @@ AutoJobs = Annotated[
 ]
 Encoder = Annotated[
     str | None,
-    typer.Option("--encoder", help="sentence-transformers model (hub name or directory): the "
-                 "encoder of --method embedding, or TextRank edge weights."),
+    typer.Option("--model", help="The pretrained encoder, a sentence-transformers model (hub "
+                 "name or directory): the encoder of --method embedding, or TextRank's edge "
+                 "weights. (A keywords model directory goes first among the inputs.)"),
 ]
+OldEncoder = Annotated[str | None, typer.Option("--encoder", hidden=True,
+                                                help="Old spelling of --model.")]
 
 
 
@@ -156,6 +164,45 @@ def _make(method: str, params: dict[str, Any]) -> Any:
     return get_extractor(method, **params)
 
 
+def _is_model_dir(path: Path) -> bool:
+    return path.is_dir() and (path / "zhtext.json").is_file()
+
+
+def _model_first(inputs: list[str] | None) -> tuple[Path | None, list[str] | None]:
+    """The keywords model directory (the first input, when it holds zhtext.json) and the rest."""
+    if inputs and _is_model_dir(Path(inputs[0])):
+        return Path(inputs[0]), inputs[1:] or None
+    return None, inputs
+
+
+def _encoder(model: str | None, old_spelling: str | None) -> tuple[Path | None, str | None]:
+    """``--model`` (the encoder) as (keywords model, encoder).
+
+    The spellings of an earlier release still work, with a warning: ``--encoder NAME`` and
+    ``--model DIR`` of a keywords model (now the first input).
+    """
+    if old_spelling is not None:
+        if model is not None:
+            raise ZhtextError("--encoder is the old spelling of --model; give one of them")
+        logger.warning("--encoder is now --model (the old spelling goes in a later release)")
+        return None, old_spelling
+    if model is not None and _is_model_dir(Path(model)):
+        from zhtext.artifacts import read_manifest
+
+        task = read_manifest(Path(model)).get("task")
+        if task not in ("keywords", "pretrain"):
+            raise ZhtextError(f"{model}: --model takes a pretrained encoder (or, as before, a "
+                              f"keywords model), but this directory holds a {task!r} model; "
+                              "give a keywords model first, 'zhtext keywords extract MODEL_DIR "
+                              "FILE...', or leave it out to use --method")
+        if task == "keywords":
+            logger.warning("%s: a keywords model now goes first, before the inputs "
+                           "('zhtext keywords extract %s FILE...'); --model is the pretrained "
+                           "encoder (the old use goes in a later release)", model, model)
+            return Path(model), None
+    return None, model
+
+
 def _extractor(
     *, method: str, model: Path | None, phrases: bool, segmenter: str,
     user_dict: Path | None, stopwords: str, t2s: bool, encoder: str | None,
@@ -168,17 +215,22 @@ def _extractor(
         task = read_manifest(model).get("task")
         if task != "keywords":
             raise ZhtextError(
-                f"{model}: --model takes a keywords model, but this directory holds a {task!r} "
+                f"{model}: a keywords model was expected, but this directory holds a {task!r} "
                 "model; make one with 'zhtext keywords fit' or 'zhtext keywords train', or "
-                "leave --model out to use --method")
+                "leave it out to use --method")
+        if encoder is not None:
+            raise ZhtextError(f"{model}: a keywords model brings its own settings; --model "
+                              "(an encoder) applies to --method embedding or textrank without "
+                              "a model directory")
         extractor = load(model)
         if not phrases:
             extractor.phrases = False
             extractor._reset()
         return extractor
     if method == "supervised":
-        raise ZhtextError("--method supervised needs a trained model: --model DIR (train one "
-                          "with 'zhtext keywords train --train GOLD -o DIR')")
+        raise ZhtextError("--method supervised needs a trained model: give its directory "
+                          "first, 'zhtext keywords extract MODEL_DIR FILE...' (train one "
+                          "with 'zhtext keywords train --train GOLD -o MODEL_DIR')")
     params: dict[str, Any] = {"phrases": phrases, "segmenter": segmenter_arg(segmenter),
                               "t2s": t2s,
                               "stopwords": stopwords}
@@ -187,16 +239,21 @@ def _extractor(
     if pos is not None:
         params["pos"] = [p for p in pos.replace(" ", ",").split(",") if p]
     params.update(parse_settings(settings))
+    if encoder is not None:
+        from zhtext.neural.encoder import local_encoder
+
+        encoder = local_encoder(encoder)  # a path with nothing there is an error, not a hub name
     if method == "embedding":
         if encoder is None:
             raise ZhtextError(
-                "--method embedding needs --encoder: a sentence-transformers model name or "
+                "--method embedding needs --model: a sentence-transformers model name or "
                 "directory"
             )
         params["model"] = encoder
     elif encoder is not None:
         if method != "textrank":
-            raise ZhtextError("--encoder applies to --method embedding or textrank")
+            raise ZhtextError("--model (the pretrained encoder) applies to --method embedding "
+                              "or textrank")
         params["embeddings"] = encoder
     extractor = _make(method, params)
     extractor.check()  # fail on bad settings before any output, without loading models
@@ -212,9 +269,8 @@ def _keyword_lines(top_k: int, fmt: str, opts: dict[str, Any]) -> Any:
 
 @app.command()
 def extract(
-    inputs: Inputs = None,
+    inputs: ModelAndInputs = None,
     method: Method = "tfidf",
-    model: Model = None,
     top_k: TopK = 5,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text | tsv | jsonl.")
@@ -225,6 +281,7 @@ def extract(
     stopwords: Stopwords = "default",
     t2s: T2S = False,
     encoder: Encoder = None,
+    old_encoder: OldEncoder = None,
     pos: Pos = None,
     settings: Settings = None,
     input_format: InputFormatOpt = "auto",
@@ -243,8 +300,18 @@ def extract(
     """Extract the keywords of each document (a line of text, a JSONL record, or a file).
 
     Output is in input order, one entry per document; empty documents give empty entries.
+    With a keywords model directory first ('zhtext keywords extract MODEL_DIR FILE...'),
+    its fitted statistics or trained tagger decide.
     """
     from zhtext.keywords.batch import auto_jobs, extract_lines
+
+    model, inputs = _model_first(inputs)
+    old_model, encoder = _encoder(encoder, old_encoder)
+    if old_model is not None:
+        if model is not None:
+            raise ZhtextError(f"two keywords models: {model} (first input) and {old_model} "
+                              "(--model); give one, first")
+        model = old_model
 
     if fmt not in ("text", "tsv", "jsonl"):
         raise typer.BadParameter(f"{fmt!r}; expected text, tsv or jsonl", param_hint="--format")
@@ -305,7 +372,7 @@ def fit(
 ) -> None:
     """Fit corpus statistics (IDF; word vectors with --word2vec) into an artifact directory.
 
-    Use it with 'zhtext keywords extract --model DIR'.
+    Use it with 'zhtext keywords extract DIR FILE...'.
     """
     from zhtext.keywords.registry import get_extractor
 
@@ -336,9 +403,14 @@ def fit(
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold file: TSV (CSL layout) or JSONL.")],
+    first: Annotated[Path, typer.Argument(
+        help="The gold file (TSV in CSL's layout, or JSONL), or a keywords model directory "
+        "followed by the gold file (as in 'keywords extract').", show_default=False,
+        metavar="MODEL_DIR|GOLD")],
+    second: Annotated[Path | None, typer.Argument(show_default=False, metavar="GOLD",
+                                                  help="The gold file after MODEL_DIR.")
+                      ] = None,
     method: Method = "tfidf",
-    model: Model = None,
     top_k: Annotated[
         str, typer.Option("--top-k", "-k", help="Cut-offs, comma-separated, e.g. 3,5,10.")
     ] = "5",
@@ -352,6 +424,7 @@ def evaluate(
     stopwords: Stopwords = "default",
     t2s: T2S = False,
     encoder: Encoder = None,
+    old_encoder: OldEncoder = None,
     pos: Pos = None,
     settings: Settings = None,
     encoding: Encoding = "utf-8",
@@ -362,6 +435,13 @@ def evaluate(
     from zhtext.evaluate.keywords import keyword_scores
     from zhtext.io.gold import read_gold
 
+    model, gold = (first, second) if second is not None else (None, first)
+    old_model, encoder = _encoder(encoder, old_encoder)
+    if old_model is not None:
+        if model is not None:
+            raise ZhtextError(f"two keywords models: {model} and {old_model} (--model); give "
+                              "one, first")
+        model = old_model
     try:
         ks = sorted({int(k) for k in top_k.split(",") if k.strip()})
     except ValueError:
@@ -415,6 +495,10 @@ def train(
         "--set", metavar="KEY=VALUE",
         help="A setting of the tagger's method KEY=VALUE (see 'zhtext tag settings "
         "crf'). Repeatable.")] = None,
+    encoder: Annotated[str | None, typer.Option(
+        "--model", help="--tagger bert: the pretrained encoder, a hub name or a local "
+        "directory.")] = None,
+    device: Device = "auto",
     encoding: Encoding = "utf-8",
     force: Force = False,
 ) -> None:
@@ -422,7 +506,7 @@ def train(
 
     Every occurrence of a document's keywords in its text becomes a tagged span; a tagger
     learns them, and a ranker learns how to weigh its confidence against TF-IDF. Use it with
-    'zhtext keywords extract --model DIR'.
+    'zhtext keywords extract DIR FILE...'.
     """
     from zhtext.io.gold import read_gold
     from zhtext.keywords.supervised import SupervisedKeywords
@@ -430,6 +514,18 @@ def train(
     if method != "supervised":
         raise ZhtextError(f"'keywords train' trains --method supervised; {method!r} learns no "
                           "model from gold keywords (use 'zhtext keywords fit' for IDF)")
+    check_device(device)
+    named: dict[str, Any] = {}
+    if tagger == "bert":
+        if encoder is not None:
+            from zhtext.neural.encoder import local_encoder
+
+            named["model"] = local_encoder(encoder)
+        if device != "auto":
+            named["device"] = device
+    elif encoder is not None or device != "auto":
+        raise ZhtextError(f"--model and --device apply to --tagger bert; the {tagger!r} "
+                          "tagger has no encoder")
     if output.exists() and not force:
         raise ZhtextError(f"{output}: output directory already exists; choose another path "
                           "or pass --force to replace it")
@@ -439,7 +535,7 @@ def train(
     if not docs:
         raise ZhtextError(f"{train_file}: no documents with gold keywords")
     extractor = SupervisedKeywords(tagger_method=tagger, segmenter=segmenter_arg(segmenter),
-                                   method_settings=parse_settings(settings))
+                                   method_settings={**named, **parse_settings(settings)})
     extractor.check()
     extractor.fit([d.text for d in docs], [d.keywords for d in docs])
     extractor.save(output, force=force)

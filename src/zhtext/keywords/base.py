@@ -88,11 +88,13 @@ class KeywordExtractor(Estimator):
             ZhtextError: A value out of range; the message names the setting.
         """
         if not is_int(self.max_words) or self.max_words < 1:
-            raise ZhtextError(f"max_words must be at least 1, got {self.max_words!r}")
+            raise ZhtextError(f"max_words must be a whole number of at least 1, "
+                              f"got {self.max_words!r}")
         if not is_number(self.position_weight) or self.position_weight < 0:
-            raise ZhtextError(f"position_weight must be 0 or more, got {self.position_weight!r}")
+            raise ZhtextError(f"position_weight must be a number, 0 or more, "
+                              f"got {self.position_weight!r}")
         if not is_int(self.top_k) or self.top_k < 1:
-            raise ZhtextError(f"top_k must be at least 1, got {self.top_k!r}")
+            raise ZhtextError(f"top_k must be a whole number of at least 1, got {self.top_k!r}")
 
     # -- components, built on first use ---------------------------------------------------
 
@@ -234,7 +236,7 @@ class KeywordExtractor(Estimator):
         self._check_fitted()
         k = self.top_k if top_k is None else top_k
         if not is_int(k) or k < 1:
-            raise ZhtextError(f"top_k must be at least 1, got {k!r}")
+            raise ZhtextError(f"top_k must be a whole number of at least 1, got {k!r}")
         return k
 
     def _extract_one(self, text: str, top_k: int) -> list[Keyword]:

@@ -37,7 +37,7 @@ def mmr(
         [0, 2]
     """
     if not 0.0 <= diversity <= 1.0:
-        raise ZhtextError(f"diversity must be between 0 and 1, got {diversity}")
+        raise ZhtextError(f"diversity must be a number between 0 and 1, got {diversity}")
     relevance = cands @ doc
     if len(cands) == 0:
         return []
@@ -110,11 +110,13 @@ class EmbeddingKeywords(KeywordExtractor):
             raise ZhtextError("EmbeddingKeywords needs a model: a sentence-transformers name "
                               f"or directory, got {self.model!r}")
         if not is_number(self.diversity) or not 0.0 <= self.diversity <= 1.0:
-            raise ZhtextError(f"diversity must be between 0 and 1, got {self.diversity!r}")
+            raise ZhtextError(f"diversity must be a number between 0 and 1, got {self.diversity!r}")
         if not is_int(self.max_candidates) or self.max_candidates < 1:
-            raise ZhtextError(f"max_candidates must be at least 1, got {self.max_candidates!r}")
+            raise ZhtextError(f"max_candidates must be a whole number of at least 1, "
+                              f"got {self.max_candidates!r}")
         if not is_int(self.batch_size) or self.batch_size < 1:
-            raise ZhtextError(f"batch_size must be at least 1, got {self.batch_size!r}")
+            raise ZhtextError(f"batch_size must be a whole number of at least 1, "
+                              f"got {self.batch_size!r}")
 
     def _encoder(self) -> Any:
         enc = self.__dict__.get("_enc")

@@ -149,13 +149,15 @@ class TextRankKeywords(KeywordExtractor):
     def _validate(self) -> None:
         super()._validate()
         if not is_int(self.window) or self.window < 2:
-            raise ZhtextError(f"window must be at least 2, got {self.window!r}")
+            raise ZhtextError(f"window must be a whole number of at least 2, got {self.window!r}")
         if not is_number(self.damping) or not 0.0 < self.damping < 1.0:
-            raise ZhtextError(f"damping must be between 0 and 1, got {self.damping!r}")
+            raise ZhtextError(f"damping must be a number between 0 and 1, got {self.damping!r}")
         if not is_int(self.max_iter) or self.max_iter < 1:
-            raise ZhtextError(f"max_iter must be at least 1, got {self.max_iter!r}")
+            raise ZhtextError(f"max_iter must be a whole number of at least 1, "
+                              f"got {self.max_iter!r}")
         if not is_int(self.vector_size) or self.vector_size < 1:
-            raise ZhtextError(f"vector_size must be at least 1, got {self.vector_size!r}")
+            raise ZhtextError(f"vector_size must be a whole number of at least 1, "
+                              f"got {self.vector_size!r}")
 
     def _needs_fit(self) -> bool:
         return self.embeddings == "word2vec"  # vectors trained on the corpus given to fit

@@ -81,9 +81,9 @@ class TfidfKeywords(KeywordExtractor):
         if self.idf not in ("builtin", "fitted", "mixed"):
             raise ZhtextError(f"idf must be 'builtin', 'fitted' or 'mixed', got {self.idf!r}")
         if not is_number(self.max_df) or not 0.0 < self.max_df <= 1.0:
-            raise ZhtextError(f"max_df must be in (0, 1], got {self.max_df!r}")
+            raise ZhtextError(f"max_df must be a number in (0, 1], got {self.max_df!r}")
         if not is_number(self.quote_boost) or self.quote_boost < 0:
-            raise ZhtextError(f"quote_boost must be 0 or more, got {self.quote_boost!r}")
+            raise ZhtextError(f"quote_boost must be a number, 0 or more, got {self.quote_boost!r}")
 
     def _extra_stopwords(self) -> Iterable[str]:
         return getattr(self, "corpus_stopwords_", ())
