@@ -161,35 +161,27 @@ def input_size(reader: DocumentReader) -> int | None:
 
 
 def show_progress(quiet: bool) -> bool:
-    """Progress bars go to stderr, and only when it is a terminal."""
-    return not quiet and sys.stderr is not None and sys.stderr.isatty()
+    """Progress bars go to stderr, and only when it is a terminal (and not ``--quiet``)."""
+    from zhtext.report.progress import on_terminal
+
+    return not quiet and on_terminal()
 
 
 @contextmanager
 def progress_bar(reader: DocumentReader, *, enabled: bool, label: str) -> Iterator[object]:
-    """A byte-based progress bar on stderr that follows ``reader`` (no-op when disabled)."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
+    """A byte-based progress bar on stderr that follows ``reader`` (no-op when disabled).
 
-    progress = Progress(
-        TextColumn(label), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-        TimeRemainingColumn(), console=Console(stderr=True), transient=True,
-    )
-    with progress:
-        task = progress.add_task(label, total=reader.total_bytes)
+    Yields ``update()`` (reads how far the reader is), or ``None`` when no bar is shown.
+    """
+    from zhtext.report.progress import progress
+
+    with progress(label, total=reader.total_bytes, enabled=enabled, unit="bytes") as bar:
+        if not bar.shown:
+            yield None
+            return
 
         def update() -> None:
-            progress.update(task, completed=reader.bytes_read)
+            bar.update(completed=reader.bytes_read)
 
         yield update
 

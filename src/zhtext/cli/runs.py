@@ -74,16 +74,10 @@ def status(message: str, *, enabled: bool) -> Iterator[None]:
 @contextmanager
 def progress(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
     """A progress bar over rows on stderr (only on a terminal); yields ``advance(n)``."""
-    if not show_progress(quiet):
-        yield lambda n: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from zhtext.report.progress import progress as bar
 
-    with Progress("predict", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("predict", total=total)
-        yield lambda n: bar.advance(task, n)
+    with bar("predict", total=total, enabled=show_progress(quiet)) as task:
+        yield task.advance
 
 
 def check_report_output(output: Path | None, *, force: bool) -> None:

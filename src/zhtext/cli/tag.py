@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -163,7 +164,9 @@ def train(
         reports.update(dev=report, test=test_report)
         return report, test_report
 
-    with resume_hint(output, enabled=neural, command="tag"):
+    from zhtext.report.progress import quiet as no_bars
+
+    with resume_hint(output, enabled=neural, command="tag"), no_bars(quiet):
         saved = train_run(tagger, output, train=fit, checkpointed=neural, force=force,
                           resume=resume, method=f"{task}/{method}", params=params,
                           source=str(train_file), keep_checkpoints=keep_checkpoints,
@@ -182,47 +185,33 @@ def train(
 
 
 class _Advance:
-    def __init__(self, bar: Any) -> None:
-        self.bar = bar
-        self.task: Any = None
+    """The CRF's progress callback ``(done, total)``: a bar on a terminal, else a log line."""
+
+    def __init__(self, task: Any) -> None:
+        self.task = task
         self.stage = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
+        if not self.task.shown:
             if done and done % 25 == 0:
                 logger.info("CRF iteration %d of at most %d", done, total)
             return
-        if self.task is None or done < self.stage:
-            self.task = self.bar.add_task("CRF", total=total)
+        if done < self.stage:  # the next CRF of the run starts
+            self.task.restart(_CRF_LABEL, total=total)
         self.stage = done
-        self.bar.update(self.task, completed=done)
+        self.task.update(completed=done, total=total)
 
 
-class _NullContext:
-    def __enter__(self) -> _Advance:
-        return _Advance(None)
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+_CRF_LABEL = "training: L-BFGS iteration"
 
 
-def _crf_progress(enabled: bool, quiet: bool) -> Any:
+@contextmanager
+def _crf_progress(enabled: bool, quiet: bool) -> Iterator[_Advance]:
     from zhtext.cli.common import show_progress
+    from zhtext.report.progress import progress
 
-    if not enabled or not show_progress(quiet):
-        return _NullContext()
-    from contextlib import contextmanager
-
-    @contextmanager
-    def bar() -> Iterator[_Advance]:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        with Progress("training: L-BFGS iteration", BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as p:
-            yield _Advance(p)
-
-    return bar()
+    with progress(_CRF_LABEL, enabled=enabled and show_progress(quiet)) as task:
+        yield _Advance(task)
 
 
 def _load(model_dir: Path) -> Tagger:

@@ -87,14 +87,15 @@ class ProgressTask:
 
 
 @contextmanager
-def progress(label: str, total: float | None = None, *,
-             enabled: bool | None = None) -> Iterator[ProgressTask]:
+def progress(label: str, total: float | None = None, *, enabled: bool | None = None,
+             unit: str = "items") -> Iterator[ProgressTask]:
     """A progress bar on stderr while the block runs (only on a terminal).
 
     Args:
         label: What is being done ("training", "pretraining").
         total: Units of work (steps, iterations); ``None`` while unknown.
         enabled: Force the bar on or off; by default :func:`on_terminal`.
+        unit: ``"items"`` (done/total) or ``"bytes"`` (sizes and speed: input read).
 
     Yields:
         A :class:`ProgressTask` (a no-op when no bar is shown). Inside another bar, the new
@@ -115,14 +116,21 @@ def progress(label: str, total: float | None = None, *,
     from rich.errors import LiveError
     from rich.progress import (
         BarColumn,
+        DownloadColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
+        TransferSpeedColumn,
     )
 
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    if unit not in ("items", "bytes"):
+        raise ValueError(f"unit must be 'items' or 'bytes', got {unit!r}")
+    done: tuple[ProgressColumn, ...] = (
+        (DownloadColumn(), TransferSpeedColumn()) if unit == "bytes" else (MofNCompleteColumn(),))
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), *done,
                    TimeElapsedColumn(), TimeRemainingColumn(),
                    TextColumn("{task.fields[status]}"),
                    console=Console(stderr=True), transient=True)
