@@ -4,6 +4,7 @@ trained segmenter plugged into keywords, topics and classification."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,8 @@ def cws(work: Path) -> Path:
                  "--dev-split", "0.2", *FAST)
     assert out.returncode == 0, out.stderr
     assert "saved cws crf model" in out.stderr and "dev F1" in out.stderr
+    # The summary says the model's size, and rounds its numbers (issue 18).
+    assert re.search(r"s training, [\d.]+ MB\); dev F1 [01]\.\d{1,4}(,|$)", out.stderr), out.stderr
     return work / "cws"
 
 

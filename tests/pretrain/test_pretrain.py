@@ -97,6 +97,10 @@ def test_pretrain_then_finetune(corpus: Path, tmp_path: Path) -> None:
     assert config["architectures"] == ["BertForMaskedLM"]
     metrics = json.loads((model / "pretrain_metrics.json").read_text(encoding="utf-8"))
     assert metrics["steps"] == 4 and metrics["tokens_per_second"] > 0
+    # The summary rounds: the loss to 4 significant digits, not 7.893284797668457.
+    summary = next(x for x in out.stderr.splitlines() if "saved the pretrained model" in x)
+    loss = summary.split("final loss ")[1].split(",")[0]
+    assert len(loss.replace(".", "").lstrip("0")) <= 4, summary
     assert "<svg" in (model / "report.html").read_text(encoding="utf-8")
     assert not (model / "checkpoints").exists() and not (model / "cache").exists()
     # a standard BERT directory: vocab.txt too, which the slow BertTokenizer reads alike

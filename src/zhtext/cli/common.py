@@ -160,6 +160,11 @@ def input_size(reader: DocumentReader) -> int | None:
         return None
 
 
+def model_megabytes(d: Path) -> float:
+    """The size of a model directory in MB (2^20 bytes, as the leaderboards show it)."""
+    return sum(p.stat().st_size for p in d.rglob("*") if p.is_file()) / 2**20
+
+
 def show_progress(quiet: bool) -> bool:
     """Progress bars go to stderr, and only when it is a terminal (and not ``--quiet``)."""
     from zhtext.report.progress import on_terminal

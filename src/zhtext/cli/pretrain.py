@@ -178,10 +178,7 @@ def mlm(
     if not is_main_process():
         return  # under torchrun rank 0 writes the model
     _save(output, result, corpus, keep_checkpoints)
-    m = result.metrics
-    typer.echo(f"saved the pretrained model to {output}: {m['steps']} steps, "
-               f"{m['tokens_per_second']:,.0f} tokens/s, final loss {m['final_train_loss']}, "
-               f"held-out MLM accuracy {m['held_out_accuracy']}", err=True)
+    typer.echo(f"saved the pretrained model to {output}: {result.summary()}", err=True)
 
 
 def _pretrain(texts: Any, corpus: list[str], work: Path, s: Any, *, size: str,

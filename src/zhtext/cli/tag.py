@@ -26,6 +26,7 @@ from zhtext.cli.common import (
     TextCol,
     check_input_format,
     make_reader,
+    model_megabytes,
     output_stream,
     parse_settings,
     refuse_unread,
@@ -174,13 +175,17 @@ def train(
     if saved is None:
         return  # under torchrun rank 0 evaluates and writes the model
     report, test_report = reports["dev"], reports["test"]
-    msg = f"saved {task} {method} model to {output} ({tagger.train_seconds_:.0f} s training)"
+    from zhtext.report.numbers import shown
+
+    seconds = shown(tagger.train_seconds_ or 0.0, "seconds")
+    msg = (f"saved {task} {method} model to {output} ({seconds} s training, "
+           f"{shown(model_megabytes(output), 'mb')} MB)")
     if report is not None:
-        msg += f"; dev F1 {report.f1:.4f}"
+        msg += f"; dev F1 {shown(report.f1, 'f1')}"
         if report.accuracy is not None:
-            msg += f", tag accuracy {report.accuracy:.4f}"
+            msg += f", tag accuracy {shown(report.accuracy, 'accuracy')}"
     if test_report is not None:
-        msg += f"; test F1 {test_report.f1:.4f}"
+        msg += f"; test F1 {shown(test_report.f1, 'f1')}"
     typer.echo(msg, err=True)
 
 
