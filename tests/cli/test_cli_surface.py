@@ -84,6 +84,13 @@ def test_negative_numbers_are_usage_errors(args: list[str], flag: str) -> None:
     (["keywords", "extract", "-", "--set", "position_weight=abc"], ["position_weight", "abc"]),
     (["keywords", "extract", "-", "--model", "./no/such/dir"], ["no/such/dir",
                                                                 "no such directory"]),
+    # Settings are checked before any data is read: the file is not there, and the error is
+    # the setting's (the CRF's settings had no ranges: max_iterations=-1 trained).
+    (["tag", "train", "--train", "absent.txt", "-o", "m", "--set", "max_iterations=-1"],
+     ["max_iterations", "positive", "-1"]),
+    (["tag", "train", "--train", "absent.txt", "-o", "m", "--set", "c1=abc"], ["c1", "abc"]),
+    (["keywords", "train", "--train", "absent.tsv", "-o", "m", "--set", "c1=-1"],
+     ["c1", "at least 0"]),
 ])
 def test_bad_settings_are_clear_errors(args: list[str], words: list[str]) -> None:
     res = CliRunner().invoke(app, args, input="深度学习。\n")

@@ -529,14 +529,14 @@ def train(
     if output.exists() and not force:
         raise ZhtextError(f"{output}: output directory already exists; choose another path "
                           "or pass --force to replace it")
+    extractor = SupervisedKeywords(tagger_method=tagger, segmenter=segmenter_arg(segmenter),
+                                   method_settings={**named, **parse_settings(settings)})
+    extractor.check()  # the settings, before any data is read
     docs = list(read_gold(train_file, text_col=text_col, keywords_col=keywords_col,
                           sep=gold_sep, encoding=encoding,
                           fmt=check_input_format(input_format, ("auto", "tsv", "jsonl"))))
     if not docs:
         raise ZhtextError(f"{train_file}: no documents with gold keywords")
-    extractor = SupervisedKeywords(tagger_method=tagger, segmenter=segmenter_arg(segmenter),
-                                   method_settings={**named, **parse_settings(settings)})
-    extractor.check()
     extractor.fit([d.text for d in docs], [d.keywords for d in docs])
     extractor.save(output, force=force)
     typer.echo(f"saved supervised keywords model to {output} ({len(docs)} documents)",

@@ -137,6 +137,7 @@ def train(
                          "with --force")
     check_output(output, force=force, resume=resume)
     tagger = Tagger(task, method, settings=params)
+    tagger.settings  # noqa: B018  (each value's type and range, before any data is read)
     train_data = _read(train_file, input_format, data_format, encoding)
     dev_data = _read(dev_file, input_format, data_format, encoding) if dev_file else None
     share = dev_split if dev_split is not None else (0.1 if neural else 0.0)

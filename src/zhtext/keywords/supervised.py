@@ -127,6 +127,10 @@ class SupervisedKeywords(KeywordExtractor):
     def _is_fitted(self) -> bool:
         return getattr(self, "tagger_", None) is not None
 
+    def _validate(self) -> None:
+        super()._validate()
+        self._tagger().settings  # noqa: B018  (the tagger's settings: names, types, ranges)
+
     def _tagger(self) -> Any:
         from zhtext.tag.tagger import Tagger
 

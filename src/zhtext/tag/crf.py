@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from zhtext.errors import InputError, ZhtextError
+from zhtext.params import AT_LEAST_0, POSITIVE
 from zhtext.tag.backend import DevMetric, Progress, TaggerBackend
 from zhtext.tag.features import FeatureSettings, features_of, load_dictionary
 
@@ -94,12 +95,16 @@ def check_model_file(path: Path, sha256: str | None = None) -> None:
 class CrfSettings:
     """Settings of the ``crf`` method; each can be set with ``--set NAME=VALUE``."""
 
-    c1: float = field(default=0.05, metadata={"help": "L1 regularisation."})
-    c2: float = field(default=0.01, metadata={"help": "L2 regularisation."})
-    max_iterations: int = field(default=150, metadata={"help": "L-BFGS iterations at most."})
+    c1: float = field(default=0.05, metadata={"help": "L1 regularisation.",
+                                              "range": AT_LEAST_0})
+    c2: float = field(default=0.01, metadata={"help": "L2 regularisation.",
+                                              "range": AT_LEAST_0})
+    max_iterations: int = field(default=150, metadata={"help": "L-BFGS iterations at most.",
+                                                       "range": POSITIVE})
     min_freq: int = field(default=1, metadata={
-        "help": "Features seen fewer times than this are dropped."})
-    window: int = field(default=2, metadata={"help": "Character unigrams c[-w..w]."})
+        "help": "Features seen fewer times than this are dropped.", "range": AT_LEAST_0})
+    window: int = field(default=2, metadata={"help": "Character unigrams c[-w..w].",
+                                             "range": AT_LEAST_0})
     bigrams: bool = field(default=True, metadata={"help": "Character bigram features."})
     classes: bool = field(default=True, metadata={"help": "Character-class features."})
     dictionary: str = field(default="jieba", metadata={
