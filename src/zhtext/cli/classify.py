@@ -239,7 +239,9 @@ def train(
     if saved is None:
         return  # under torchrun rank 0 evaluates and writes the model
     report, test_report = reports["dev"], reports["test"]
-    msg = f"saved {method} model to {output} ({clf.train_seconds_:.1f} s training)"
+    size = sum(f.stat().st_size for f in saved.rglob("*") if f.is_file())  # as compare's
+    msg = (f"saved {method} model to {output} ({size / 2**20:.1f} MB, "
+           f"{clf.train_seconds_:.1f} s training)")
     if report is not None:
         msg += f"; dev accuracy {report.accuracy:.4f}, macro-F1 {report.macro['f1']:.4f}"
     if test_report is not None:
