@@ -1,10 +1,12 @@
 """TextCNN (Kim, 2014) as a Hugging Face ``PreTrainedModel``, trained from scratch.
 
 Being a ``PreTrainedModel`` with its own ``PretrainedConfig``, it trains through ``Trainer``
-and saves / loads with ``save_pretrained`` / ``from_pretrained`` (safetensors) like any
-encoder. Inputs are token ids (characters or words, see :mod:`zhtext.classify.vocab`) and,
-optionally, hashed character-bigram ids: a bigram embedding added to each character's
-embedding gives a character model most of a word model's context at no segmentation cost.
+and loads with ``from_pretrained`` like any encoder; a saved classifier stores its embedding
+tables quantised and without their untrained rows (:mod:`zhtext.classify.tables`), which
+loading turns back into the fp32 state dict. Inputs are token ids (characters or words, see
+:mod:`zhtext.classify.vocab`) and, optionally, hashed character-bigram ids: a bigram
+embedding added to each character's embedding gives a character model most of a word model's
+context at no segmentation cost.
 """
 
 from __future__ import annotations
