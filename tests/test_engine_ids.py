@@ -17,27 +17,15 @@ import pytest
 pytest.importorskip("ray", reason="needs Ray (pip install 'zhtext[ray]')")
 pytest.importorskip("ray.data", reason="needs Ray Data (pip install 'zhtext[ray]')")
 
-import ray
+from tests.ray_cluster import DOCS as RAY_DOCS
+from tests.ray_cluster import cluster  # noqa: F401  (the fixture every test here uses)
 from typer.testing import CliRunner
 
 from zhtext.cli.app import app
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("cluster")]
 
-DOCS = ["深度学习推动了自然语言处理的快速发展，研究人员提出了新的神经网络模型。",
-        "城市轨道交通建设改善了居民出行条件，地铁线路的延伸带动了沿线开发。",
-        "央行宣布下调存款准备金率，股市应声上涨，投资者信心增强。",
-        "女排在决赛中战胜对手，夺得冠军，球迷欢呼庆祝。",
-        "芯片公司发布新款处理器，性能提升明显，手机厂商纷纷采用。",
-        "张伟今天访问北京。"]
-
-
-@pytest.fixture(scope="module")
-def cluster() -> object:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             configure_logging=False)
-    yield ray
-    ray.shutdown()
+DOCS = [*RAY_DOCS, "张伟今天访问北京。"]
 
 
 @pytest.fixture
@@ -76,7 +64,7 @@ def _ids(text: str) -> list[object]:
 
 
 @pytest.mark.parametrize("id_col", [[], ["--id-col", "id"]], ids=["line-ids", "id-col"])
-def test_keywords_ids_agree(cluster, corpus: Path, tmp_path: Path, id_col: list[str]) -> None:
+def test_keywords_ids_agree(corpus: Path, tmp_path: Path, id_col: list[str]) -> None:
     files = [corpus / "a.txt", corpus / "b.jsonl"]
     args = ["keywords", "extract", "-f", "jsonl", *id_col]
     local = _local(args, files, tmp_path / "local.jsonl")
@@ -90,7 +78,7 @@ def test_keywords_ids_agree(cluster, corpus: Path, tmp_path: Path, id_col: list[
         assert _ray(args, inputs, tmp_path / f"ray{n}", ".jsonl", files) == local, inputs
 
 
-def test_one_shard_keeps_line_numbers(cluster, corpus: Path, tmp_path: Path) -> None:
+def test_one_shard_keeps_line_numbers(corpus: Path, tmp_path: Path) -> None:
     files = [corpus / "a.txt"]
     args = ["keywords", "extract", "-f", "jsonl"]
     local = _local(args, files, tmp_path / "local.jsonl")
@@ -99,7 +87,7 @@ def test_one_shard_keeps_line_numbers(cluster, corpus: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("id_col", [[], ["--id-col", "id"]], ids=["line-ids", "id-col"])
-def test_classify_ids_agree_over_batches(cluster, tmp_path: Path, id_col: list[str]) -> None:
+def test_classify_ids_agree_over_batches(tmp_path: Path, id_col: list[str]) -> None:
     """CSV files with a header, in batches of 2 rows (shards of 5 rows)."""
     from zhtext.classify import TextClassifier
 
@@ -119,7 +107,7 @@ def test_classify_ids_agree_over_batches(cluster, tmp_path: Path, id_col: list[s
     assert _ray(args, [str(d / "*.csv")], tmp_path / "ray", ".jsonl", files) == local
 
 
-def test_tag_ids_agree_over_batches(cluster, corpus: Path, tmp_path: Path) -> None:
+def test_tag_ids_agree_over_batches(corpus: Path, tmp_path: Path) -> None:
     from zhtext.tag import Sentence, Tagger
 
     train = [Sentence(f"{p}今天访问{c}。", [(0, len(p), "PER"),

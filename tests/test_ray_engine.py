@@ -13,28 +13,15 @@ import pytest
 pytest.importorskip("ray", reason="needs Ray (pip install 'zhtext[ray]')")
 pytest.importorskip("ray.data", reason="needs Ray Data (pip install 'zhtext[ray]')")
 
-import ray
+from tests.ray_cluster import DOCS, cluster  # noqa: F401  (cluster: the fixture of every test)
 from typer.testing import CliRunner
 
 from zhtext.cli.app import app
 from zhtext.errors import InputError
 from zhtext.shards import list_shards, pending_shards, read_shard, write_shard
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("cluster")]
 
-DOCS = ["深度学习推动了自然语言处理的快速发展，研究人员提出了新的神经网络模型。",
-        "城市轨道交通建设改善了居民出行条件，地铁线路的延伸带动了沿线开发。",
-        "央行宣布下调存款准备金率，股市应声上涨，投资者信心增强。",
-        "女排在决赛中战胜对手，夺得冠军，球迷欢呼庆祝。",
-        "芯片公司发布新款处理器，性能提升明显，手机厂商纷纷采用。"]
-
-
-@pytest.fixture(scope="module")
-def cluster() -> object:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             configure_logging=False)
-    yield ray
-    ray.shutdown()
 
 
 @pytest.fixture
@@ -67,7 +54,7 @@ def _local(args: list[str], shards: Path, tmp_path: Path) -> str:
     return out.read_text(encoding="utf-8")
 
 
-def test_keywords_on_ray_equal_the_local_path(cluster, shards: Path, tmp_path: Path) -> None:
+def test_keywords_on_ray_equal_the_local_path(shards: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _invoke(["keywords", "extract", str(shards), "--engine", "ray", "--workers", "2",
              "--id-col", "id", "-f", "jsonl", "-o", str(out)])
@@ -84,7 +71,7 @@ def test_keywords_on_ray_equal_the_local_path(cluster, shards: Path, tmp_path: P
     assert json.loads(ray_lines.splitlines()[0])["id"] == "d0"
 
 
-def test_classify_predict_on_ray_equals_local(cluster, shards: Path, tmp_path: Path) -> None:
+def test_classify_predict_on_ray_equals_local(shards: Path, tmp_path: Path) -> None:
     from zhtext.classify import TextClassifier
 
     texts = DOCS * 4
@@ -104,7 +91,7 @@ def test_classify_predict_on_ray_equals_local(cluster, shards: Path, tmp_path: P
     assert len(ray_lines.splitlines()) == 24
 
 
-def test_parquet_shards_and_tagging(cluster, tmp_path: Path) -> None:
+def test_parquet_shards_and_tagging(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow", reason="needs pyarrow (pip install 'zhtext[classify]')")
     pq = pytest.importorskip("pyarrow.parquet",
                              reason="needs pyarrow (pip install 'zhtext[classify]')")
@@ -162,7 +149,7 @@ def test_rerun_does_only_the_missing_shards(shards: Path, tmp_path: Path) -> Non
     assert all_shards[0].target.read_text(encoding="utf-8") == finished
 
 
-def test_cli_rerun_skips_finished_shards(cluster, shards: Path, tmp_path: Path) -> None:
+def test_cli_rerun_skips_finished_shards(shards: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "part-000.jsonl").write_text("finished earlier\n", encoding="utf-8")
@@ -174,7 +161,7 @@ def test_cli_rerun_skips_finished_shards(cluster, shards: Path, tmp_path: Path) 
     assert len(list(out.glob("*.jsonl"))) == 4
 
 
-def test_engine_errors(cluster, shards: Path, tmp_path: Path) -> None:
+def test_engine_errors(shards: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     r = runner.invoke(app, ["keywords", "extract", str(shards), "--engine", "spark", "-o",
                             str(tmp_path / "o")])
