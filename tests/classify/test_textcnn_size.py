@@ -146,7 +146,10 @@ def test_the_training_summary_states_the_model_size(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     line = next(x for x in out.stderr.splitlines() if x.startswith("saved textcnn model"))
     size = sum(f.stat().st_size for f in (tmp_path / "m").rglob("*") if f.is_file())
-    assert re.search(rf"\({size / 2**20:.1f} MB, [\d.]+ s training\)", line), line
+    from zhtext.report.numbers import shown
+
+    assert f"({shown(size / 2**20, 'mb')} MB, " in line, line
+    assert re.search(r" MB, [\d.]+ s training\)", line), line
 
 
 @pytest.mark.parametrize("bits", range(2, 9))

@@ -91,6 +91,9 @@ def test_negative_numbers_are_usage_errors(args: list[str], flag: str) -> None:
     (["tag", "train", "--train", "absent.txt", "-o", "m", "--set", "c1=abc"], ["c1", "abc"]),
     (["keywords", "train", "--train", "absent.tsv", "-o", "m", "--set", "c1=-1"],
      ["c1", "at least 0"]),
+    (["classify", "train", "--method", "textcnn", "--train", "absent.tsv", "-o", "m", "--set",
+      "num_filters=-5"], ["num_filters", "positive", "-5"]),
+    (["classify", "train", "--train", "absent.tsv", "-o", "m", "--set", "C=abc"], ["C", "abc"]),
 ])
 def test_bad_settings_are_clear_errors(args: list[str], words: list[str]) -> None:
     res = CliRunner().invoke(app, args, input="深度学习。\n")

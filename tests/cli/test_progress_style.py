@@ -104,3 +104,21 @@ def test_one_progress_style_in_the_source() -> None:
               for p in (ROOT / "src" / "zhtext").rglob("*.py")
               if re.search(r"\bProgress\(", p.read_text(encoding="utf-8"))]
     assert makers == ["zhtext/report/progress.py"]
+
+
+def test_textcnn_training_bar_obeys_quiet(cws: Path) -> None:
+    pytest.importorskip("torch", reason="needs PyTorch (pip install 'zhtext[neural]')")
+    from tests.classify.conftest import make_corpus
+
+    texts, labels = make_corpus(10)
+    (cws / "clf.tsv").write_text("".join(f"{t}\t{y}\n" for t, y in zip(texts, labels)),
+                                 encoding="utf-8")
+    common = ["classify", "train", "--method", "textcnn", "--train", "clf.tsv", "--set",
+              "epochs=2", "--set", "embedding_dim=8", "--set", "num_filters=4"]
+    rc, shown = _on_a_terminal([*common, "-o", "c1"], cws)
+    assert rc == 0, shown
+    assert re.search(r"training .*\d+/\d+", shown), shown
+    rc, shown = _on_a_terminal([*common, "-o", "c2", "--quiet"], cws)
+    assert rc == 0, shown
+    assert not re.search(r"training .*\d+/\d+", shown), shown
+    assert "saved textcnn model" in shown

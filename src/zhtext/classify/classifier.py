@@ -122,6 +122,15 @@ class TextClassifier(MethodEstimator):
 
     _settings_class = staticmethod(settings_class)
 
+    @property
+    def settings(self) -> Any:
+        """The method's settings dataclass, from the settings given and the defaults.
+
+        Raises:
+            ZhtextError: A value of the wrong type or out of range (as ``fit`` would).
+        """
+        return self._settings()
+
     def _settings(self) -> Any:
         if not is_number(self.threshold) or not 0.0 < self.threshold < 1.0:
             raise ZhtextError(f"threshold should be between 0 and 1, got {self.threshold!r}")

@@ -26,6 +26,7 @@ from zhtext.cli.common import (
     TextCol,
     check_input_format,
     make_reader,
+    model_megabytes,
     output_stream,
     parse_settings,
     refuse_unread,
@@ -186,6 +187,8 @@ def train(
                      device=device if neural and device != "auto" else None,
                      seed=seed if seed != 42 else None)
     check_output(output, force=force, resume=resume)
+    clf = TextClassifier(method, multi_label=multi_label, threshold=threshold, **params)
+    clf.settings  # noqa: B018  (each value's type and range, before any data is read)
     names = read_label_names(label_names) if label_names else None
     opts: dict[str, Any] = {"text_col": text_col, "label_col": label_col, "id_col": id_col,
                             "label_names": names, "multi_label": multi_label,
@@ -201,7 +204,6 @@ def train(
         logger.info("held out %d of the training rows as dev (--dev-split %s)", len(dev_data),
                     dev_split)
     test_data = _read(test_file, **opts) if test_file else None
-    clf = TextClassifier(method, multi_label=multi_label, threshold=threshold, **params)
     labels: Any = train_data.labels if multi_label else train_data.single_labels()
     known = set(train_data.label_set())
     if dev_data is not None:
@@ -232,20 +234,24 @@ def train(
         reports.update(dev=report, test=test_report)
         return report, test_report
 
-    with resume_hint(output, enabled=neural, command="classify"):
+    from zhtext.report.progress import quiet as no_bars
+
+    with resume_hint(output, enabled=neural, command="classify"), no_bars(quiet):
         saved = train_run(clf, output, train=fit, checkpointed=neural, force=force,
                           resume=resume, method=method, params=params, source=str(train_file),
                           keep_checkpoints=keep_checkpoints, finish=finish)
     if saved is None:
         return  # under torchrun rank 0 evaluates and writes the model
     report, test_report = reports["dev"], reports["test"]
-    size = sum(f.stat().st_size for f in saved.rglob("*") if f.is_file())  # as compare's
-    msg = (f"saved {method} model to {output} ({size / 2**20:.1f} MB, "
-           f"{clf.train_seconds_:.1f} s training)")
+    from zhtext.report.numbers import shown
+
+    msg = (f"saved {method} model to {output} ({shown(model_megabytes(saved), 'mb')} MB, "
+           f"{shown(clf.train_seconds_ or 0.0, 'seconds')} s training)")
     if report is not None:
-        msg += f"; dev accuracy {report.accuracy:.4f}, macro-F1 {report.macro['f1']:.4f}"
+        msg += (f"; dev accuracy {shown(report.accuracy, 'accuracy')}, macro-F1 "
+                f"{shown(report.macro['f1'], 'f1')}")
     if test_report is not None:
-        msg += f"; test accuracy {test_report.accuracy:.4f}"
+        msg += f"; test accuracy {shown(test_report.accuracy, 'accuracy')}"
     typer.echo(msg, err=True)
 
 
@@ -320,8 +326,11 @@ def _print_report(report: Any) -> None:
     rows = [{"label": c["label"], "precision": c["precision"], "recall": c["recall"],
              "f1": c["f1"], "support": c["support"]} for c in report.per_class]
     typer.echo(leaderboard_text(rows))
-    typer.echo(f"\naccuracy {report.accuracy:.4f}   macro-F1 {report.macro['f1']:.4f}   "
-               f"micro-F1 {report.micro['f1']:.4f}   n {report.n}")
+    from zhtext.report.numbers import shown
+
+    typer.echo(f"\naccuracy {shown(report.accuracy, 'accuracy')}   macro-F1 "
+               f"{shown(report.macro['f1'], 'f1')}   micro-F1 {shown(report.micro['f1'], 'f1')}"
+               f"   n {shown(report.n)}")
 
 
 @app.command()
@@ -576,12 +585,11 @@ def compare(
             seconds = time.perf_counter() - start
             report.extra.update({"train_seconds": round(clf.train_seconds_ or 0.0, 1)})
             path = clf.save(models_dir / m, report=report)
-            size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
             rows.append({"method": m, "accuracy": report.accuracy,
                          "macro_f1": report.macro["f1"],
                          "train_seconds": round(clf.train_seconds_ or 0.0, 1),
                          "predictions_per_second": round(len(dev_data) / max(seconds, 1e-9)),
-                         "model_mb": round(size / 2**20, 2)})
+                         "model_mb": round(model_megabytes(path), 2)})
         typer.echo(leaderboard_text(rows))
         if output is not None:
             from zhtext.artifacts import write_artifact
