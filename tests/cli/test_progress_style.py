@@ -50,6 +50,17 @@ def _on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
     return rc, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode(errors="replace"))
 
 
+def _training_bar_unless_quiet(command: list[str], cwd: Path, saved: str) -> None:
+    """A neural training bar (steps done/total) on a terminal; none with --quiet."""
+    rc, shown = _on_a_terminal([*command, "-o", f"{command[0]}-bar"], cwd)
+    assert rc == 0, shown
+    assert re.search(r"training .*\d+/\d+", shown), shown
+    rc, shown = _on_a_terminal([*command, "-o", f"{command[0]}-quiet", "--quiet"], cwd)
+    assert rc == 0, shown
+    assert not re.search(r"training .*\d+/\d+", shown), shown
+    assert saved in shown
+
+
 @pytest.fixture(scope="module")
 def cws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("bars")
@@ -90,13 +101,7 @@ def test_neural_tagger_training_bar_obeys_quiet(cws: Path) -> None:
     build_tiny_encoder(cws / "enc", ["张伟今天访问北京的新华社。"])
     common = ["tag", "train", "--task", "ner", "--method", "bert", "--model", "enc", "--train",
               "ner.txt", "--set", "epochs=1", "--set", "batch_size=8"]
-    rc, shown = _on_a_terminal([*common, "-o", "n1"], cws)
-    assert rc == 0, shown
-    assert re.search(r"training .*\d+/\d+", shown), shown
-    rc, shown = _on_a_terminal([*common, "-o", "n2", "--quiet"], cws)
-    assert rc == 0, shown
-    assert not re.search(r"training .*\d+/\d+", shown), shown
-    assert "saved ner bert model" in shown
+    _training_bar_unless_quiet(common, cws, "saved ner bert model")
 
 
 def test_one_progress_style_in_the_source() -> None:
@@ -115,10 +120,4 @@ def test_textcnn_training_bar_obeys_quiet(cws: Path) -> None:
                                  encoding="utf-8")
     common = ["classify", "train", "--method", "textcnn", "--train", "clf.tsv", "--set",
               "epochs=2", "--set", "embedding_dim=8", "--set", "num_filters=4"]
-    rc, shown = _on_a_terminal([*common, "-o", "c1"], cws)
-    assert rc == 0, shown
-    assert re.search(r"training .*\d+/\d+", shown), shown
-    rc, shown = _on_a_terminal([*common, "-o", "c2", "--quiet"], cws)
-    assert rc == 0, shown
-    assert not re.search(r"training .*\d+/\d+", shown), shown
-    assert "saved textcnn model" in shown
+    _training_bar_unless_quiet(common, cws, "saved textcnn model")
