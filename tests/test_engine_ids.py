@@ -120,3 +120,21 @@ def test_tag_ids_agree_over_batches(corpus: Path, tmp_path: Path) -> None:
     local = _local(args, files, tmp_path / "local.jsonl")
     assert _ids(local)[0] == f"{corpus / 'a.txt'}:1"
     assert _ray(args, [str(corpus)], tmp_path / "ray", ".jsonl", files) == local
+
+
+@pytest.mark.parametrize(("command", "option"), [
+    (["keywords", "extract", "--doc-per-file"], "--doc-per-file"),
+    (["keywords", "extract", "--input-format", "text"], "--input-format"),
+    (["tag", "predict", "MODEL", "--jobs", "2"], "--jobs"),
+    (["classify", "predict", "MODEL", "--header"], "--header"),
+])
+def test_local_only_options_are_refused_on_ray(tmp_path: Path, command: list[str],
+                                               option: str) -> None:
+    """An option the Ray engine would drop is a usage error, not different records."""
+    (tmp_path / "a.txt").write_text(DOCS[0] + "\n", encoding="utf-8")
+    args = [str(tmp_path) if a == "MODEL" else a for a in command]
+    res = CliRunner().invoke(app, [*args, str(tmp_path / "a.txt"), "--engine", "ray", "-o",
+                                   str(tmp_path / "out")], terminal_width=200)
+    assert res.exit_code == 2, res.output
+    assert option in res.output and "--engine local" in res.output
+    assert not (tmp_path / "out").exists()

@@ -367,8 +367,10 @@ def predict(
     """
     if fmt not in ("jsonl", "tsv"):
         raise typer.BadParameter(f"{fmt!r}; expected jsonl or tsv", param_hint="--format")
+    check_engine(engine, header=header is not None,
+                 input_format=input_format != "auto" or data_format is not None,
+                 jobs=jobs is not None)
     data_format = check_input_format(input_format, _FORMATS, old=data_format)
-    check_engine(engine)
     from zhtext.artifacts import read_manifest
 
     manifest = read_manifest(model_dir)

@@ -25,10 +25,23 @@ Address = Annotated[str | None, typer.Option(
     "one).")]
 
 
-def check_engine(engine: str) -> None:
-    """Refuse an unknown ``--engine``."""
+def check_engine(engine: str, **local_only: bool) -> None:
+    """Refuse an unknown ``--engine``, and options the Ray engine does not read.
+
+    ``local_only`` maps an option's flag (``doc_per_file`` for ``--doc-per-file``) to whether
+    it was given. The Ray engine reads each shard as lines, JSONL or table rows by its suffix;
+    an option that would change how documents are read locally must not be dropped silently
+    there (the records would differ by engine).
+    """
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"{engine!r}; expected local or ray", param_hint="--engine")
+    given = [f"--{name.replace('_', '-')}" for name, on in local_only.items() if on]
+    if engine == "ray" and given:
+        raise typer.BadParameter(
+            f"{', '.join(given)} applies to --engine local only: the Ray engine reads each "
+            "shard by its suffix (.txt lines, .jsonl records, .csv/.tsv/.parquet rows); leave "
+            f"{'it' if len(given) == 1 else 'them'} out or use --engine local",
+            param_hint="--engine")
 
 
 def run_sharded(inputs: list[str] | None, output: Path | None, *, suffix: str,

@@ -315,7 +315,7 @@ def extract(
 
     if fmt not in ("text", "tsv", "jsonl"):
         raise typer.BadParameter(f"{fmt!r}; expected text, tsv or jsonl", param_hint="--format")
-    check_engine(engine)
+    check_engine(engine, doc_per_file=doc_per_file, input_format=input_format != "auto")
     if engine == "ray":
         opts: dict[str, Any] = {
             "method": method, "model": model, "phrases": phrases, "segmenter": segmenter,

@@ -303,7 +303,8 @@ def predict(
 
     if fmt not in ("jsonl", "conll", "sighan"):
         raise typer.BadParameter(f"{fmt!r}; expected jsonl, conll or sighan", param_hint="--format")
-    check_engine(engine)
+    check_engine(engine, doc_per_file=doc_per_file, input_format=input_format != "auto",
+                 jobs=jobs is not None)
     manifest = read_manifest(model_dir)
     if engine == "ray":
         from zhtext.tag.output import load_tag_lines
