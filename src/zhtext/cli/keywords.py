@@ -175,6 +175,18 @@ def _model_first(inputs: list[str] | None) -> tuple[Path | None, list[str] | Non
     return None, inputs
 
 
+def _model_and_encoder(first: Path | None, model: str | None, old_spelling: str | None
+                       ) -> tuple[Path | None, str | None]:
+    """The keywords model (the first path, else an old-style ``--model DIR``) and the encoder."""
+    old_model, encoder = _encoder(model, old_spelling)
+    if old_model is None:
+        return first, encoder
+    if first is not None:
+        raise ZhtextError(f"two keywords models: {first} (first) and {old_model} (--model); "
+                          "give one, first")
+    return old_model, encoder
+
+
 def _encoder(model: str | None, old_spelling: str | None) -> tuple[Path | None, str | None]:
     """``--model`` (the encoder) as (keywords model, encoder).
 
@@ -306,12 +318,7 @@ def extract(
     from zhtext.keywords.batch import auto_jobs, extract_lines
 
     model, inputs = _model_first(inputs)
-    old_model, encoder = _encoder(encoder, old_encoder)
-    if old_model is not None:
-        if model is not None:
-            raise ZhtextError(f"two keywords models: {model} (first input) and {old_model} "
-                              "(--model); give one, first")
-        model = old_model
+    model, encoder = _model_and_encoder(model, encoder, old_encoder)
 
     if fmt not in ("text", "tsv", "jsonl"):
         raise typer.BadParameter(f"{fmt!r}; expected text, tsv or jsonl", param_hint="--format")
@@ -436,12 +443,7 @@ def evaluate(
     from zhtext.io.gold import read_gold
 
     model, gold = (first, second) if second is not None else (None, first)
-    old_model, encoder = _encoder(encoder, old_encoder)
-    if old_model is not None:
-        if model is not None:
-            raise ZhtextError(f"two keywords models: {model} and {old_model} (--model); give "
-                              "one, first")
-        model = old_model
+    model, encoder = _model_and_encoder(model, encoder, old_encoder)
     try:
         ks = sorted({int(k) for k in top_k.split(",") if k.strip()})
     except ValueError:
