@@ -205,13 +205,25 @@ cdef int _by_score_desc(const void* a, const void* b) noexcept nogil:
     return -1 if (<Scored*> a).index < (<Scored*> b).index else 1
 
 
+cdef bint _overlap(str a, str b):
+    """Whether ``a`` and ``b`` overlap without one holding the other (磷酸铁 / 铁锂电池)."""
+    cdef Py_ssize_t k, m = min(len(a), len(b))
+    if a in b or b in a:
+        return False
+    for k in range(1, m):
+        if a.endswith(b[:k]) or b.endswith(a[:k]):
+            return True
+    return False
+
+
 def rank(dict scores, dict count, object in_first, object in_last, double position_weight,
          Py_ssize_t top_k):
     """The best ``top_k`` candidates, best first, as ``(key, score)`` pairs.
 
     Applies the first/last-sentence bonus (``1 + position_weight`` for each), sorts by score
     (ties in insertion order), and skips a candidate that occurs only inside a better-ranked
-    chosen phrase (its count is not above that phrase's).
+    chosen phrase (its count is not above that phrase's), a phrase that only repeats a chosen
+    part (it occurs as often as that part), and a candidate that overlaps a chosen one.
     """
     cdef Py_ssize_t n = len(scores), i, j, picked = 0
     cdef list keys = list(scores)
@@ -221,7 +233,7 @@ def rank(dict scores, dict count, object in_first, object in_last, double positi
     cdef object key, other
     cdef list chosen = []
     cdef list out = []
-    cdef long c
+    cdef long c, co
     cdef bint skip
     if arr == NULL:
         raise MemoryError()
@@ -243,7 +255,9 @@ def rank(dict scores, dict count, object in_first, object in_last, double positi
             skip = False
             for j in range(picked):
                 other = chosen[j]
-                if c <= <long> (<object> PyDict_GetItem(count, other)) and key in other:
+                co = <long> (<object> PyDict_GetItem(count, other))
+                if (c <= co and key in other) or (c >= co and other in key) \
+                        or _overlap(key, other):
                     skip = True
                     break
             if skip:
@@ -350,6 +364,7 @@ def tfidf_top(list tokens, dict memo, object kind_of, bint tagged, int max_words
     cdef object tok, k, w, key, other
     cdef PyObject* found
     cdef dict index = {}
+    cdef long co
     cdef dict table = <dict> lookup
     cdef list words = [None] * n if tagged else tokens
     cdef list uniq = []
@@ -467,8 +482,9 @@ def tfidf_top(list tokens, dict memo, object kind_of, bint tagged, int max_words
             skip = False
             for j in range(picked):
                 other = chosen[j]
-                if counts[u] <= counts[<long> (<object> PyDict_GetItem(index, other))] \
-                        and key in other:
+                co = counts[<long> (<object> PyDict_GetItem(index, other))]
+                if (counts[u] <= co and key in other) or (counts[u] >= co and other in key) \
+                        or _overlap(key, other):
                     skip = True
                     break
             if skip:

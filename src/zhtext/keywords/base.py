@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from zhtext.errors import InputError, ZhtextError
 from zhtext.keywords.accel import fast as _fast
 from zhtext.keywords.candidates import CandidateExtractor, Candidates
+from zhtext.keywords.termhood import pos_weights_from, weigh
 from zhtext.params import Estimator, is_int, is_number, json_ready
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText, Normalizer
@@ -51,6 +52,15 @@ class KeywordExtractor(Estimator):
         quotes: Quoted terms (between “” or 《》) are candidates.
         top_k: Keywords per document of :meth:`transform`, :meth:`score`, and of
             :meth:`extract` when it is not given one.
+        pos_weights: Single-word score multipliers by POS tag: ``"default"`` (proper nouns
+            up, common nouns a little down, verbs, adjectives, numerals, adverbs and time words
+            never a keyword on their own; see :mod:`zhtext.keywords.termhood`), ``"none"``,
+            or a mapping such as ``{"v": 0.5}`` laid over the default. Needs a segmenter with
+            POS tags (rjieba, jieba); the document is tagged when set.
+        single_phrase_weight: Weight of a phrase that occurs only once in the document (no
+            evidence that it is a unit); such a phrase must also have a term's shape (ends in
+            a noun, no verb, numeral or function word). ``0`` drops them, ``1`` turns the
+            rule off.
     """
 
     method: ClassVar[str] = "base"
@@ -69,6 +79,8 @@ class KeywordExtractor(Estimator):
         position_weight: float = 1.0,
         quotes: bool = True,
         top_k: int = 5,
+        pos_weights: str | Mapping[str, float] | None = "default",
+        single_phrase_weight: float = 0.3,
     ) -> None:
         self.segmenter = segmenter
         self.user_dict = user_dict
@@ -80,6 +92,8 @@ class KeywordExtractor(Estimator):
         self.position_weight = position_weight
         self.quotes = quotes
         self.top_k = top_k
+        self.pos_weights = pos_weights
+        self.single_phrase_weight = single_phrase_weight
 
     def _validate(self) -> None:
         """Check the settings' values (scikit-learn checks them on use, not in ``__init__``).
@@ -95,6 +109,13 @@ class KeywordExtractor(Estimator):
                               f"got {self.position_weight!r}")
         if not is_int(self.top_k) or self.top_k < 1:
             raise ZhtextError(f"top_k must be a whole number of at least 1, got {self.top_k!r}")
+        try:
+            pos_weights_from(self.pos_weights)
+        except ValueError as e:
+            raise ZhtextError(str(e)) from None
+        if not is_number(self.single_phrase_weight) or not 0 <= self.single_phrase_weight <= 1:
+            raise ZhtextError(f"single_phrase_weight must be a number from 0 to 1, "
+                              f"got {self.single_phrase_weight!r}")
 
     # -- components, built on first use ---------------------------------------------------
 
@@ -122,6 +143,11 @@ class KeywordExtractor(Estimator):
             )
             comp = (Normalizer(nfkc=True, t2s=self.t2s), seg, cands)
             self.__dict__["_comp"] = comp
+            # Termhood needs POS tags: only with a tagging segmenter and phrases or weights on.
+            weights = pos_weights_from(self.pos_weights) if seg.has_pos else None
+            self.__dict__["_termhood"] = (
+                weights, self.single_phrase_weight if seg.has_pos else 1.0
+            )
         return comp
 
     def check(self) -> None:
@@ -155,12 +181,20 @@ class KeywordExtractor(Estimator):
 
     def _reset(self) -> None:
         self.__dict__.pop("_comp", None)
+        self.__dict__.pop("_termhood", None)
+
+    def _uses_tags(self) -> bool:
+        """Whether documents are POS-tagged (a POS filter, or termhood evidence to weigh)."""
+        cands = self._components()[2]
+        weights, phrase_weight = self.__dict__["_termhood"]
+        return cands.pos is not None or weights is not None or phrase_weight != 1.0
 
     def _params_changed(self) -> None:
         self._reset()
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
+        state.pop("_termhood", None)
         comp = state.pop("_comp", None)
         if comp is not None and not isinstance(self.segmenter, str):
             state["segmenter"] = comp[1]
@@ -173,7 +207,7 @@ class KeywordExtractor(Estimator):
 
     def _candidates(self, nt: NormalizedText) -> Candidates:
         _, seg, cands = self._components()
-        tokens = seg.cut(nt.text) if cands.pos is None else seg.tag(nt.text)
+        tokens = seg.tag(nt.text) if self._uses_tags() else seg.cut(nt.text)
         return cands(tokens, nt.text)
 
     # -- the public verbs -----------------------------------------------------------------
@@ -248,11 +282,19 @@ class KeywordExtractor(Estimator):
         cands = self._candidates(nt)
         if not cands.count:
             return []
-        return self._select(nt, cands, self._score(cands), top_k)
+        return self._select(nt, cands, self._weigh(cands, self._score(cands)), top_k)
 
     def _score(self, cands: Candidates) -> dict[str, float]:
         """Each candidate's score before the position bonus."""
         raise NotImplementedError
+
+    def _weigh(self, cands: Candidates, scores: dict[str, float]) -> dict[str, float]:
+        """``scores`` with the termhood evidence (POS class, phrase evidence) applied."""
+        self._components()
+        weights, phrase_weight = self.__dict__["_termhood"]
+        if weights is None and phrase_weight == 1.0:
+            return scores
+        return weigh(scores, cands, weights, phrase_weight)
 
     def _select(
         self, nt: NormalizedText, cands: Candidates, scores: dict[str, float], top_k: int
@@ -294,12 +336,18 @@ class KeywordExtractor(Estimator):
             "position_weight": self.position_weight,
             "quotes": self.quotes,
             "top_k": self.top_k,
+            "pos_weights": (self.pos_weights if self.pos_weights is None
+                            or isinstance(self.pos_weights, str) else dict(self.pos_weights)),
+            "single_phrase_weight": self.single_phrase_weight,
         }
 
     @classmethod
     def _kwargs_from_params(cls, params: dict[str, Any]) -> dict[str, Any]:
         kw = dict(params)
         kw["segmenter"] = segmenter_from_params(kw.get("segmenter") or {"name": "rjieba"})
+        # Models saved before termhood existed rank as they did when they were saved.
+        kw.setdefault("pos_weights", "none")
+        kw.setdefault("single_phrase_weight", 1.0)
         return kw
 
     def _save_parts(self, directory: Path) -> dict[str, str]:
@@ -369,22 +417,38 @@ def rank_candidates(
 
     Candidates in the first or last sentence get ``1 + position_weight`` for each; a candidate
     never seen outside a better-ranked chosen phrase that contains it adds nothing ("控制器"
-    under "镇定控制器" when it only occurs there) and is skipped.
+    under "镇定控制器" when it only occurs there) and is skipped; so is a phrase that occurs no
+    less often than a chosen part of it (自然语言处理 after 自然语言 when every 自然语言 is
+    followed by 处理: the same mention twice), and a candidate that overlaps a chosen one
+    (磷酸铁 after 铁锂电池: two pieces of 磷酸铁锂电池). The top k says k different things.
     """
     if position_weight and cands.in_first is not None and cands.in_last is not None:
         scores = dict(scores)
         factor = 1.0 + position_weight
-        for key in cands.in_first:
+        for key in cands.in_first.intersection(scores):
             scores[key] *= factor
-        for key in cands.in_last:
+        for key in cands.in_last.intersection(scores):
             scores[key] *= factor
     counts = cands.count
     out: list[tuple[str, float]] = []
     for key in sorted(scores, key=scores.__getitem__, reverse=True):
         count = counts[key]
-        if any(count <= counts[o] and key in o for o, _ in out):
+        if any((count <= counts[o] and key in o) or (count >= counts[o] and o in key)
+               or overlap(key, o) for o, _ in out):
             continue
         out.append((key, scores[key]))
         if len(out) == top_k:
             break
     return out
+
+
+def overlap(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` overlap without one holding the other (磷酸铁 / 铁锂电池).
+
+    Example:
+        >>> overlap("磷酸铁", "铁锂电池"), overlap("锂电池", "铁锂电池"), overlap("电池", "回收")
+        (True, False, False)
+    """
+    if a in b or b in a:
+        return False
+    return any(a.endswith(b[:k]) or b.endswith(a[:k]) for k in range(1, min(len(a), len(b))))

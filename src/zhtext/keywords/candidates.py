@@ -5,7 +5,9 @@ only 37.5% are a single jieba word), so a candidate is a run of 1 to ``max_words
 content words. A content word is a word of two or more characters (or a Latin word) that is
 not a stop word or a number, and, when a POS filter is set, whose tag is in it. Everything
 else ends a run. Text between Chinese quotation marks or book-title marks (“科斯定理”,
-《跨国学术网络》) is a candidate too: writers quote the terms they introduce.
+《跨国学术网络》) is a candidate too: writers quote the terms they introduce (a quoted list is
+split at its commas and other separators). Which candidates are terms is judged afterwards, in
+``termhood.py``.
 
 This is the hot path of keyword extraction, so per-token work is done by C-level built-ins
 (``map``, ``Counter``, regular expressions over a string of token kinds) rather than by
@@ -35,6 +37,8 @@ _SENTENCE_END = frozenset("。！？!?；;\n")
 QUOTE_MARKS = "“《\"「『"  # a document with any of these may have quoted-term candidates
 _QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"\n]{2,16})[”」』》\"]")
 _HAN = re.compile(HAN_CLASS)
+# A quoted span is split here: “百利，唇感受，心聆听” quotes three things, not one.
+_QUOTE_SEP = re.compile(r"[,，、;；|｜/:：·]+")
 
 
 class WordValues(dict[str, float]):
@@ -65,6 +69,7 @@ class Candidates:
         in_last: Candidates occurring in the last sentence with content (``None`` likewise).
         quoted: Candidates that occur between quotation or book-title marks, in text order
             (a dict used as an ordered set: a set's order changes with the hash seed).
+        tags: The POS tag of each token when the document was tagged, else ``None``.
     """
 
     words: list[str] = field(default_factory=list)
@@ -76,6 +81,7 @@ class Candidates:
     in_first: set[str] | None = None
     in_last: set[str] | None = None
     quoted: dict[str, None] = field(default_factory=dict)
+    tags: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.count)
@@ -207,33 +213,35 @@ class CandidateExtractor:
 
         Args:
             tokens: The document's tokens covering its text: words, or ``(word, tag)`` pairs
-                when a POS filter is set.
+                (needed when a POS filter is set; their tags are kept in ``tags``).
             text: The document text, needed for quoted terms.
             compiled: Use the compiled code when it was built (``False``: pure Python).
         """
         memo = self.memo()
+        toks = tokens if isinstance(tokens, list) else list(tokens)
+        tags = [t[1] for t in toks] if toks and isinstance(toks[0], tuple) else None
         if compiled and _fast is not None:
-            toks = tokens if isinstance(tokens, list) else list(tokens)
-            out = Candidates(*_fast.build(toks, memo, self._kind, self.pos is not None,
+            out = Candidates(*_fast.build(toks, memo, self._kind, tags is not None,
                                           self.max_words))
+            out.tags = tags
             if self.quotes and text is not None and any(q in text for q in QUOTE_MARKS):
                 self._add_quoted(out, text)
             return out
-        kinds_list = list(map(memo.get, tokens))
+        kinds_list = list(map(memo.get, toks))
         if None in kinds_list:
             kind_of = self._kind
             for i, k in enumerate(kinds_list):
                 if k is None:
-                    tok = tokens[i]
+                    tok = toks[i]
                     kinds_list[i] = memo[tok] = kind_of(tok)
         kinds = "".join(kinds_list)  # type: ignore[arg-type]
         words: list[str] = (
-            [t[0] for t in tokens] if tokens and isinstance(tokens[0], tuple)
-            else list(tokens)  # type: ignore[arg-type]
+            [t[0] for t in toks] if tags is not None
+            else list(toks)  # type: ignore[arg-type]
         )
         last = kinds.rfind("1")
         if last < 0:
-            return Candidates(words, kinds)
+            return Candidates(words, kinds, tags=tags)
         content = [w for w, k in zip(words, kinds) if k == "1"]
         grams: list[str] = content
         starts: dict[int, list[int]] = {}
@@ -267,17 +275,19 @@ class CandidateExtractor:
             for n, found in starts.items():
                 in_first.update(keys[n][: bisect_left(found, first_end)])
                 in_last.update(keys[n][bisect_left(found, last_start) :])
-        out = Candidates(words, kinds, count, single, starts, keys, in_first, in_last)
+        out = Candidates(words, kinds, count, single, starts, keys, in_first, in_last, tags=tags)
         if self.quotes and text is not None and any(q in text for q in QUOTE_MARKS):
             self._add_quoted(out, text)
         return out
 
     def _add_quoted(self, cands: Candidates, text: str) -> None:
         for m in _QUOTED.finditer(text):
-            term = m.group(1).strip()
-            # No whitespace inside a keyword: the text output separates keywords by spaces.
-            if not _HAN.search(term) or term in self.stopwords or any(c.isspace() for c in term):
-                continue
-            if term not in cands.count:
-                cands.count[term] = text.count(term)
-            cands.quoted[term] = None  # in text order: ties rank the same in every process
+            for part in _QUOTE_SEP.split(m.group(1)):
+                term = part.strip()
+                # No whitespace inside a keyword: the text output separates keywords by spaces.
+                if (len(term) < 2 or not _HAN.search(term) or term in self.stopwords
+                        or any(c.isspace() for c in term)):
+                    continue
+                if term not in cands.count:
+                    cands.count[term] = text.count(term)
+                cands.quoted[term] = None  # in text order: ties rank the same in every process

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,8 @@ class EmbeddingKeywords(KeywordExtractor):
         batch_size: Encoder batch size.
         device: ``"cpu"``, ``"cuda"`` or ``None`` (the library picks).
         segmenter, user_dict, stopwords, pos, phrases, max_words, t2s, position_weight,
-            quotes, top_k: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
+            quotes, top_k, pos_weights, single_phrase_weight: Shared settings, see
+            :class:`~zhtext.keywords.base.KeywordExtractor`.
 
     Example:
         >>> kw = EmbeddingKeywords(model="path/to/model")  # doctest: +SKIP
@@ -94,10 +95,13 @@ class EmbeddingKeywords(KeywordExtractor):
         position_weight: float = 1.0,
         quotes: bool = True,
         top_k: int = 5,
+        pos_weights: str | Mapping[str, float] | None = "default",
+        single_phrase_weight: float = 0.3,
     ) -> None:
         super().__init__(segmenter=segmenter, user_dict=user_dict, stopwords=stopwords, pos=pos,
                          phrases=phrases, max_words=max_words, t2s=t2s,
-                         position_weight=position_weight, quotes=quotes, top_k=top_k)
+                         position_weight=position_weight, quotes=quotes, top_k=top_k,
+                         pos_weights=pos_weights, single_phrase_weight=single_phrase_weight)
         self.model = model
         self.diversity = diversity
         self.max_candidates = max_candidates

@@ -86,7 +86,7 @@ class SupervisedKeywords(KeywordExtractor):
         tfidf_weight: Weight of the candidate's TF-IDF score (relative to the document's best).
         candidates: TF-IDF candidates scored per document.
         segmenter, user_dict, stopwords, pos, phrases, max_words, t2s, position_weight,
-            quotes, top_k: The shared settings (see
+            quotes, top_k, pos_weights, single_phrase_weight: The shared settings (see
             :class:`~zhtext.keywords.base.KeywordExtractor`), used by the TF-IDF candidates.
     """
 
@@ -113,10 +113,13 @@ class SupervisedKeywords(KeywordExtractor):
         position_weight: float = 1.0,
         quotes: bool = True,
         top_k: int = 5,
+        pos_weights: str | Mapping[str, float] | None = "default",
+        single_phrase_weight: float = 0.3,
     ) -> None:
         super().__init__(segmenter=segmenter, user_dict=user_dict, stopwords=stopwords, pos=pos,
                          phrases=phrases, max_words=max_words, t2s=t2s,
-                         position_weight=position_weight, quotes=quotes, top_k=top_k)
+                         position_weight=position_weight, quotes=quotes, top_k=top_k,
+                         pos_weights=pos_weights, single_phrase_weight=single_phrase_weight)
         self.tagger_method = tagger_method
         self.method_settings = method_settings
         self.fill = fill

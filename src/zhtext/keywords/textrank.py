@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,8 @@ class TextRankKeywords(KeywordExtractor):
             embeddings of the words are used.
         vector_size: Dimensions of word2vec vectors.
         segmenter, user_dict, stopwords, pos, phrases, max_words, t2s, position_weight,
-            quotes, top_k: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
+            quotes, top_k, pos_weights, single_phrase_weight: Shared settings, see
+            :class:`~zhtext.keywords.base.KeywordExtractor`.
 
     Example:
         >>> kw = TextRankKeywords().extract(["深度学习推动了自然语言处理的发展。"], top_k=1)[0]
@@ -135,10 +136,13 @@ class TextRankKeywords(KeywordExtractor):
         position_weight: float = 1.0,
         quotes: bool = True,
         top_k: int = 5,
+        pos_weights: str | Mapping[str, float] | None = "default",
+        single_phrase_weight: float = 0.3,
     ) -> None:
         super().__init__(segmenter=segmenter, user_dict=user_dict, stopwords=stopwords, pos=pos,
                          phrases=phrases, max_words=max_words, t2s=t2s,
-                         position_weight=position_weight, quotes=quotes, top_k=top_k)
+                         position_weight=position_weight, quotes=quotes, top_k=top_k,
+                         pos_weights=pos_weights, single_phrase_weight=single_phrase_weight)
         self.window = window
         self.damping = damping
         self.max_iter = max_iter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,7 +42,8 @@ class TfidfKeywords(KeywordExtractor):
             (only for corpora of 20 documents or more). ``1.0`` turns this off.
         quote_boost: Multiplier for quoted terms.
         segmenter, user_dict, stopwords, pos, phrases, max_words, t2s, position_weight,
-            quotes, top_k: Shared settings, see :class:`~zhtext.keywords.base.KeywordExtractor`.
+            quotes, top_k, pos_weights, single_phrase_weight: Shared settings, see
+            :class:`~zhtext.keywords.base.KeywordExtractor`.
 
     Example:
         >>> kw = TfidfKeywords().extract(["自然语言处理是人工智能的重要方向。"], top_k=2)[0]
@@ -68,10 +69,13 @@ class TfidfKeywords(KeywordExtractor):
         position_weight: float = 1.0,
         quotes: bool = True,
         top_k: int = 5,
+        pos_weights: str | Mapping[str, float] | None = "default",
+        single_phrase_weight: float = 0.3,
     ) -> None:
         super().__init__(segmenter=segmenter, user_dict=user_dict, stopwords=stopwords, pos=pos,
                          phrases=phrases, max_words=max_words, t2s=t2s,
-                         position_weight=position_weight, quotes=quotes, top_k=top_k)
+                         position_weight=position_weight, quotes=quotes, top_k=top_k,
+                         pos_weights=pos_weights, single_phrase_weight=single_phrase_weight)
         self.idf = idf
         self.max_df = max_df
         self.quote_boost = quote_boost
@@ -141,13 +145,13 @@ class TfidfKeywords(KeywordExtractor):
 
     def _extract_normalized(self, nt: NormalizedText, top_k: int) -> list[Keyword]:
         _, seg, cands = self._components()
-        if _fast is None or (cands.quotes and any(q in nt.text for q in QUOTE_MARKS)):
-            # Without the compiled module, or with quoted terms: the step-by-step path.
+        if (_fast is None or self._uses_tags()
+                or (cands.quotes and any(q in nt.text for q in QUOTE_MARKS))):
+            # Without the compiled module, with POS tags, or with quoted terms: step by step.
             return super()._extract_normalized(nt, top_k)
         # Everything else: one fused compiled pass from tokens to the ranked top k.
-        tagged = cands.pos is not None
-        tokens = seg.tag(nt.text) if tagged else seg.cut(nt.text)
-        ranked = _fast.tfidf_top(tokens, cands.memo(), cands._kind, tagged, cands.max_words,
+        ranked = _fast.tfidf_top(seg.cut(nt.text), cands.memo(), cands._kind, False,
+                                 cands.max_words,
                                  self._table().idf, LENGTH_WEIGHTS, self.position_weight,
                                  top_k)
         return self._records(nt, ranked)
