@@ -16,7 +16,8 @@ Two kinds of evidence, from the POS tags of the document's words (jieba's ICTCLA
   A phrase seen once is kept only if it has a term's shape (:func:`term_shape`: it ends in a
   noun or in a verb that heads terms in jieba's dictionary, and holds no other verb, numeral or
   function word), and is weighted down (``single_phrase_weight``) unless it ends in such a
-  verb (自然语言处理, 深度学习: the dictionary's evidence). Quoted terms are exempt: quoting is
+  verb (自然语言处理, 深度学习: the dictionary's evidence) or holds a single character the
+  segmenter cut off a word (区块+链, 冯+提莫, 腐竹+机). Quoted terms are exempt: quoting is
   the writer's evidence.
 - **Near-duplicates.** The pieces of a phrase the document repeats are dropped when they never
   occur outside it (磷酸铁 and 铁锂电池 inside 磷酸铁锂电池), and the ranking skips a candidate
@@ -38,8 +39,11 @@ __all__ = ["DEFAULT_POS_WEIGHTS", "NOUN_TAGS", "pos_weights_from", "term_heads",
            "weigh"]
 
 _PROPER = ("nr", "nrt", "nrfg", "nrf", "ns", "nt", "nz")
-_NEVER_ALONE = ("v", "vd", "vg", "a", "ad", "m", "mq", "d", "df", "f", "q", "t", "tg", "vn", "s",
-                "z", "b")
+# Verbs, adjectives, numerals, adverbs, time, place, state and distinguishing words, and every
+# function class (pronouns, prepositions, conjunctions, particles: 有个/r, 是不是/l is a stop word).
+_NEVER_ALONE = ("v", "vd", "vg", "vi", "vq", "a", "ad", "ag", "m", "mq", "d", "df", "dg", "f", "q",
+                "t", "tg", "vn", "s", "z", "b", "r", "rr", "rz", "p", "c", "u", "uj", "ul", "uz",
+                "ug", "uv", "ud", "k", "y", "e", "o", "zg")
 
 #: Single-word score multipliers by POS tag (tags not listed: 1.0).
 DEFAULT_POS_WEIGHTS: Mapping[str, float] = {
@@ -151,6 +155,7 @@ def weigh(
     out = dict(scores)
     quoted = cands.quoted
     words = cands.words
+    kinds = cands.kinds
     if pos_weights is not None:
         tag_of = dict(zip(reversed(words), reversed(tags)))  # each word's first tag
         weight = pos_weights.get
@@ -176,6 +181,8 @@ def weigh(
             del out[key]
         elif tags[i + n - 1] in _HEAD_TAGS:
             continue  # it ends in a verb that heads terms: the dictionary's evidence
+        elif "3" in kinds[i : i + n]:
+            continue  # a word and a bound character (区块+链, 冯+提莫): one word the segmenter cut
         elif single_phrase_weight != 1.0:
             out[key] *= single_phrase_weight
     return out
