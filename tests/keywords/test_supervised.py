@@ -114,3 +114,20 @@ def _without_ranker(model: SupervisedKeywords) -> SupervisedKeywords:
     bare = copy.copy(model)
     bare.ranker_ = None
     return bare
+
+
+def test_the_default_view_is_a_feature_and_old_rankers_still_score(
+        model: SupervisedKeywords) -> None:
+    import copy
+
+    text = "本文提出一种基于遗传算法的新方法。实验结果表明遗传算法优于传统方法。"
+    nt = model._components()[0].normalize(text)
+    (tags, probs), = model.tagger_.char_marginals([nt.text])
+    keys, rows = model._features(nt, tags, probs, model.tagger_.labels_, model.keyphrases_)
+    row = rows[keys.index("遗传算法")]
+    assert row[-1] == 1.0 and row[-2] == 1.0  # the default's first pick, in its top 5
+    # a ranker saved before the last three features existed reads the rows' prefix
+    old = copy.copy(model)
+    assert old.ranker_ is not None
+    old.ranker_ = {k: (v[:-3] if isinstance(v, list) else v) for k, v in old.ranker_.items()}
+    assert [k.text for k in old.extract([text], top_k=1)[0]] == ["遗传算法"]

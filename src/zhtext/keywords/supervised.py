@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from zhtext.errors import ZhtextError
-from zhtext.keywords.base import KeywordExtractor, _text_list
+from zhtext.keywords.base import KeywordExtractor, _text_list, overlap
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText, Normalizer
 from zhtext.text.segment import Segmenter
@@ -254,7 +254,9 @@ class SupervisedKeywords(KeywordExtractor):
         phrases of up to ``max_words`` words). Features: the tagger's confidence in the
         candidate as one span (geometric mean of its characters' boundary marginals, best
         occurrence), whether the tagger tagged it, TF-IDF (relative to the document's best,
-        and as a reciprocal rank), count, first position, first / last sentence, length.
+        and as a reciprocal rank), count, first position, first / last sentence, length; and
+        the unsupervised default's view of it (its score after the termhood evidence, its
+        reciprocal rank, whether it is in its top 5), so the ranker starts from the default.
         """
         from zhtext.schemes import to_spans
 
@@ -266,6 +268,10 @@ class SupervisedKeywords(KeywordExtractor):
         cands = fill._candidates(nt)
         tfidf = fill._score(cands) if cands.count else {}
         top = max(tfidf.values(), default=1.0) or 1.0
+        # the unsupervised default's view: scores after the termhood evidence, and its ranking
+        weighed = fill._weigh(cands, tfidf) if tfidf else {}
+        wtop = max(weighed.values(), default=1.0) or 1.0
+        chosen = {k.norm: i for i, k in enumerate(fill._select(nt, cands, weighed, 10))}
         rank = {k: i for i, (k, _) in enumerate(sorted(tfidf.items(), key=lambda kv: -kv[1]))}
         first = cands.in_first or set()
         last = cands.in_last or set()
@@ -306,8 +312,12 @@ class SupervisedKeywords(KeywordExtractor):
         # how often each candidate is part of a longer one (heads of term families)
         inside = [sum(1 for other in keys if key != other and key in other) for key in keys]
         around = [sum(1 for other in keys if key != other and other in key) for key in keys]
-        for row, a, b in zip(rows, inside, around, strict=True):
+        for row, a, b, key in zip(rows, inside, around, keys, strict=True):
             row.extend([math.log1p(a), math.log1p(b)])
+            # appended last: rankers saved before these features read the rows' prefix
+            at = chosen.get(key)
+            row.extend([weighed.get(key, 0.0) / wtop, 0.0 if at is None else 1.0 / (at + 1),
+                        float(at is not None and at < 5)])
         return keys, rows
 
     def _rank(self, nt: NormalizedText, tags: list[str], probs: Any,
@@ -317,10 +327,15 @@ class SupervisedKeywords(KeywordExtractor):
             return []
         scores = self._score_rows(rows)
         ranked = sorted(zip(keys, scores, strict=True), key=lambda kv: (-kv[1], kv[0]))
+        count = {key: round(math.exp(row[5])) for key, row in zip(keys, rows, strict=True)}
         out: list[tuple[str, float]] = []
         for key, score in ranked:
-            if any(key in k or k in key for k, _ in out):
-                continue  # a part of, or a phrase around, a better keyword
+            # the unsupervised methods' rule: a part never seen outside a better keyword, a
+            # phrase that only repeats a better part of it, or one overlapping a better one
+            c = count[key]
+            if any((c <= count[k] and key in k) or (c >= count[k] and k in key)
+                   or overlap(key, k) for k, _ in out):
+                continue
             out.append((key, score))
             if len(out) == top_k:
                 break
@@ -349,6 +364,7 @@ class SupervisedKeywords(KeywordExtractor):
         if ranker is None:  # untrained ranker: the tagger's confidence plus TF-IDF
             return (x[:, 0] + 0.3 * x[:, 3]).tolist()  # type: ignore[no-any-return]
         w = np.asarray(ranker["coef"], dtype=float)
+        x = x[:, : len(w)]  # a ranker saved before the last features were added
         z = (x - np.asarray(ranker["mean"])) / np.asarray(ranker["scale"])
         return (z @ w + float(ranker["intercept"])).tolist()  # type: ignore[no-any-return]
 
