@@ -216,6 +216,11 @@ cdef bint _overlap(str a, str b):
     return False
 
 
+cdef bint _redundant(str key, long c, str other, long co):
+    """Whether ``key`` (seen ``c`` times) adds nothing beside the chosen ``other`` (``co``)."""
+    return (c <= co and key in other) or (c >= co and other in key) or _overlap(key, other)
+
+
 def rank(dict scores, dict count, object in_first, object in_last, double position_weight,
          Py_ssize_t top_k):
     """The best ``top_k`` candidates, best first, as ``(key, score)`` pairs.
@@ -233,7 +238,7 @@ def rank(dict scores, dict count, object in_first, object in_last, double positi
     cdef object key, other
     cdef list chosen = []
     cdef list out = []
-    cdef long c, co
+    cdef long c
     cdef bint skip
     if arr == NULL:
         raise MemoryError()
@@ -255,9 +260,7 @@ def rank(dict scores, dict count, object in_first, object in_last, double positi
             skip = False
             for j in range(picked):
                 other = chosen[j]
-                co = <long> (<object> PyDict_GetItem(count, other))
-                if (c <= co and key in other) or (c >= co and other in key) \
-                        or _overlap(key, other):
+                if _redundant(key, c, other, <long> (<object> PyDict_GetItem(count, other))):
                     skip = True
                     break
             if skip:
@@ -364,7 +367,6 @@ def tfidf_top(list tokens, dict memo, object kind_of, bint tagged, int max_words
     cdef object tok, k, w, key, other
     cdef PyObject* found
     cdef dict index = {}
-    cdef long co
     cdef dict table = <dict> lookup
     cdef list words = [None] * n if tagged else tokens
     cdef list uniq = []
@@ -482,9 +484,8 @@ def tfidf_top(list tokens, dict memo, object kind_of, bint tagged, int max_words
             skip = False
             for j in range(picked):
                 other = chosen[j]
-                co = counts[<long> (<object> PyDict_GetItem(index, other))]
-                if (counts[u] <= co and key in other) or (counts[u] >= co and other in key) \
-                        or _overlap(key, other):
+                if _redundant(key, counts[u], other,
+                              counts[<long> (<object> PyDict_GetItem(index, other))]):
                     skip = True
                     break
             if skip:
