@@ -58,9 +58,11 @@ class KeywordExtractor(Estimator):
             or a mapping such as ``{"v": 0.5}`` laid over the default. Needs a segmenter with
             POS tags (rjieba, jieba); the document is tagged when set.
         single_phrase_weight: Weight of a phrase that occurs only once in the document (no
-            evidence that it is a unit); such a phrase must also have a term's shape (ends in
-            a noun, no verb, numeral or function word). ``0`` drops them, ``1`` turns the
-            rule off.
+            evidence that it is a unit). Such a phrase must also have a term's shape (ends in
+            a noun, or in a verb that heads terms in jieba's dictionary such as 处理; no other
+            verb, numeral or function word); one ending in such a verb, or holding a single
+            character cut off a word (区块+链), is not weighted down. ``0`` drops them, ``1``
+            turns the rule off.
     """
 
     method: ClassVar[str] = "base"
