@@ -131,3 +131,21 @@ def test_the_default_view_is_a_feature_and_old_rankers_still_score(
     assert old.ranker_ is not None
     old.ranker_ = {k: (v[:-3] if isinstance(v, list) else v) for k, v in old.ranker_.items()}
     assert [k.text for k in old.extract([text], top_k=1)[0]] == ["遗传算法"]
+
+
+def test_bert_tagger_variant_trains_saves_and_loads(tmp_path: Path) -> None:
+    # 'keywords train --tagger bert' failed: the bert tagger wanted a directory for checkpoints
+    pytest.importorskip("torch")
+    from tests.tiny_encoder import build_tiny_encoder
+
+    docs = make_docs(24, 3)
+    enc = build_tiny_encoder(tmp_path / "enc", [t for t, _ in docs])
+    kw = SupervisedKeywords(tagger_method="bert", method_settings={
+        "model": str(enc), "epochs": 1, "batch_size": 8, "tensorboard": False,
+        "device": "cpu"})
+    kw.fit([t for t, _ in docs], [k for _, k in docs])
+    d = kw.save(tmp_path / "kw")
+    back = load(d)
+    got = back.extract([docs[0][0]], top_k=3)[0]
+    assert got and all(0.0 <= k.score <= 1.0 for k in got)
+    assert not any(p.name.startswith("checkpoint") for p in tmp_path.rglob("*"))

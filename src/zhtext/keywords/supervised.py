@@ -201,7 +201,13 @@ class SupervisedKeywords(KeywordExtractor):
         t0 = time.perf_counter()
         tagger = self._tagger()
         advance = (lambda done, total: bar.update(done, total=total)) if bar.shown else None
-        tagger.fit(sentences, progress=advance)
+        if self.tagger_method == "crf":
+            tagger.fit(sentences, progress=advance)
+        else:  # a checkpointed method: its checkpoints go to a scratch directory
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="zhtext-keywords-") as work:
+                tagger.fit(sentences, progress=advance, work_dir=work)
         logger.info("trained the %s in %s s", what, shown(time.perf_counter() - t0, "seconds"))
         return tagger
 
