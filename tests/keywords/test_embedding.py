@@ -112,3 +112,20 @@ def test_bad_settings(bad: dict[str, object]) -> None:
         kw.check()
     with pytest.raises(ZhtextError):
         kw.extract(["深度学习推动了自然语言处理的发展。"])
+
+
+def test_an_mlm_directory_as_encoder_loads_without_transformers_load_report(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # a 'zhtext pretrain' output is a BertForMaskedLM: loading it as an encoder printed
+    # transformers' table of MISSING / UNEXPECTED keys
+    pytest.importorskip("sentence_transformers")
+    from tests.tiny_encoder import build_tiny_encoder
+
+    from zhtext.keywords import TextRankKeywords
+
+    enc = build_tiny_encoder(tmp_path / "mlm", TEXTS)
+    capfd.readouterr()
+    kws = TextRankKeywords(embeddings=str(enc)).extract(TEXTS, 3)
+    assert all(kws)
+    out, err = capfd.readouterr()
+    assert "MISSING" not in out + err and "UNEXPECTED" not in out + err

@@ -132,9 +132,12 @@ class EmbeddingKeywords(KeywordExtractor):
                     "the embedding method needs sentence-transformers: "
                     "pip install 'zhtext[encoders]'"
                 ) from None
+            from zhtext.neural.training import quiet_transformers
+
             try:
-                enc = SentenceTransformer(str(self.model), device=self.device,
-                                          trust_remote_code=False)
+                with quiet_transformers(loading=True):  # no load report of transformers' own
+                    enc = SentenceTransformer(str(self.model), device=self.device,
+                                              trust_remote_code=False)
             except Exception as e:  # the library raises many kinds for a missing model
                 raise ZhtextError(
                     f"cannot load sentence-transformers model {str(self.model)!r}: {e}. Give a "

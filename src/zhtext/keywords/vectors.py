@@ -93,8 +93,11 @@ class WordVectors:
             raise ZhtextError(
                 "encoder embeddings need sentence-transformers: pip install 'zhtext[encoders]'"
             ) from None
+        from zhtext.neural.training import quiet_transformers
+
         try:
-            encoder = SentenceTransformer(model, device="cpu", trust_remote_code=False)
+            with quiet_transformers(loading=True):  # no load report of transformers' own
+                encoder = SentenceTransformer(model, device="cpu", trust_remote_code=False)
         except Exception as e:  # the library raises many kinds for a missing model
             raise ZhtextError(
                 f"cannot load sentence-transformers model {model!r}: {e}. Give a local "
