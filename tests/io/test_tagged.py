@@ -114,3 +114,18 @@ def test_dev_split_keeps_articles_whole(corpora: Path) -> None:
     assert len(train) + len(dev) == len(data) and dev
     assert not {s.group for s in train} & {s.group for s in dev}
     assert split_dev(data, 0.2, seed=1)[1] == dev  # seeded
+
+
+def test_dev_split_without_article_ids_holds_out_consecutive_blocks() -> None:
+    from zhtext.io.tagged import DEV_BLOCK
+    from zhtext.records import Sentence
+
+    data = [Sentence(f"句子{i}", [], None) for i in range(40 * DEV_BLOCK)]
+    train, dev = split_dev(data, 0.1, seed=3)
+    assert len(dev) == 4 * DEV_BLOCK and len(train) + len(dev) == len(data)
+    at = sorted(int(s.text[2:]) for s in dev)
+    blocks = {i // DEV_BLOCK for i in at}  # whole blocks of consecutive sentences
+    assert len(blocks) == 4
+    assert at == [i for b in sorted(blocks) for i in range(b * DEV_BLOCK, (b + 1) * DEV_BLOCK)]
+    small = data[:30]  # small data: single sentences, as before
+    assert len(split_dev(small, 0.1, seed=3)[1]) == 3

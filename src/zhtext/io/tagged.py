@@ -265,18 +265,26 @@ def _check_spans(s: Sentence, path: str | Path, lineno: int) -> None:
         last = end
 
 
+#: Consecutive sentences held out together by :func:`split_dev` when there are no article ids.
+DEV_BLOCK = 50
+
+
 def split_dev(sentences: Sequence[Sentence], share: float, *, seed: int = 42
               ) -> tuple[list[Sentence], list[Sentence]]:
     """Hold out ``share`` of the data as dev, seeded.
 
-    Whole articles when the sentences carry People's Daily ids (so no article is on both sides),
-    single sentences otherwise.
+    Whole articles when the sentences carry People's Daily ids (so no article is on both sides).
+    Otherwise blocks of up to :data:`DEV_BLOCK` consecutive sentences (fewer for small data, so
+    that there are at least 20 blocks): files such as MSRA's are written article by article,
+    and single random sentences would put the neighbours of every dev sentence, with their
+    entities, in training (MSRA: 0.926 on such a dev split, 88.4 on the real test).
     """
     import random
 
     if not 0 < share < 1:
         raise ZhtextError(f"--dev-split must be between 0 and 1, got {share}")
-    groups = [s.group or f"#{i}" for i, s in enumerate(sentences)]
+    block = max(1, min(DEV_BLOCK, len(sentences) // 20))
+    groups = [s.group or f"#{i // block}" for i, s in enumerate(sentences)]
     keys = sorted(set(groups))
     rng = random.Random(seed)
     rng.shuffle(keys)
