@@ -145,7 +145,7 @@ class KeywordExtractor(Estimator):
             )
             comp = (Normalizer(nfkc=True, t2s=self.t2s), seg, cands)
             self.__dict__["_comp"] = comp
-            # Termhood needs POS tags: only with a tagging segmenter and phrases or weights on.
+            # Termhood needs POS tags: without a tagging segmenter it is off.
             weights = pos_weights_from(self.pos_weights) if seg.has_pos else None
             self.__dict__["_termhood"] = (
                 weights, self.single_phrase_weight if seg.has_pos else 1.0
@@ -435,13 +435,23 @@ def rank_candidates(
     out: list[tuple[str, float]] = []
     for key in sorted(scores, key=scores.__getitem__, reverse=True):
         count = counts[key]
-        if any((count <= counts[o] and key in o) or (count >= counts[o] and o in key)
-               or overlap(key, o) for o, _ in out):
+        if any(redundant(key, count, o, counts[o]) for o, _ in out):
             continue
         out.append((key, scores[key]))
         if len(out) == top_k:
             break
     return out
+
+
+def redundant(key: str, count: int, other: str, other_count: int) -> bool:
+    """Whether ``key`` (seen ``count`` times) adds nothing beside the chosen ``other``.
+
+    It is a part never seen outside ``other``, a phrase that only repeats its chosen part
+    ``other``, or it overlaps ``other`` (the rule of :func:`rank_candidates`; the compiled
+    ranking has the same test).
+    """
+    return ((count <= other_count and key in other) or (count >= other_count and other in key)
+            or overlap(key, other))
 
 
 def overlap(a: str, b: str) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from zhtext.errors import ZhtextError
-from zhtext.keywords.base import KeywordExtractor, _text_list, overlap
+from zhtext.keywords.base import KeywordExtractor, _text_list, redundant
 from zhtext.records import Keyword
 from zhtext.text.normalize import NormalizedText, Normalizer
 from zhtext.text.segment import Segmenter
@@ -72,6 +72,9 @@ def _keyphraseness(stat: list[int] | None) -> list[float]:
     if not stat:
         return [0.0, 0.0]
     return [stat[0] / (stat[1] + 1.0), math.log1p(stat[0])]
+
+
+_LOG_COUNT = 5  # the feature row's log count of the candidate's occurrences
 
 
 class SupervisedKeywords(KeywordExtractor):
@@ -308,6 +311,7 @@ class SupervisedKeywords(KeywordExtractor):
                 continue
             keys.append(key)
             tf = tfidf.get(key, 0.0)
+            # math.log(count) is row[_LOG_COUNT]
             rows.append([math.exp(best), best / 10.0, float(key in tagged),
                          tf / top, 1.0 / (rank.get(key, 99) + 1),
                          math.log(count), first_at / n, float(key in first),
@@ -333,14 +337,12 @@ class SupervisedKeywords(KeywordExtractor):
             return []
         scores = self._score_rows(rows)
         ranked = sorted(zip(keys, scores, strict=True), key=lambda kv: (-kv[1], kv[0]))
-        count = {key: round(math.exp(row[5])) for key, row in zip(keys, rows, strict=True)}
+        count = {key: round(math.exp(row[_LOG_COUNT]))
+                 for key, row in zip(keys, rows, strict=True)}
         out: list[tuple[str, float]] = []
         for key, score in ranked:
-            # the unsupervised methods' rule: a part never seen outside a better keyword, a
-            # phrase that only repeats a better part of it, or one overlapping a better one
-            c = count[key]
-            if any((c <= count[k] and key in k) or (c >= count[k] and k in key)
-                   or overlap(key, k) for k, _ in out):
+            # the unsupervised methods' near-duplicate rule
+            if any(redundant(key, count[key], k, count[k]) for k, _ in out):
                 continue
             out.append((key, score))
             if len(out) == top_k:

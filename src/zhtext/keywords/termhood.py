@@ -140,14 +140,12 @@ def weigh(
     cands: Candidates,
     pos_weights: Mapping[str, float] | None,
     single_phrase_weight: float,
-    *,
-    fragments: bool = True,
 ) -> dict[str, float]:
     """``scores`` with the termhood evidence applied; candidates without it are dropped.
 
     Needs ``cands.tags`` (the document was POS-tagged); without tags the scores are returned
-    as they are. Quoted terms keep their scores. With ``fragments``, the pieces of a phrase
-    the document repeats are dropped when they never occur outside it (:func:`_fragments`).
+    as they are. Quoted terms keep their scores. The pieces of a phrase the document repeats
+    are dropped when they never occur outside it (:func:`_fragments`).
     """
     tags = cands.tags
     if tags is None:
@@ -166,10 +164,9 @@ def weigh(
                     out.pop(word, None)
                 elif word in out:
                     out[word] *= w
-    if fragments:
-        for frag in _fragments(cands):
-            if frag not in quoted:
-                out.pop(frag, None)
+    for frag in _fragments(cands):
+        if frag not in quoted:
+            out.pop(frag, None)
     count = cands.count
     single = cands.single
     once = [(i, n, key) for n, starts in cands.starts.items()
